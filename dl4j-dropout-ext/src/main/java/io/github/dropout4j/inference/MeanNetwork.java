@@ -1,0 +1,142 @@
+package io.github.dropout4j.inference;
+
+import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.DropoutScaling;
+import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.LayerConstraint;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exports the paper's mean network as a plain DL4J network: every {@link BernoulliDropout} with
+ * {@link DropoutScaling#TEST_TIME_WEIGHT_SCALING} is folded into its layer's input weights ({@code W <- p W},
+ * biases unchanged), and every Dropout4j class is removed from the configuration, so the result loads with
+ * DL4J alone and predicts with no per-call overhead. Its {@code output(x)} equals the source network's
+ * {@code output(x)} (up to float rounding).
+ *
+ * <p>What is removed: Dropout4j dropouts (training-only), {@link TestTimeWeightScaling}, Dropout4j weight
+ * constraints (training-only), and Dropout4j updaters, which are replaced by {@link NoOp} (the export is for
+ * deployment; DL4J's own updaters are kept). A configuration that would still name a Dropout4j class after
+ * this (for example one of our custom layers) is rejected with the offending layer named.
+ *
+ * <pre>{@code
+ * MultiLayerNetwork deployable = MeanNetwork.export(trained);
+ * ModelSerializer.writeModel(deployable, file, false);   // loadable without Dropout4j
+ * }</pre>
+ */
+public final class MeanNetwork {
+
+    private static final String OUR_PACKAGE = "io.github.dropout4j.";
+
+    private MeanNetwork() {
+    }
+
+    /** The mean network of {@code net} as a new, independent {@link MultiLayerNetwork}. */
+    public static MultiLayerNetwork export(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        double[] factors = new double[net.getnLayers()];
+        for (int i = 0; i < factors.length; i++) {
+            factors[i] = strip(conf.getConf(i).getLayer(), net.getIterationCount(), net.getEpochCount());
+        }
+        requireNoDropout4jClasses(conf.toJson());
+        MultiLayerNetwork out = new MultiLayerNetwork(conf);
+        out.init(net.params().dup(), false);
+        for (int i = 0; i < factors.length; i++) {
+            scaleInputWeights(net.getLayer(i), out.getLayer(i), factors[i]);
+        }
+        return out;
+    }
+
+    /** The mean network of {@code graph} as a new, independent {@link ComputationGraph}. */
+    public static ComputationGraph export(ComputationGraph graph) {
+        ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+        Map<String, GraphVertex> vertices = conf.getVertices();
+        java.util.Map<String, Double> factors = new java.util.HashMap<>();
+        for (Map.Entry<String, GraphVertex> e : vertices.entrySet()) {
+            if (e.getValue() instanceof LayerVertex) {
+                org.deeplearning4j.nn.conf.layers.Layer layer = ((LayerVertex) e.getValue()).getLayerConf().getLayer();
+                factors.put(e.getKey(), strip(layer, conf.getIterationCount(), conf.getEpochCount()));
+            }
+        }
+        requireNoDropout4jClasses(conf.toJson());
+        ComputationGraph out = new ComputationGraph(conf);
+        out.init(graph.params().dup(), false);
+        for (Map.Entry<String, Double> e : factors.entrySet()) {
+            scaleInputWeights(graph.getLayer(e.getKey()), out.getLayer(e.getKey()), e.getValue());
+        }
+        return out;
+    }
+
+    /** Removes Dropout4j training pieces from {@code layer}; returns the factor to fold into its input weights. */
+    private static double strip(org.deeplearning4j.nn.conf.layers.Layer layer, int iteration, int epoch) {
+        double factor = 1.0;
+        IDropout d = layer.getIDropout();
+        if (d instanceof BernoulliDropout) {
+            BernoulliDropout b = (BernoulliDropout) d;
+            if (b.scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING) {
+                factor = b.retainProbabilityAt(iteration, epoch);
+            }
+        }
+        if (isOurs(d)) {
+            layer.setIDropout(null);
+        }
+        if (layer.getConstraints() != null) {
+            List<LayerConstraint> kept = new ArrayList<>();
+            for (LayerConstraint c : layer.getConstraints()) {
+                if (!isOurs(c)) {
+                    kept.add(c);
+                }
+            }
+            layer.setConstraints(kept.isEmpty() ? null : kept);
+        }
+        if (layer instanceof BaseLayer) {
+            BaseLayer base = (BaseLayer) layer;
+            if (isOurs(base.getWeightNoise())) {
+                base.setWeightNoise(null);
+            }
+            if (isOurs(base.getIUpdater())) {
+                base.setIUpdater(new NoOp());
+            }
+            IUpdater biasUpdater = base.getBiasUpdater();
+            if (isOurs(biasUpdater)) {
+                base.setBiasUpdater(new NoOp());
+            }
+        }
+        return factor;
+    }
+
+    private static void scaleInputWeights(Layer source, Layer target, double factor) {
+        if (factor == 1.0) {
+            return;
+        }
+        for (String key : TestTimeWeightScaling.inputWeightParams(source)) {
+            target.getParam(key).muli(factor);
+        }
+    }
+
+    private static boolean isOurs(Object o) {
+        return o != null && o.getClass().getName().startsWith(OUR_PACKAGE);
+    }
+
+    private static void requireNoDropout4jClasses(String json) {
+        int at = json.indexOf("\"" + OUR_PACKAGE);
+        if (at >= 0) {
+            int end = json.indexOf('"', at + 1);
+            throw new IllegalStateException("cannot export a plain DL4J mean network: the configuration still uses "
+                    + json.substring(at + 1, end) + ", which has no plain DL4J equivalent");
+        }
+    }
+}

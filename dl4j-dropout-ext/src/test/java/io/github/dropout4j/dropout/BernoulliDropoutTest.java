@@ -1,0 +1,114 @@
+package io.github.dropout4j.dropout;
+
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BernoulliDropoutTest {
+
+    private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
+
+    private static INDArray apply(BernoulliDropout d, INDArray x, int iteration, int epoch) {
+        d.markWeightScalingAttached();
+        return d.applyDropout(x, x.ulike(), iteration, epoch, NO_WS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, -0.1, 1.5, Double.NaN, Double.POSITIVE_INFINITY})
+    void badRetainProbabilityNamesParameterAndValue(double p) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BernoulliDropout.retainProbability(p));
+        assertTrue(e.getMessage().contains("retainProbability") && e.getMessage().contains(String.valueOf(p)),
+                e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, -0.1, Double.NaN})
+    void badDropProbabilityNamesParameterAndValue(double p) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BernoulliDropout.dropProbability(p));
+        assertTrue(e.getMessage().contains("dropProbability") && e.getMessage().contains(String.valueOf(p)),
+                e.getMessage());
+    }
+
+    @Test
+    void dropProbabilityIsOneMinusRetain() {
+        assertEquals(0.8, BernoulliDropout.dropProbability(0.2).retainProbability(), 1e-15);
+    }
+
+    @Test
+    void scheduleOutsideRangeFailsAtConfigurationOrAtTheStepThatUsesIt() {
+        assertThrows(IllegalArgumentException.class,
+                () -> BernoulliDropout.retainSchedule(new StepSchedule(ScheduleType.EPOCH, 1.5, 0.5, 1)));
+        BernoulliDropout d = BernoulliDropout.retainSchedule(
+                new MapSchedule(ScheduleType.EPOCH, Map.of(0, 0.5, 3, 0.0)));
+        assertEquals(0.5, d.retainProbabilityAt(10, 2));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.retainProbabilityAt(10, 3));
+        assertTrue(e.getMessage().contains("epoch 3") && e.getMessage().contains("0.0"), e.getMessage());
+    }
+
+    @Test
+    void testTimeScalingModeKeepsValuesUnchangedAndInvertedDividesByP() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 64, 100).addi(0.5);   // strictly positive
+        BernoulliDropout scaled = BernoulliDropout.retainProbability(0.8).withSeed(3);
+        INDArray y = apply(scaled, x, 0, 0);
+        INDArray yInv = apply(scaled.inverted(), x, 0, 0);
+        INDArray kept = y.neq(0).castTo(DataType.FLOAT);
+        assertEquals(x.mul(kept), y);
+        assertTrue(x.mul(kept).div(0.8).equalsWithEps(yInv, 1e-6));
+    }
+
+    @Test
+    void masksDifferPerExampleAndPerIterationAndRepeatForTheSameSeed() {
+        INDArray x = Nd4j.ones(DataType.FLOAT, 8, 1000);
+        BernoulliDropout d = BernoulliDropout.retainProbability(0.5).withSeed(11);
+        INDArray m0 = apply(d, x, 0, 0);
+        assertNotEquals(m0.getRow(0), m0.getRow(1), "examples of one minibatch share a mask");
+        assertNotEquals(m0, apply(d, x, 1, 0), "iterations share a mask");
+        assertNotEquals(m0, apply(d, x, 0, 1), "epochs share a mask");
+        assertNotEquals(m0, apply(d.withSeed(12), x, 0, 0), "seeds share a mask");
+        assertEquals(m0, apply(BernoulliDropout.retainProbability(0.5).withSeed(11), x, 0, 0));
+        assertEquals(m0, apply(d.clone(), x, 0, 0));
+    }
+
+    @Test
+    void backpropPassesGradientOnlyThroughKeptUnits() {
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 16, 300).addi(0.1);
+        for (BernoulliDropout d : new BernoulliDropout[]{BernoulliDropout.retainProbability(0.6).withSeed(5),
+                BernoulliDropout.retainProbability(0.6).withSeed(5).inverted()}) {
+            INDArray y = apply(d, x, 4, 2);
+            INDArray g = Nd4j.ones(DataType.DOUBLE, 16, 300);
+            INDArray gIn = d.backprop(g, g.ulike(), 4, 2);
+            // dy/dx is elementwise: y / x for every element (0 where dropped, 1 or 1/p where kept)
+            assertTrue(y.div(x).equalsWithEps(gIn, 1e-12), d.toString());
+        }
+    }
+
+    @Test
+    void configurationIsAValue() {
+        BernoulliDropout a = BernoulliDropout.retainProbability(0.5).withSeed(9);
+        assertEquals(a, BernoulliDropout.retainProbability(0.5).withSeed(9));
+        assertEquals(a.hashCode(), BernoulliDropout.retainProbability(0.5).withSeed(9).hashCode());
+        assertNotEquals(a, a.inverted());
+        assertNotEquals(a, a.withSeed(10));
+        assertEquals(a, a.clone());
+        assertTrue(a.toString().contains("retainProbability=0.5") && a.toString().contains("TEST_TIME_WEIGHT_SCALING"),
+                a.toString());
+        assertNotEquals(BernoulliDropout.retainProbability(0.5).seed(), BernoulliDropout.retainProbability(0.5).seed(),
+                "default seeds should differ between instances");
+    }
+}
