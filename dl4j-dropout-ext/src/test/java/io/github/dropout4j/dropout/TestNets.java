@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -25,8 +26,14 @@ public final class TestNets {
     public static MultiLayerNetwork oneHidden(int nIn, int hidden, int nOut, IDropout inputDropout,
                                               IDropout hiddenDropout, Activation outAct,
                                               LossFunctions.LossFunction loss, long seed) {
+        return oneHidden(nIn, hidden, nOut, inputDropout, hiddenDropout, outAct, loss, seed, new Sgd(0.1));
+    }
+
+    public static MultiLayerNetwork oneHidden(int nIn, int hidden, int nOut, IDropout inputDropout,
+                                              IDropout hiddenDropout, Activation outAct,
+                                              LossFunctions.LossFunction loss, long seed, IUpdater updater) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(seed).dataType(DataType.DOUBLE).updater(new Sgd(0.1))
+                .seed(seed).dataType(DataType.DOUBLE).updater(updater)
                 .weightInit(WeightInit.XAVIER)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()

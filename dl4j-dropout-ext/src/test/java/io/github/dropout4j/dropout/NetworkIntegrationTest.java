@@ -1,0 +1,296 @@
+package io.github.dropout4j.dropout;
+
+import io.github.dropout4j.inference.MeanNetwork;
+import io.github.dropout4j.inference.MonteCarloDropout;
+import io.github.dropout4j.inference.SubnetworkMean;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+
+import java.io.File;
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** BernoulliDropout and TestTimeWeightScaling inside real DL4J networks. */
+class NetworkIntegrationTest {
+
+    private static MultiLayerNetwork convNet(DropoutScaling scaling) {
+        return convNet(scaling, new NoOp());
+    }
+
+    private static MultiLayerNetwork convNet(DropoutScaling scaling, IUpdater updater) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1).dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER)
+                .weightNoise(new TestTimeWeightScaling())
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH)
+                        .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1).withScaling(scaling)).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(2, 2).nOut(2).activation(Activation.TANH)
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(2).withScaling(scaling)).build())
+                .layer(new DenseLayer.Builder().nOut(5).activation(Activation.SIGMOID)
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(3).withScaling(scaling)).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(0.6).withSeed(4).withScaling(scaling)).build())
+                .setInputType(InputType.convolutional(7, 7, 2))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    private static MultiLayerNetwork lstmNet() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(2).dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER)
+                .weightNoise(new TestTimeWeightScaling())
+                .list()
+                .layer(new LSTM.Builder().nIn(3).nOut(4).activation(Activation.TANH)
+                        .dropOut(BernoulliDropout.retainProbability(0.7).withSeed(5)).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
+                        .activation(Activation.SOFTMAX).dropOut(BernoulliDropout.retainProbability(0.5).withSeed(6)).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    private static INDArray oneHot(int rows, int classes) {
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, rows, classes);
+        for (int i = 0; i < rows; i++) {
+            y.putScalar(i, i % classes, 1.0);
+        }
+        return y;
+    }
+
+    private static boolean gradientsOk(MultiLayerNetwork net, INDArray x, INDArray y) {
+        DataType previous = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            return checkGradients(net, x, y);
+        } finally {
+            Nd4j.setDefaultDataTypes(previous, previous);
+        }
+    }
+
+    private static boolean checkGradients(MultiLayerNetwork net, INDArray x, INDArray y) {
+        // No RNG reset between passes: BernoulliDropout's masks are a function of (seed, iteration, epoch).
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).callEachIter(n -> { }));
+    }
+
+    @Test
+    void gradientCheckThroughDenseConvolutionAndRecurrentDropoutInBothModes() {
+        for (DropoutScaling scaling : DropoutScaling.values()) {
+            Nd4j.getRandom().setSeed(12);
+            assertTrue(gradientsOk(convNet(scaling), Nd4j.rand(DataType.DOUBLE, 4, 2, 7, 7), oneHot(4, 3)),
+                    "conv " + scaling);
+            assertTrue(gradientsOk(TestNets.oneHidden(6, 8, 3, BernoulliDropout.retainProbability(0.8)
+                            .withSeed(1).withScaling(scaling), BernoulliDropout.retainProbability(0.5).withSeed(2)
+                            .withScaling(scaling), Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT, 3,
+                            new NoOp()), Nd4j.rand(DataType.DOUBLE, 5, 6), oneHot(5, 3)),
+                    "dense " + scaling);
+        }
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, 2, 5);
+        for (int i = 0; i < 3; i++) {
+            for (int t = 0; t < 5; t++) {
+                y.putScalar(new int[]{i, (i + t) % 2, t}, 1.0);
+            }
+        }
+        assertTrue(gradientsOk(lstmNet(), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), y), "lstm");
+    }
+
+    @Test
+    void weightScaledConvAndRecurrentNetworksPredictWithPTimesTheirInputWeights() {
+        for (MultiLayerNetwork net : new MultiLayerNetwork[]{convNet(DropoutScaling.TEST_TIME_WEIGHT_SCALING), lstmNet()}) {
+            INDArray x = net.getnLayers() == 2 ? Nd4j.rand(DataType.DOUBLE, 2, 3, 5) : Nd4j.rand(DataType.DOUBLE, 2, 2, 7, 7);
+            // Reference: the same network without any dropout, with each layer's W multiplied by its p by hand.
+            MultiLayerNetwork reference = MeanNetwork.export(net);
+            for (int i = 0; i < net.getnLayers(); i++) {
+                assertTrue(reference.getLayer(i).conf().getLayer().getIDropout() == null);
+                if (net.getLayer(i).numParams() > 0) {
+                    double p = ((BernoulliDropout) net.getLayer(i).conf().getLayer().getIDropout()).retainProbability();
+                    assertTrue(net.getLayer(i).getParam("W").mul(p).equalsWithEps(reference.getLayer(i).getParam("W"), 1e-12));
+                    assertEquals(net.getLayer(i).getParam("b"), reference.getLayer(i).getParam("b"), "biases unscaled");
+                }
+            }
+            assertTrue(net.output(x).equalsWithEps(reference.output(x), 1e-12));
+        }
+    }
+
+    @Test
+    void fitChangesWeightsInBothModesAndCountsIterations() {
+        for (DropoutScaling scaling : DropoutScaling.values()) {
+            MultiLayerNetwork net = convNet(scaling, new Sgd(0.1));
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 8, 2, 7, 7);
+            INDArray before = net.params().dup();
+            for (int i = 0; i < 3; i++) {
+                net.fit(x, oneHot(8, 3));
+            }
+            assertEquals(3, net.getIterationCount());
+            assertTrue(Double.isFinite(net.score()));
+            assertFalse(before.equalsWithEps(net.params(), 1e-9), scaling + ": weights did not move");
+        }
+    }
+
+    @Test
+    void weightScalingWithoutTestTimeWeightScalingFailsLoudlyOnTheSecondIteration() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(5)
+                        .dropOut(BernoulliDropout.retainProbability(0.5)).build())
+                .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 4);
+        INDArray y = Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}, {1, 0}});
+        net.fit(x, y);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.fit(x, y));
+        assertTrue(e.getMessage().contains("TestTimeWeightScaling"), e.getMessage());
+    }
+
+    @Test
+    void layerThatNeverConsultsWeightNoiseFailsLoudly() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1)
+                .weightNoise(new TestTimeWeightScaling()).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(5).build())
+                .layer(new PReLULayer.Builder().inputShape(5).name("prelu")
+                        .dropOut(BernoulliDropout.retainProbability(0.5)).build())
+                .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 4);
+        INDArray y = Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}, {1, 0}});
+        net.fit(x, y);   // DL4J's PReLU applies dropout but reads its weights without weight noise ...
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.fit(x, y));   // ... caught here
+        assertTrue(e.getMessage().contains("TestTimeWeightScaling"), e.getMessage());
+    }
+
+    @Test
+    void jsonAndModelSerializerRoundTripsKeepConfigurationAndOutputs(@TempDir File dir) throws IOException {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(3).updater(new Nesterovs(0.05, 0.9)).weightNoise(new TestTimeWeightScaling())
+                .list()
+                .layer(new DenseLayer.Builder().nIn(6).nOut(10).activation(Activation.RELU)
+                        .dropOut(BernoulliDropout.retainSchedule(new ExponentialSchedule(ScheduleType.EPOCH, 0.9, 0.99))
+                                .withSeed(77)).build())
+                .layer(new DenseLayer.Builder().nIn(10).nOut(10).activation(Activation.RELU)
+                        .dropOut(BernoulliDropout.dropProbability(0.5).inverted().withSeed(78)).build())
+                .layer(new OutputLayer.Builder().nIn(10).nOut(3).activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(79)).build())
+                .build();
+        String json = conf.toJson();
+        assertTrue(json.contains("io.github.dropout4j.dropout.BernoulliDropout") && json.contains("\"seed\" : 77"), json);
+        assertEquals(conf, MultiLayerConfiguration.fromJson(json));
+
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 9, 6);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 9, 3);
+        for (int i = 0; i < 9; i++) {
+            y.putScalar(i, i % 3, 1f);
+        }
+        net.fit(x, y);
+        net.fit(x, y);
+        File file = new File(dir, "net.zip");
+        ModelSerializer.writeModel(net, file, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
+        assertEquals(net.output(x), restored.output(x));
+        // training continues identically: same masks (seeded), same updater state
+        net.fit(x, y);
+        restored.fit(x, y);
+        assertEquals(net.params(), restored.params());
+    }
+
+    @Test
+    void meanNetworkExportIsPlainDl4jAndPredictsLikeTheSource(@TempDir File dir) throws IOException {
+        Nd4j.getRandom().setSeed(4);
+        MultiLayerNetwork net = TestNets.softmaxNet(6, 12, 3, BernoulliDropout.retainProbability(0.8).withSeed(1),
+                BernoulliDropout.retainProbability(0.5).withSeed(2), 5);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 10, 6);
+        for (int i = 0; i < 5; i++) {
+            net.fit(x, oneHot(10, 3));
+        }
+        MultiLayerNetwork plain = MeanNetwork.export(net);
+        String json = plain.getLayerWiseConfigurations().toJson();
+        assertFalse(json.contains("io.github.dropout4j"), json);
+        INDArray expected = net.output(x);
+        INDArray actual = plain.output(x);
+        assertTrue(actual.sub(expected).divi(expected).amaxNumber().doubleValue() < 1e-5, "relative error");
+        File file = new File(dir, "mean.zip");
+        ModelSerializer.writeModel(plain, file, false);
+        assertTrue(ModelSerializer.restoreMultiLayerNetwork(file, false).output(x).equalsWithEps(expected, 1e-10));
+        assertTrue(net.output(x).equalsWithEps(expected, 0), "export must not change the source network");
+    }
+
+    @Test
+    void meanNetworkExportWorksForComputationGraphs() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(6).dataType(DataType.DOUBLE).weightNoise(new TestTimeWeightScaling())
+                .graphBuilder().addInputs("in")
+                .addLayer("h", new DenseLayer.Builder().nIn(4).nOut(7).activation(Activation.TANH)
+                        .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1)).build(), "in")
+                .addLayer("out", new OutputLayer.Builder().nIn(7).nOut(2).activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(2)).build(), "h")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 5, 4);
+        ComputationGraph plain = MeanNetwork.export(graph);
+        assertFalse(plain.getConfiguration().toJson().contains("io.github.dropout4j"));
+        assertTrue(graph.outputSingle(x).equalsWithEps(plain.outputSingle(x), 1e-12));
+        assertTrue(graph.getLayer("out").getParam("W").mul(0.5).equalsWithEps(plain.getLayer("out").getParam("W"), 1e-15));
+    }
+
+    @Test
+    void monteCarloDropoutKeepsBatchNormalizationInInferenceMode() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(7).dataType(DataType.DOUBLE).weightNoise(new TestTimeWeightScaling()).list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().nOut(6).build())
+                .layer(new OutputLayer.Builder().nIn(6).nOut(3).activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(1.0).withSeed(1)).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 8, 4).muli(3).addi(2);
+        // retain 1: every sampled sub-network is the full network, so MC inference must equal output(x) exactly;
+        // with batch normalisation in training mode (batch statistics) it would not.
+        INDArray mc = MonteCarloDropout.of(net).samples(3).predict(x, SubnetworkMean.ARITHMETIC);
+        assertTrue(mc.equalsWithEps(net.output(x), 1e-12));
+        assertFalse(net.output(x, true).equalsWithEps(net.output(x), 1e-6), "BN train/test differ on this input");
+        assertThrows(IllegalArgumentException.class, () -> MonteCarloDropout.of(net).samples(0));
+    }
+}
