@@ -60,6 +60,8 @@ public final class BernoulliDropout implements IDropout {
 
     /** Set by {@link TestTimeWeightScaling} when it sees this layer's weights during training. */
     private transient volatile boolean weightScalingAttached;
+    /** Cache of the last forward mask, so backprop is a masked copy; regenerated from the key on a miss. */
+    private transient MaskBits lastMask;
     private transient boolean stepSeen;
     private transient long firstStepSeen;
 
@@ -179,20 +181,23 @@ public final class BernoulliDropout implements IDropout {
             requireWeightScalingAttached(iteration, epoch);
         }
         double p = retainProbabilityAt(iteration, epoch);
+        if (lastMask == null) {
+            lastMask = new MaskBits();
+        }
         return BernoulliMaskKernel.apply(inputActivations, resultArray, maskKey(iteration, epoch),
-                BernoulliMaskKernel.threshold(p), keptScale(p));
+                BernoulliMaskKernel.threshold(p), keptScale(p), lastMask);
     }
 
     @Override
     public INDArray backprop(INDArray gradAtOutput, INDArray gradAtInput, int iteration, int epoch) {
         double p = retainProbabilityAt(iteration, epoch);
-        return BernoulliMaskKernel.apply(gradAtOutput, gradAtInput, maskKey(iteration, epoch),
-                BernoulliMaskKernel.threshold(p), keptScale(p));
+        return BernoulliMaskKernel.applyRecorded(gradAtOutput, gradAtInput, maskKey(iteration, epoch),
+                BernoulliMaskKernel.threshold(p), keptScale(p), lastMask);
     }
 
     @Override
     public void clear() {
-        // Stateless: masks are regenerated from (seed, iteration, epoch).
+        // Nothing to clear: the cached mask is only a cache; backprop regenerates it from (seed, iteration, epoch).
     }
 
     @Override

@@ -14,32 +14,41 @@ import java.util.stream.IntStream;
 /**
  * The hot loop of Bernoulli dropout: {@code out[i] = in[i] * m[i] * scale}, with {@code m[i] ~ Bernoulli(p)}.
  *
- * <p>A dropped element is exactly {@code 0} (also for non-finite inputs). The mask is a pure function of {@code (key, i)}, where {@code i} is the element's index in C (row-major)
- * order: element {@code i} is kept iff the 32-bit half {@code i & 1} of {@code splitmix64(key, i >>> 1)} is
- * below {@code round(p * 2^32)}. So
+ * <p>The mask is a pure function of {@code (key, i)}, where {@code i} is the element's index in C (row-major)
+ * order. Elements are decided 64 at a time (one mask word): lane {@code b} of word {@code w} compares a uniform
+ * 64-bit number {@code u} with the threshold {@code P = p * 2^64}, bit-plane by bit-plane from the most
+ * significant bit, where bit-plane {@code j} is {@code splitmix64(key + (64 w + j + 1) * golden)}; a lane is
+ * kept iff {@code u < P}. Rounds stop when every lane is decided (about 7 on average, 1 for {@code p = 0.5}), so
+ * hashing costs about 0.1 hash per element instead of one per element. Hence
  * <ul>
- *   <li>the same key gives the same mask, whatever the thread count or block split (no RNG state);</li>
- *   <li>backprop regenerates the forward mask from the key instead of storing it, so nothing can be
- *       "already cleared" and no mask array is kept between passes;</li>
- *   <li>{@code P(keep)} equals {@code p} to within {@code 2^-33}, and {@code p = 1} keeps every element.</li>
+ *   <li>{@code P(keep) = P / 2^64}: {@code p} to double precision; {@code p = 1} keeps every element;</li>
+ *   <li>the same key gives the same mask, whatever the thread count (no RNG state);</li>
+ *   <li>backprop can regenerate the forward mask from the key instead of storing it, so nothing can be
+ *       "already cleared"; the forward pass may record it ({@link MaskBits}) to make backprop a masked copy.</li>
  * </ul>
- * Contiguous C-order FLOAT and DOUBLE arrays are processed in place through their native buffers, in blocks
- * shared by the calling thread and the common fork-join pool when the array is large; any other layout or type
- * goes through a mask array and one ND4J multiply.
+ * A dropped element is exactly {@code 0} (also for non-finite inputs). Contiguous C-order FLOAT and DOUBLE arrays
+ * are processed in place through their native buffers, branch-free, in blocks shared by the calling thread and
+ * the common fork-join pool when the array is large. Any other layout or type goes through a mask array and one
+ * ND4J multiply.
  */
 public final class BernoulliMaskKernel {
 
     /** Elements per parallel block; arrays below two blocks run on the calling thread. */
     static final int BLOCK = 1 << 15;
-    private static final long TWO_POW_32 = 1L << 32;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private BernoulliMaskKernel() {
     }
 
-    /** The 32-bit keep threshold for retain probability {@code p} in (0, 1]. */
+    /**
+     * The keep threshold {@code P = round(p * 2^63) * 2} as an unsigned 64-bit number, for retain probability
+     * {@code p} in (0, 1]; {@code 0} stands for {@code p = 1} (keep all).
+     */
     public static long threshold(double retainProbability) {
-        return Math.max(1L, Math.min(TWO_POW_32, Math.round(retainProbability * TWO_POW_32)));
+        if (retainProbability >= 1.0) {
+            return 0L;
+        }
+        return Math.max(1L, Math.round(retainProbability * 0x1p63)) << 1;
     }
 
     /** Mixes a seed with the iteration and epoch counters into one mask key (splitmix64 finaliser, chained). */
@@ -49,9 +58,29 @@ public final class BernoulliMaskKernel {
 
     /** Whether element {@code index} (C order) is kept under {@code key} and {@code threshold}. */
     public static boolean kept(long key, long index, long threshold) {
-        long h = mix(key + ((index >>> 1) + 1) * GOLDEN);
-        long bits = (index & 1) == 0 ? (h & 0xFFFFFFFFL) : (h >>> 32);
-        return bits < threshold;
+        return ((keepWord(key, index >>> 6, threshold) >>> (index & 63)) & 1) != 0;
+    }
+
+    /** The keep bits of elements {@code 64 w} to {@code 64 w + 63} (bit {@code b} for element {@code 64 w + b}). */
+    static long keepWord(long key, long w, long threshold) {
+        if (threshold == 0) {
+            return -1L;
+        }
+        int rounds = 64 - Long.numberOfTrailingZeros(threshold);   // below that, P's bits are 0: u >= P
+        long undecided = -1L;
+        long keep = 0L;
+        long counter = key + (w << 6) * GOLDEN;
+        for (int j = 0; j < rounds && undecided != 0; j++) {
+            counter += GOLDEN;
+            long u = mix(counter);           // bit j (from the top) of 64 lanes' uniforms
+            if ((threshold << j) < 0) {      // P has a 1 here: lanes with u = 0 are below P
+                keep |= undecided & ~u;
+                undecided &= u;
+            } else {                         // P has a 0 here: lanes with u = 1 are above P
+                undecided &= ~u;
+            }
+        }
+        return keep;   // lanes still undecided have u == P in every examined bit, and u >= P
     }
 
     /**
@@ -61,31 +90,70 @@ public final class BernoulliMaskKernel {
      * @return {@code out}
      */
     public static INDArray apply(INDArray in, INDArray out, long key, long threshold, double keptScale) {
-        if (!in.equalShapes(out)) {
-            throw new IllegalArgumentException("dropout input and output shapes differ: "
-                    + java.util.Arrays.toString(in.shape()) + " vs " + java.util.Arrays.toString(out.shape()));
-        }
-        long n = in.length();
+        return apply(in, out, key, threshold, keptScale, null);
+    }
+
+    /**
+     * As {@link #apply(INDArray, INDArray, long, long, double)}, also recording the mask in {@code bits} (bit
+     * {@code i & 63} of word {@code i >>> 6} set iff element {@code i} is kept) when {@code bits} is not null and
+     * the fast path is taken.
+     *
+     * @return {@code out}
+     */
+    static INDArray apply(INDArray in, INDArray out, long key, long threshold, double keptScale, MaskBits bits) {
+        int n = checkedLength(in, out);
         if (n == 0) {
             return out;
         }
-        if (n >= Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("dropout supports arrays of fewer than 2^31 elements, got " + n);
-        }
         DataType type = out.dataType();
         if (in.dataType() == type && fastPath(in) && fastPath(out)) {
+            long[] words = bits == null ? null : bits.prepare(key, threshold, n);
             if (type == DataType.FLOAT) {
-                applyFloat(floats(in), floats(out), (int) n, key, threshold, (float) keptScale);
+                FloatBuffer src = floats(in);
+                FloatBuffer dst = floats(out);
+                float s = (float) keptScale;
+                forBlocks(n, (from, to) -> floatBlock(src, dst, from, to, key, threshold, s, words));
                 return out;
             }
             if (type == DataType.DOUBLE) {
-                applyDouble(doubles(in), doubles(out), (int) n, key, threshold, keptScale);
+                DoubleBuffer src = doubles(in);
+                DoubleBuffer dst = doubles(out);
+                forBlocks(n, (from, to) -> doubleBlock(src, dst, from, to, key, threshold, keptScale, words));
                 return out;
             }
+        }
+        if (bits != null) {
+            bits.invalidate();
         }
         INDArray mask = mask(in.shape(), type.isFPType() ? type : DataType.FLOAT, key, threshold, keptScale);
         INDArray src = in.dataType() == type ? in : in.castTo(type);
         Nd4j.getExecutioner().exec(new MulOp(src, mask.castTo(type), out));
+        return out;
+    }
+
+    /**
+     * Writes {@code in * mask * keptScale} into {@code out} for the mask recorded in {@code bits} by a previous
+     * {@code apply} with the same key; falls back to regenerating it when {@code bits} does not hold that mask.
+     */
+    static INDArray applyRecorded(INDArray in, INDArray out, long key, long threshold, double keptScale,
+                                  MaskBits bits) {
+        int n = checkedLength(in, out);
+        long[] words = bits == null ? null : bits.words(key, threshold, n);
+        DataType type = out.dataType();
+        if (words == null || in.dataType() != type || !fastPath(in) || !fastPath(out)
+                || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
+            return apply(in, out, key, threshold, keptScale, null);
+        }
+        if (type == DataType.FLOAT) {
+            FloatBuffer src = floats(in);
+            FloatBuffer dst = floats(out);
+            float s = (float) keptScale;
+            forBlocks(n, (from, to) -> floatBlockRecorded(src, dst, from, to, s, words));
+        } else {
+            DoubleBuffer src = doubles(in);
+            DoubleBuffer dst = doubles(out);
+            forBlocks(n, (from, to) -> doubleBlockRecorded(src, dst, from, to, keptScale, words));
+        }
         return out;
     }
 
@@ -94,6 +162,18 @@ public final class BernoulliMaskKernel {
         DataType t = type == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
         INDArray ones = Nd4j.ones(t, shape);
         return apply(ones, ones, key, threshold, keptScale).castTo(type);
+    }
+
+    private static int checkedLength(INDArray in, INDArray out) {
+        if (!in.equalShapes(out)) {
+            throw new IllegalArgumentException("dropout input and output shapes differ: "
+                    + java.util.Arrays.toString(in.shape()) + " vs " + java.util.Arrays.toString(out.shape()));
+        }
+        long n = in.length();
+        if (n >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dropout supports arrays of fewer than 2^31 elements, got " + n);
+        }
+        return (int) n;
     }
 
     static boolean fastPath(INDArray a) {
@@ -111,52 +191,128 @@ public final class BernoulliMaskKernel {
         return db.position((int) a.data().offset()).slice();
     }
 
-    private static void applyFloat(FloatBuffer in, FloatBuffer out, int n, long key, long threshold, float scale) {
+    private interface Block {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code block} over [0, n) in BLOCK-sized pieces, in parallel when there are two or more. */
+    private static void forBlocks(int n, Block block) {
         int blocks = (n + BLOCK - 1) / BLOCK;
         if (blocks < 2) {
-            floatBlock(in, out, 0, n, key, threshold, scale);
+            block.run(0, n);
         } else {
-            IntStream.range(0, blocks).parallel().forEach(b ->
-                    floatBlock(in, out, b * BLOCK, Math.min(n, (b + 1) * BLOCK), key, threshold, scale));
+            IntStream.range(0, blocks).parallel().forEach(b -> block.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK)));
         }
     }
 
-    private static void applyDouble(DoubleBuffer in, DoubleBuffer out, int n, long key, long threshold, double scale) {
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        if (blocks < 2) {
-            doubleBlock(in, out, 0, n, key, threshold, scale);
-        } else {
-            IntStream.range(0, blocks).parallel().forEach(b ->
-                    doubleBlock(in, out, b * BLOCK, Math.min(n, (b + 1) * BLOCK), key, threshold, scale));
+    // The loops below are branch-free: C2 compiles a float/double ternary to a branch, which mispredicts half
+    // the time at p = 0.5. -((bits >>> i) & 1) is an all-ones (kept) or all-zeros (dropped) mask for the value's
+    // bit pattern, so a dropped element is exactly +0. Java's long shift uses i & 63.
+
+    private static final ThreadLocal<float[]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    private static final ThreadLocal<double[]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[BLOCK]);
+
+    // Each block is copied into a thread-local array with one bulk get, masked there (array loops compile to
+    // far tighter code than element-wise direct-buffer access), and written back with one bulk put.
+
+    /** Elements [from, to); {@code from} is a multiple of 64 (BLOCK is), so blocks own whole mask words. */
+    private static void floatBlock(FloatBuffer in, FloatBuffer out, int from, int to, long key, long t, float s,
+                                   long[] words) {
+        float[] a = FLOAT_SCRATCH.get();
+        int len = to - from;
+        in.get(from, a, 0, len);
+        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
+            long bits = keepWord(key, w, t);
+            if (words != null) {
+                words[w] = bits;
+            }
+            maskFloats(a, off, Math.min(len, off + 64), bits, s);
+        }
+        out.put(from, a, 0, len);
+    }
+
+    private static void floatBlockRecorded(FloatBuffer in, FloatBuffer out, int from, int to, float s, long[] words) {
+        float[] a = FLOAT_SCRATCH.get();
+        int len = to - from;
+        in.get(from, a, 0, len);
+        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
+            maskFloats(a, off, Math.min(len, off + 64), words[w], s);
+        }
+        out.put(from, a, 0, len);
+    }
+
+    private static void doubleBlock(DoubleBuffer in, DoubleBuffer out, int from, int to, long key, long t, double s,
+                                    long[] words) {
+        double[] a = DOUBLE_SCRATCH.get();
+        int len = to - from;
+        in.get(from, a, 0, len);
+        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
+            long bits = keepWord(key, w, t);
+            if (words != null) {
+                words[w] = bits;
+            }
+            maskDoubles(a, off, Math.min(len, off + 64), bits, s);
+        }
+        out.put(from, a, 0, len);
+    }
+
+    private static void doubleBlockRecorded(DoubleBuffer in, DoubleBuffer out, int from, int to, double s,
+                                            long[] words) {
+        double[] a = DOUBLE_SCRATCH.get();
+        int len = to - from;
+        in.get(from, a, 0, len);
+        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
+            maskDoubles(a, off, Math.min(len, off + 64), words[w], s);
+        }
+        out.put(from, a, 0, len);
+    }
+
+    // Branch-free: C2 compiles a float/double ternary to a branch, which mispredicts half the time at p = 0.5.
+    // Each byte of the mask word selects eight all-ones (kept) or all-zeros (dropped) bit masks from a table,
+    // ANDed with the value's bit pattern, so a dropped element is exactly +0; this measured 1.7x faster than
+    // extracting one bit per element. Blocks start at multiples of 64, so word bit b is element off + b.
+
+    private static final int[] INT_MASKS = new int[256 * 8];
+    private static final long[] LONG_MASKS = new long[256 * 8];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            for (int k = 0; k < 8; k++) {
+                INT_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1 : 0;
+                LONG_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1L : 0L;
+            }
         }
     }
 
-    /** Elements [from, to) with {@code from} even (BLOCK is even). */
-    private static void floatBlock(FloatBuffer in, FloatBuffer out, int from, int to, long key, long t, float s) {
-        int i = from;
-        for (; i + 1 < to; i += 2) {
-            long h = mix(key + ((long) (i >>> 1) + 1) * GOLDEN);
-            float v0 = in.get(i) * s;
-            float v1 = in.get(i + 1) * s;
-            out.put(i, (h & 0xFFFFFFFFL) < t ? v0 : 0f);
-            out.put(i + 1, (h >>> 32) < t ? v1 : 0f);
+    private static void maskFloats(float[] a, int from, int to, long bits, float s) {
+        if (to - from == 64) {
+            for (int b = 0; b < 8; b++) {
+                int m = (int) ((bits >>> (b << 3)) & 0xFF) << 3;
+                int o = from + (b << 3);
+                for (int k = 0; k < 8; k++) {
+                    a[o + k] = Float.intBitsToFloat(Float.floatToRawIntBits(a[o + k] * s) & INT_MASKS[m + k]);
+                }
+            }
+            return;
         }
-        if (i < to) {
-            out.put(i, kept(key, i, t) ? in.get(i) * s : 0f);
+        for (int i = from; i < to; i++) {
+            a[i] = Float.intBitsToFloat(Float.floatToRawIntBits(a[i] * s) & (int) -((bits >>> (i - from)) & 1));
         }
     }
 
-    private static void doubleBlock(DoubleBuffer in, DoubleBuffer out, int from, int to, long key, long t, double s) {
-        int i = from;
-        for (; i + 1 < to; i += 2) {
-            long h = mix(key + ((long) (i >>> 1) + 1) * GOLDEN);
-            double v0 = in.get(i) * s;
-            double v1 = in.get(i + 1) * s;
-            out.put(i, (h & 0xFFFFFFFFL) < t ? v0 : 0d);
-            out.put(i + 1, (h >>> 32) < t ? v1 : 0d);
+    private static void maskDoubles(double[] a, int from, int to, long bits, double s) {
+        if (to - from == 64) {
+            for (int b = 0; b < 8; b++) {
+                int m = (int) ((bits >>> (b << 3)) & 0xFF) << 3;
+                int o = from + (b << 3);
+                for (int k = 0; k < 8; k++) {
+                    a[o + k] = Double.longBitsToDouble(Double.doubleToRawLongBits(a[o + k] * s) & LONG_MASKS[m + k]);
+                }
+            }
+            return;
         }
-        if (i < to) {
-            out.put(i, kept(key, i, t) ? in.get(i) * s : 0d);
+        for (int i = from; i < to; i++) {
+            a[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(a[i] * s) & -((bits >>> (i - from)) & 1));
         }
     }
 
