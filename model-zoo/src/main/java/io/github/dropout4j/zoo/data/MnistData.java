@@ -28,6 +28,25 @@ public record MnistData(LabeledImages train, LabeledImages validation, LabeledIm
   }
 
   /**
+   * Loads the canonical MNIST (or Fashion-MNIST) files {@code train-images-idx3-ubyte.gz},
+   * {@code train-labels-idx1-ubyte.gz}, {@code t10k-images-idx3-ubyte.gz}, {@code t10k-labels-idx1-ubyte.gz}
+   * (as fetched by {@link Downloader} with {@link DatasetManifest#mnist()}), holding out the <em>last</em>
+   * {@code validationCount} training examples as the validation split; the t10k files are the test split.
+   *
+   * @param validationCount 0 .. number of training examples - 1 (Srivastava et al. 2014 hold out 10,000)
+   */
+  public static MnistData loadCanonical(Path dir, int validationCount) throws IOException {
+    LabeledImages all = split(dir, "train");
+    if (validationCount < 0 || validationCount >= all.count()) {
+      throw new IllegalArgumentException(
+          "validationCount must be in 0.." + (all.count() - 1) + ", got " + validationCount);
+    }
+    int cut = all.count() - validationCount;
+    return new MnistData(all.slice("train", 0, cut), all.slice("validation", cut, all.count()),
+        split(dir, "t10k", "test"));
+  }
+
+  /**
    * Loads the repository's bundled subset: the directory named by system property {@value #DATA_DIR_PROPERTY}
    * if set, otherwise the first {@code src-test-data/mnist} found in the working directory or one of its
    * parents.
@@ -57,8 +76,12 @@ public record MnistData(LabeledImages train, LabeledImages validation, LabeledIm
   }
 
   private static LabeledImages split(Path dir, String name) throws IOException {
+    return split(dir, name, name);
+  }
+
+  private static LabeledImages split(Path dir, String prefix, String name) throws IOException {
     LabeledImages set = LabeledImages.read(name,
-        find(dir, name + "-images-idx3-ubyte"), find(dir, name + "-labels-idx1-ubyte"));
+        find(dir, prefix + "-images-idx3-ubyte"), find(dir, prefix + "-labels-idx1-ubyte"));
     IdxImages images = set.images();
     if (images.rows() != SIDE || images.columns() != SIDE) {
       throw new IdxFormatException(images.file(), 8, "expected " + SIDE + " x " + SIDE

@@ -129,4 +129,23 @@ class MnistDataTest {
     }
     assertEquals(10_000, offset);
   }
+
+  @Test
+  void canonicalLayoutHoldsOutTheLastTrainingExamplesForValidation(@TempDir Path dir) throws IOException {
+    Path src = TestFiles.mnistDir();
+    for (String kind : List.of("-images-idx3-ubyte.gz", "-labels-idx1-ubyte.gz")) {
+      Files.copy(src.resolve("train" + kind), dir.resolve("train" + kind));
+      Files.copy(src.resolve("test" + kind), dir.resolve("t10k" + kind));
+    }
+    MnistData canonical = MnistData.loadCanonical(dir, 1500);
+    MnistData bundled = MnistData.bundled();
+    assertEquals(6500, canonical.train().count());
+    assertEquals(1500, canonical.validation().count());
+    assertEquals(1000, canonical.test().count());
+    assertEquals(bundled.train().label(6500), canonical.validation().label(0));
+    assertArrayEquals(java.util.Arrays.copyOfRange(bundled.train().images().pixels(), 6500 * 784, 6501 * 784),
+        java.util.Arrays.copyOfRange(canonical.validation().images().pixels(), 0, 784));
+    assertArrayEquals(bundled.test().labels().labels(), canonical.test().labels().labels());
+    assertThrows(IllegalArgumentException.class, () -> MnistData.loadCanonical(dir, 8000));
+  }
 }
