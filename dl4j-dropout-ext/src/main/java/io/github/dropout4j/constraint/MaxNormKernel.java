@@ -1,9 +1,12 @@
 package io.github.dropout4j.constraint;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Norm2;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Square;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -23,13 +26,22 @@ import java.util.Map;
  *   w_j &lt;- w_j / (n_j / c)   if n_j &gt; c   (direction kept, norm becomes c)
  *   w_j unchanged (bit for bit)   otherwise
  * </pre>
- * implemented as ND4J ops only: a {@code Norm2} reduction into a reused buffer, a count of violating units
- * (stop here if none), then {@code f_j = c / max(n_j, c)} (exactly 1.0 for units within the bound) and one in-place
- * broadcast multiply of {@code W} by {@code f}. No per-element Java loops; the only allocations per call are a
- * scalar result and a small key, constant in the number of steps.
+ * implemented as ND4J ops only, no per-element Java loops. Fast path, when the unit dims are a leading or trailing
+ * block of dims so that {@code W} has a no-copy 2D view {@code M} with one unit per column (dense {@code [nIn, nOut]},
+ * dims {0}) or per row (convolution {@code [nOut, nIn*kH*kW]}, dims {1,2,3}):
+ * <pre>
+ *   S   = M .* M                         (Square into a reused buffer of W's shape)
+ *   s   = ones^T S  (or S ones)           (one GEMM: squared norms, one per unit)
+ *   if no s_j &gt; c^2: stop               (the common "slack" case costs Square + GEMM only)
+ *   f_j = sqrt(c^2 / max(s_j, c^2))       (exactly 1.0 for units within the bound)
+ *   M  &lt;- M * f   (muliRowVector / muliColumnVector, in place)
+ * </pre>
+ * Any other unit dims fall back to a {@code Norm2} reduction and a general broadcast multiply (about 2x slower).
+ * Buffers (one weight-sized square buffer, the per-unit sums, a ones vector) are allocated once per data type and
+ * shape, outside workspaces, and reused; per call only a few scalar results are allocated, constant in the number
+ * of steps.
  *
- * <p>Not thread-safe: one kernel per constraint instance (DL4J clones constraints per layer). Buffers are keyed by
- * data type and norm shape.
+ * <p>Not thread-safe: one kernel per constraint instance (DL4J clones constraints per layer).
  *
  * <pre>{@code
  * MaxNormKernel k = new MaxNormKernel();
@@ -50,6 +62,71 @@ public final class MaxNormKernel {
      * @return number of units that were renormalised
      */
     public int renormalise(INDArray weights, int[] unitDims, double maxNorm) {
+        int[] sorted = unitDims.clone();
+        Arrays.sort(sorted);
+        int rank = weights.rank();
+        complement(sorted, rank);   // validates
+        boolean prefix = sorted[0] == 0 && sorted[sorted.length - 1] == sorted.length - 1;
+        boolean suffix = sorted[0] == rank - sorted.length && sorted[sorted.length - 1] == rank - 1;
+        INDArray matrix = prefix || suffix ? asMatrix(weights, sorted.length, prefix) : null;
+        if (matrix == null) {
+            return renormaliseGeneric(weights, unitDims, maxNorm);
+        }
+        return prefix ? renormaliseColumns(matrix, maxNorm) : renormaliseRows(matrix, maxNorm);
+    }
+
+    /** Units are the columns of {@code m} [n, units]: squared norms = ones[1, n] x (m .* m). */
+    private int renormaliseColumns(INDArray m, double maxNorm) {
+        long n = m.rows();
+        long units = m.columns();
+        INDArray sq = buffer("sq", m.dataType(), m.ordering(), n, units);
+        INDArray s = buffer("s", m.dataType(), 'f', 1, units);
+        INDArray ones = buffer("ones", m.dataType(), 'f', 1, n);
+        if (ones.getDouble(0) != 1.0) {
+            ones.assign(1);
+        }
+        Nd4j.exec(new Square(m, sq));
+        Nd4j.gemm(ones, sq, s, false, false, 1.0, 0.0);
+        int violating = toFactors(s, maxNorm);
+        if (violating > 0) {
+            m.muliRowVector(s);
+        }
+        return violating;
+    }
+
+    /** Units are the rows of {@code m} [units, n]: squared norms = (m .* m) x ones[n, 1]. */
+    private int renormaliseRows(INDArray m, double maxNorm) {
+        long units = m.rows();
+        long n = m.columns();
+        INDArray sq = buffer("sq", m.dataType(), m.ordering(), units, n);
+        INDArray s = buffer("s", m.dataType(), 'f', units, 1);
+        INDArray ones = buffer("ones", m.dataType(), 'f', n, 1);
+        if (ones.getDouble(0) != 1.0) {
+            ones.assign(1);
+        }
+        Nd4j.exec(new Square(m, sq));
+        Nd4j.gemm(sq, ones, s, false, false, 1.0, 0.0);
+        int violating = toFactors(s, maxNorm);
+        if (violating > 0) {
+            m.muliColumnVector(s);
+        }
+        return violating;
+    }
+
+    /** Squared norms s_j in place to factors f_j = sqrt(c^2 / max(s_j, c^2)); exactly 1 within the bound. */
+    private static int toFactors(INDArray s, double maxNorm) {
+        double c2 = maxNorm * maxNorm;
+        int violating = Nd4j.getExecutioner().exec(new MatchCondition(s, Conditions.greaterThan(c2))).getInt(0);
+        if (violating > 0) {
+            Transforms.max(s, c2, false);
+            s.rdivi(c2);
+            Transforms.sqrt(s, false);
+        }
+        return violating;
+    }
+
+    /** Any unit dims: a Norm2 reduction and a broadcast multiply (slower: used when no 2D view exists). */
+    private int renormaliseGeneric(INDArray weights, int[] unitDims, double maxNorm) {
         INDArray norms = unitNorms(weights, unitDims);
         int violating = Nd4j.getExecutioner()
                 .exec(new MatchCondition(norms, Conditions.greaterThan(maxNorm))).getInt(0);
@@ -60,6 +137,35 @@ public final class MaxNormKernel {
         norms.rdivi(maxNorm);                    // f_j = c / max(n_j, c), exactly 1 for units within the bound
         Broadcast.mul(weights, norms, weights, complement(unitDims, weights.rank()));
         return violating;
+    }
+
+    /** A no-copy 2D view [prod(unit dims), prod(rest)] (prefix) or [prod(rest), prod(unit dims)], or null. */
+    private static INDArray asMatrix(INDArray w, int unitDimCount, boolean prefix) {
+        long[] shape = w.shape();
+        int split = prefix ? unitDimCount : shape.length - unitDimCount;
+        long a = 1;
+        for (int i = 0; i < split; i++) {
+            a *= shape[i];
+        }
+        long b = w.length() / a;
+        long[] target = {a, b};
+        if (shape.length == 2) {
+            return w;
+        }
+        INDArray v = Shape.newShapeNoCopy(w, target, w.ordering() == 'f');
+        return v != null ? v : Shape.newShapeNoCopy(w, target, w.ordering() != 'f');
+    }
+
+    private INDArray buffer(String name, DataType type, char order, long rows, long cols) {
+        String key = name + type + order + rows + "x" + cols;
+        INDArray buf = normBuffers.get(key);
+        if (buf == null) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                buf = Nd4j.create(type, new long[]{rows, cols}, order);
+            }
+            normBuffers.put(key, buf);
+        }
+        return buf;
     }
 
     /**

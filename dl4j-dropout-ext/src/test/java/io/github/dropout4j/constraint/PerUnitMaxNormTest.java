@@ -99,6 +99,41 @@ class PerUnitMaxNormTest {
     }
 
     @Test
+    void unitDimsInTheMiddleUseTheGeneralPathAndAgreeWithAHandLoop() {
+        // W [3, 4, 2] with unit dim {1}: unit (a, c) is the vector W[a, :, c] -- no 2D view exists.
+        Nd4j.getRandom().setSeed(5);
+        INDArray w = Nd4j.rand(DataType.DOUBLE, 3, 4, 2).muli(2);
+        INDArray expected = w.dup();
+        double c = 1.5;
+        for (int a = 0; a < 3; a++) {
+            for (int k = 0; k < 2; k++) {
+                double n = 0;
+                for (int b = 0; b < 4; b++) {
+                    n += expected.getDouble(a, b, k) * expected.getDouble(a, b, k);
+                }
+                n = Math.sqrt(n);
+                for (int b = 0; b < 4 && n > c; b++) {
+                    expected.putScalar(new int[]{a, b, k}, expected.getDouble(a, b, k) / (n / c));
+                }
+            }
+        }
+        new MaxNormKernel().renormalise(w, new int[]{1}, c);
+        assertTrue(expected.equalsWithEps(w, 1e-12), expected + " vs " + w);
+        // the fast paths give the same answer as the general one on a prefix (columns) and a suffix (rows) layout
+        for (int[] dims : new int[][]{{0}, {1, 2}}) {
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 4, 2).muli(3);
+            INDArray viaFast = x.dup();
+            new MaxNormKernel().renormalise(viaFast, dims, 1.0);
+            INDArray norms = x.norm2(dims);
+            INDArray f = norms.rdiv(1.0);
+            org.nd4j.linalg.ops.transforms.Transforms.min(f, 1.0, false);
+            INDArray viaBroadcast = org.nd4j.linalg.factory.Broadcast.mul(x, f, x.ulike(),
+                    MaxNormKernel.complement(dims, 3));
+            assertTrue(viaBroadcast.equalsWithEps(viaFast, 1e-12), java.util.Arrays.toString(dims));
+        }
+    }
+
+    @Test
     void appliedThroughTheLayerTouchesWeightsButNeverBiases() {
         MultiLayerNetwork net = tinyNet(PerUnitMaxNorm.maxNorm(1.0));
         var layer = net.getLayer(0);
