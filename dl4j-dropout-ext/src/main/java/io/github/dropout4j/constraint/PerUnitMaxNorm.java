@@ -38,7 +38,10 @@ import java.util.TreeSet;
  * <p><b>Weights only, never biases</b>: whatever DL4J registers via {@code constrainWeights},
  * {@code constrainAllParameters}, only the layer's unit weight keys are touched; registering it only for biases
  * ({@code constrainBias}) is an error. Applied exactly once per parameter update per weight array, in place
- * (unlike DL4J's {@code BaseConstraint}, which applies itself twice).
+ * (unlike DL4J's {@code BaseConstraint}, which applies itself twice). Register it per layer
+ * ({@code DenseLayer.Builder.constrainWeights}) or network-wide with {@code NeuralNetConfiguration.Builder
+ * .constrainWeights}; note that DL4J 1.0.0-M2.1's network-wide {@code constrainAllParameters} silently attaches
+ * nothing (its {@code LayerValidation} loops over the wrong list).
  *
  * <p><b>Dropout scaling</b>: the bound depends on the convention. The paper scales outgoing weights by the retain
  * probability at test time; under inverted dropout (kept units divided by {@code retainProbability} while training)
