@@ -3,7 +3,6 @@ package io.github.dropout4j.dropout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteOrder;
@@ -177,8 +176,26 @@ public final class BernoulliMaskKernel {
     }
 
     static boolean fastPath(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && !a.isEmpty()
+        return a.ordering() == 'c' && isCContiguous(a) && !a.isEmpty()
                 && a.data().offset() + a.length() <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Whether element {@code i} of {@code a} (C order) sits at buffer offset {@code i}. Unlike ND4J's
+     * {@code Shape.hasDefaultStridesForShape}, dimensions of size 1 are ignored: that method rejects e.g. a fresh
+     * {@code Nd4j.ones(3, 1, 5, 4)} (strides {@code [20, 20, 4, 1]}), which sent {@link #mask} into endless
+     * recursion for any input with a size-1 dimension (one channel, a minibatch of one).
+     */
+    static boolean isCContiguous(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            long size = a.size(d);
+            if (size != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= size;
+        }
+        return true;
     }
 
     private static FloatBuffer floats(INDArray a) {

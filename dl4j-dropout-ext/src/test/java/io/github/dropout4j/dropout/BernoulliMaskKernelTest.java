@@ -39,6 +39,19 @@ class BernoulliMaskKernelTest {
     }
 
     @Test
+    void arraysWithSizeOneDimensionsTakeTheFastPath() {
+        // Nd4j.ones(3, 1, 5, 4) has strides [20, 20, 4, 1], which ND4J's hasDefaultStridesForShape rejects; mask()
+        // used to recurse until the stack overflowed on such shapes (one channel, a minibatch of one).
+        long t = BernoulliMaskKernel.threshold(0.5);
+        for (long[] shape : new long[][]{{3, 1, 5, 4}, {1, 7}, {1, 1, 2, 2}}) {
+            INDArray ones = Nd4j.ones(DataType.FLOAT, shape);
+            assertTrue(BernoulliMaskKernel.fastPath(ones), java.util.Arrays.toString(shape));
+            INDArray mask = BernoulliMaskKernel.mask(shape, DataType.FLOAT, 42, t, 1.0);
+            assertEquals(java.util.Arrays.toString(shape), java.util.Arrays.toString(mask.shape()));
+        }
+    }
+
+    @Test
     void parallelBlocksGiveTheSameMaskAsTheReference() {
         long t = BernoulliMaskKernel.threshold(0.5);
         INDArray in = Nd4j.rand(DataType.FLOAT, 5, BernoulliMaskKernel.BLOCK + 3);   // 5 blocks + odd tail
