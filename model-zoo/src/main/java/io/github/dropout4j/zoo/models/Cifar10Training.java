@@ -1,0 +1,147 @@
+package io.github.dropout4j.zoo.models;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Trains {@link Cifar10Net} or {@link Cifar10DropoutNet} with a {@link Cifar10Recipe} and reports, after every epoch,
+ * the mean training loss (cross-entropy of the dropout sub-networks actually trained, averaged over the epoch's
+ * minibatches) and the test error of the mean network ({@code 1 - accuracy} of {@code output()}, which for the
+ * dropout net uses the paper's test-time weight scaling). Programmatic entry point for the command line
+ * ({@code train cifar10 [--dropout]}, {@code reproduce cifar10}).
+ *
+ * <p>The learning-rate schedule is by epoch, so this loop advances DL4J's epoch counter after each pass
+ * ({@code fit(DataSet)} alone does not). Iterators are reset at the start of every epoch but the first if they are
+ * exhausted; give the training iterator {@code batchSize = recipe.batchSize()} and set a
+ * {@code PixelMeanNormalizer} on both.
+ *
+ * <pre>{@code
+ * Cifar10Data data = Cifar10Data.load(dir);
+ * PixelMeanNormalizer mean = PixelMeanNormalizer.fit(data.train());
+ * Cifar10Recipe recipe = Cifar10Recipe.paper(100);
+ * DataSetIterator train = Cifar10DataSetIterator.builder(data.train()).batchSize(recipe.batchSize()).shuffle(1).build();
+ * DataSetIterator test = Cifar10DataSetIterator.builder(data.test()).batchSize(500).build();
+ * train.setPreProcessor(mean);
+ * test.setPreProcessor(mean);
+ * MultiLayerNetwork net = Cifar10Training.network(true, recipe, 42);
+ * List<Cifar10Training.EpochReport> log = Cifar10Training.train(net, recipe, train, test,
+ *     r -> System.out.println(r));
+ * }</pre>
+ */
+public final class Cifar10Training {
+
+  private Cifar10Training() {
+  }
+
+  /**
+   * One finished epoch.
+   *
+   * @param epoch        0-based epoch just finished
+   * @param trainLoss    mean minibatch loss over the epoch (with dropout active, for the dropout net)
+   * @param testError    fraction of test images misclassified by the mean network, in [0, 1]
+   * @param learningRate the learning rate used during this epoch
+   * @param examples     training examples seen this epoch
+   * @param millis       wall time of the epoch's training steps (not the evaluation)
+   */
+  public record EpochReport(int epoch, double trainLoss, double testError, double learningRate, long examples,
+                            long millis) {
+    @Override
+    public String toString() {
+      return String.format("epoch %d: train loss %.4f, test error %.2f%%, learning rate %.1e, %d examples in %.1f s",
+          epoch, trainLoss, 100 * testError, learningRate, examples, millis / 1000.0);
+    }
+  }
+
+  /** Receives each {@link EpochReport} as soon as the epoch is evaluated. */
+  @FunctionalInterface
+  public interface Listener {
+    void onEpoch(EpochReport report);
+  }
+
+  /** Both networks of Appendix G trained with the same recipe, seed and data. */
+  public record Comparison(List<EpochReport> withoutDropout, List<EpochReport> withDropout) {
+  }
+
+  /** A freshly initialised {@link Cifar10DropoutNet} ({@code dropout}) or {@link Cifar10Net}. */
+  public static MultiLayerNetwork network(boolean dropout, Cifar10Recipe recipe, long seed) {
+    return (dropout ? new Cifar10DropoutNet(recipe, seed) : new Cifar10Net(recipe, seed)).init();
+  }
+
+  /**
+   * Trains {@code net} for {@code recipe.epochs()} epochs.
+   *
+   * @param test may be null: the test error is then reported as NaN
+   * @return one report per epoch
+   */
+  public static List<EpochReport> train(MultiLayerNetwork net, Cifar10Recipe recipe, DataSetIterator train,
+                                        DataSetIterator test, Listener listener) {
+    return train(net, recipe.epochs(), recipe, train, test, listener);
+  }
+
+  /** As {@link #train(MultiLayerNetwork, Cifar10Recipe, DataSetIterator, DataSetIterator, Listener)} for {@code epochs}. */
+  public static List<EpochReport> train(MultiLayerNetwork net, int epochs, Cifar10Recipe recipe,
+                                        DataSetIterator train, DataSetIterator test, Listener listener) {
+    Objects.requireNonNull(net, "net");
+    Objects.requireNonNull(train, "train");
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+    }
+    List<EpochReport> log = new ArrayList<>();
+    for (int e = 0; e < epochs; e++) {
+      if (!train.hasNext()) {
+        train.reset();
+      }
+      int epoch = net.getEpochCount();
+      double rate = recipe.learningRateSchedule().valueAt(net.getIterationCount(), epoch);
+      long start = System.nanoTime();
+      double lossSum = 0;
+      long examples = 0;
+      while (train.hasNext()) {
+        DataSet batch = train.next();
+        net.fit(batch);
+        lossSum += net.score() * batch.numExamples();
+        examples += batch.numExamples();
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      net.incrementEpochCount();
+      double error = test == null ? Double.NaN : testError(net, test);
+      EpochReport r = new EpochReport(epoch, lossSum / Math.max(1, examples), error, rate, examples, millis);
+      log.add(r);
+      if (listener != null) {
+        listener.onEpoch(r);
+      }
+    }
+    return log;
+  }
+
+  /** Fraction of {@code test}'s images the network's {@code output()} (the mean network) gets wrong. */
+  public static double testError(MultiLayerNetwork net, DataSetIterator test) {
+    if (!test.hasNext()) {
+      test.reset();
+    }
+    Evaluation eval = net.evaluate(test);
+    test.reset();
+    return 1.0 - eval.accuracy();
+  }
+
+  /**
+   * Appendix G's comparison: both networks, the same recipe and seed, the same data (iterators are reset between
+   * the runs). {@code listener} receives the without-dropout epochs first.
+   */
+  public static Comparison reproduce(Cifar10Recipe recipe, long seed, DataSetIterator train, DataSetIterator test,
+                                     Listener listener) {
+    List<EpochReport> plain = train(network(false, recipe, seed), recipe, train, test, listener);
+    train.reset();
+    if (test != null) {
+      test.reset();
+    }
+    List<EpochReport> dropout = train(network(true, recipe, seed), recipe, train, test, listener);
+    return new Comparison(plain, dropout);
+  }
+}
