@@ -53,6 +53,8 @@ public final class BernoulliDropout implements IDropout {
     private final double retainProbability;
     @JsonProperty("retainSchedule")
     private final ISchedule retainSchedule;
+    @JsonProperty("retainProbabilities")
+    private final double[] retainProbabilities;
     @JsonProperty("scaling")
     private final DropoutScaling scaling;
     @JsonProperty("seed")
@@ -62,21 +64,33 @@ public final class BernoulliDropout implements IDropout {
     private transient volatile boolean weightScalingAttached;
     /** Cache of the last forward mask, so backprop is a masked copy; regenerated from the key on a miss. */
     private transient MaskBits lastMask;
+    /** Per-unit thresholds and kept-unit multipliers, derived from retainProbabilities on first use. */
+    private transient long[] unitThresholds;
+    private transient double[] unitKeptScales;
     private transient boolean stepSeen;
     private transient long firstStepSeen;
 
     @JsonCreator
     private BernoulliDropout(@JsonProperty("retainProbability") double retainProbability,
                              @JsonProperty("retainSchedule") ISchedule retainSchedule,
+                             @JsonProperty("retainProbabilities") double[] retainProbabilities,
                              @JsonProperty("scaling") DropoutScaling scaling,
                              @JsonProperty("seed") long seed) {
-        if (retainSchedule == null) {
+        if (retainProbabilities != null) {
+            if (retainProbabilities.length == 0) {
+                throw new IllegalArgumentException("retainProbabilities must name at least one unit, got none");
+            }
+            for (int u = 0; u < retainProbabilities.length; u++) {
+                Probabilities.requireRetain("retainProbabilities[" + u + "]", retainProbabilities[u]);
+            }
+        } else if (retainSchedule == null) {
             Probabilities.requireRetain("retainProbability", retainProbability);
         } else {
             Probabilities.requireRetain("retainSchedule value at iteration 0, epoch 0", retainSchedule.valueAt(0, 0));
         }
-        this.retainProbability = retainSchedule == null ? retainProbability : Double.NaN;
-        this.retainSchedule = retainSchedule;
+        this.retainProbabilities = retainProbabilities == null ? null : retainProbabilities.clone();
+        this.retainProbability = retainSchedule == null && retainProbabilities == null ? retainProbability : Double.NaN;
+        this.retainSchedule = retainProbabilities == null ? retainSchedule : null;
         this.scaling = Objects.requireNonNull(scaling, "scaling");
         this.seed = seed;
     }
@@ -89,7 +103,7 @@ public final class BernoulliDropout implements IDropout {
      * @throws IllegalArgumentException if the value is outside (0, 1] or NaN
      */
     public static BernoulliDropout retainProbability(double retainProbability) {
-        return new BernoulliDropout(retainProbability, null, DropoutScaling.TEST_TIME_WEIGHT_SCALING, nextDefaultSeed());
+        return new BernoulliDropout(retainProbability, null, null, DropoutScaling.TEST_TIME_WEIGHT_SCALING, nextDefaultSeed());
     }
 
     /**
@@ -110,13 +124,35 @@ public final class BernoulliDropout implements IDropout {
      */
     public static BernoulliDropout retainSchedule(ISchedule retainSchedule) {
         Objects.requireNonNull(retainSchedule, "retainSchedule");
-        return new BernoulliDropout(Double.NaN, retainSchedule, DropoutScaling.TEST_TIME_WEIGHT_SCALING,
+        return new BernoulliDropout(Double.NaN, retainSchedule, null, DropoutScaling.TEST_TIME_WEIGHT_SCALING,
                 nextDefaultSeed());
+    }
+
+    /**
+     * Dropout with one retain probability per unit of the layer's input: unit {@code u} is dimension-1 index
+     * {@code u} of the input ({@code [minibatch, nIn]}: feature {@code u}; {@code [minibatch, channels, h, w]}:
+     * channel {@code u}, all positions alike; {@code [minibatch, nIn, timeSteps]}: feature {@code u}). At test
+     * time each unit's outgoing weights are multiplied by its own {@code p_u}. Used by adaptive dropout
+     * (arXiv:1207.0580, p. 7).
+     *
+     * @param retainProbabilities one value in (0, 1] per input unit (copied)
+     * @throws IllegalArgumentException naming the first bad index and value
+     */
+    public static BernoulliDropout perUnitRetainProbabilities(double... retainProbabilities) {
+        Objects.requireNonNull(retainProbabilities, "retainProbabilities");
+        return new BernoulliDropout(Double.NaN, null, retainProbabilities, DropoutScaling.TEST_TIME_WEIGHT_SCALING,
+                nextDefaultSeed());
+    }
+
+    /** A copy with per-unit retain probabilities (same scaling and seed); see {@link #perUnitRetainProbabilities}. */
+    public BernoulliDropout withRetainProbabilities(double... retainProbabilities) {
+        Objects.requireNonNull(retainProbabilities, "retainProbabilities");
+        return new BernoulliDropout(Double.NaN, null, retainProbabilities, scaling, seed);
     }
 
     /** A copy with the given scaling convention. */
     public BernoulliDropout withScaling(DropoutScaling scaling) {
-        return new BernoulliDropout(retainProbability, retainSchedule, scaling, seed);
+        return new BernoulliDropout(retainProbability, retainSchedule, retainProbabilities, scaling, seed);
     }
 
     /** A copy using inverted dropout: kept units divided by {@code p} in training, nothing at test. */
@@ -126,12 +162,40 @@ public final class BernoulliDropout implements IDropout {
 
     /** A copy whose masks derive from {@code seed}. */
     public BernoulliDropout withSeed(long seed) {
-        return new BernoulliDropout(retainProbability, retainSchedule, scaling, seed);
+        return new BernoulliDropout(retainProbability, retainSchedule, retainProbabilities, scaling, seed);
     }
 
     /** The fixed retain probability, or NaN when a schedule is used. */
     public double retainProbability() {
         return retainProbability;
+    }
+
+    /** A copy of the per-unit retain probabilities, or null when one probability applies to all units. */
+    public double[] retainProbabilities() {
+        return retainProbabilities == null ? null : retainProbabilities.clone();
+    }
+
+    /** Whether each input unit has its own retain probability. */
+    public boolean isPerUnit() {
+        return retainProbabilities != null;
+    }
+
+    /**
+     * The retain probability of each of {@code units} input units at {@code (iteration, epoch)}.
+     *
+     * @throws IllegalArgumentException if per-unit probabilities were given for another number of units
+     */
+    public double[] retainProbabilitiesAt(int units, int iteration, int epoch) {
+        if (retainProbabilities == null) {
+            double[] p = new double[units];
+            java.util.Arrays.fill(p, retainProbabilityAt(iteration, epoch));
+            return p;
+        }
+        if (retainProbabilities.length != units) {
+            throw new IllegalArgumentException("BernoulliDropout has " + retainProbabilities.length
+                    + " per-unit retain probabilities but the layer input has " + units + " units");
+        }
+        return retainProbabilities.clone();
     }
 
     /** The schedule of the retain probability, or null. */
@@ -153,6 +217,10 @@ public final class BernoulliDropout implements IDropout {
      * @throws IllegalStateException if the schedule yields a value outside (0, 1]
      */
     public double retainProbabilityAt(int iteration, int epoch) {
+        if (retainProbabilities != null) {
+            throw new IllegalStateException("this BernoulliDropout has per-unit retain probabilities; "
+                    + "use retainProbabilitiesAt(units, iteration, epoch)");
+        }
         if (retainSchedule == null) {
             return retainProbability;
         }
@@ -180,6 +248,9 @@ public final class BernoulliDropout implements IDropout {
         if (scaling == DropoutScaling.TEST_TIME_WEIGHT_SCALING) {
             requireWeightScalingAttached(iteration, epoch);
         }
+        if (retainProbabilities != null) {
+            return applyPerUnit(inputActivations, resultArray, maskKey(iteration, epoch));
+        }
         double p = retainProbabilityAt(iteration, epoch);
         if (lastMask == null) {
             lastMask = new MaskBits();
@@ -190,9 +261,48 @@ public final class BernoulliDropout implements IDropout {
 
     @Override
     public INDArray backprop(INDArray gradAtOutput, INDArray gradAtInput, int iteration, int epoch) {
+        if (retainProbabilities != null) {
+            return applyPerUnit(gradAtOutput, gradAtInput, maskKey(iteration, epoch));
+        }
         double p = retainProbabilityAt(iteration, epoch);
         return BernoulliMaskKernel.applyRecorded(gradAtOutput, gradAtInput, maskKey(iteration, epoch),
                 BernoulliMaskKernel.threshold(p), keptScale(p), lastMask);
+    }
+
+    private INDArray applyPerUnit(INDArray in, INDArray out, long key) {
+        if (unitThresholds == null) {
+            long[] t = new long[retainProbabilities.length];
+            double[] k = new double[retainProbabilities.length];
+            for (int u = 0; u < t.length; u++) {
+                t[u] = BernoulliMaskKernel.threshold(retainProbabilities[u]);
+                k[u] = keptScale(retainProbabilities[u]);
+            }
+            unitKeptScales = k;
+            unitThresholds = t;
+        }
+        return BernoulliMaskKernel.applyPerUnit(in, out, key, unitThresholds, unitKeptScales);
+    }
+
+    /**
+     * One training-time sub-network's input, written in the inverted form {@code x * m / p} whatever this
+     * dropout's scaling: a layer at inference (weights scaled by {@code p} under test-time scaling, unscaled when
+     * inverted) turns it into exactly that sub-network. Used for Monte-Carlo and exact sub-network averaging.
+     *
+     * @param key the mask key; equal keys give equal masks
+     * @return {@code out}
+     */
+    public INDArray sampleSubnetworkInput(INDArray in, INDArray out, long key, int iteration, int epoch) {
+        if (retainProbabilities != null) {
+            long[] t = new long[retainProbabilities.length];
+            double[] k = new double[retainProbabilities.length];
+            for (int u = 0; u < t.length; u++) {
+                t[u] = BernoulliMaskKernel.threshold(retainProbabilities[u]);
+                k[u] = 1.0 / retainProbabilities[u];
+            }
+            return BernoulliMaskKernel.applyPerUnit(in, out, key, t, k);
+        }
+        double p = retainProbabilityAt(iteration, epoch);
+        return BernoulliMaskKernel.apply(in, out, key, BernoulliMaskKernel.threshold(p), 1.0 / p);
     }
 
     @Override
@@ -203,7 +313,7 @@ public final class BernoulliDropout implements IDropout {
     @Override
     public BernoulliDropout clone() {
         return new BernoulliDropout(retainProbability, retainSchedule == null ? null : retainSchedule.clone(),
-                scaling, seed);
+                retainProbabilities, scaling, seed);
     }
 
     void markWeightScalingAttached() {
@@ -245,17 +355,26 @@ public final class BernoulliDropout implements IDropout {
         }
         BernoulliDropout that = (BernoulliDropout) o;
         return Double.compare(retainProbability, that.retainProbability) == 0 && seed == that.seed
-                && scaling == that.scaling && Objects.equals(retainSchedule, that.retainSchedule);
+                && scaling == that.scaling && Objects.equals(retainSchedule, that.retainSchedule)
+                && java.util.Arrays.equals(retainProbabilities, that.retainProbabilities);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(retainProbability, retainSchedule, scaling, seed);
+        return Objects.hash(retainProbability, retainSchedule, scaling, seed) * 31
+                + java.util.Arrays.hashCode(retainProbabilities);
     }
 
     @Override
     public String toString() {
-        return "BernoulliDropout(" + (retainSchedule == null ? "retainProbability=" + retainProbability
-                : "retainSchedule=" + retainSchedule) + ", scaling=" + scaling + ", seed=" + seed + ")";
+        String p = retainProbabilities != null ? "retainProbabilities=" + describe(retainProbabilities)
+                : retainSchedule != null ? "retainSchedule=" + retainSchedule : "retainProbability=" + retainProbability;
+        return "BernoulliDropout(" + p + ", scaling=" + scaling + ", seed=" + seed + ")";
+    }
+
+    private static String describe(double[] p) {
+        java.util.DoubleSummaryStatistics st = java.util.Arrays.stream(p).summaryStatistics();
+        return p.length <= 6 ? java.util.Arrays.toString(p) : String.format(java.util.Locale.ROOT,
+                "[%d units, min %.4g, mean %.4g, max %.4g]", p.length, st.getMin(), st.getAverage(), st.getMax());
     }
 }

@@ -32,8 +32,14 @@ import java.util.stream.IntStream;
  */
 public final class BernoulliMaskKernel {
 
-    /** Elements per parallel block; arrays below two blocks run on the calling thread. */
+    /** Elements per block (a multiple of 64, so blocks own whole mask words). */
     static final int BLOCK = 1 << 15;
+    /**
+     * Arrays with fewer elements run on the calling thread: handing blocks to the fork-join pool costs more than
+     * it saves while ND4J's own threads are busy (measured inside training). System property
+     * {@code dropout4j.parallelMinElements}.
+     */
+    static final int PARALLEL_MIN = Integer.getInteger("dropout4j.parallelMinElements", 1 << 18);
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private BernoulliMaskKernel() {
@@ -156,6 +162,48 @@ public final class BernoulliMaskKernel {
         return out;
     }
 
+    /**
+     * Per-unit dropout: element {@code i} (C order) belongs to unit {@code (i / inner) % units}, where the units
+     * are dimension 1 of {@code in} ({@code [minibatch, units]}, {@code [minibatch, units, h, w]},
+     * {@code [minibatch, units, timeSteps]}) and {@code inner} is the product of the dimensions after it. The
+     * element is kept iff {@code splitmix64(key + (i + 1) * golden) < thresholds[unit]} (unsigned; threshold 0
+     * keeps all), and a kept element is multiplied by {@code keptScales[unit]}. One hash per element: per-unit
+     * probabilities are for research (adaptive dropout), not the hot path of a fixed-rate network.
+     *
+     * @return {@code out}
+     */
+    public static INDArray applyPerUnit(INDArray in, INDArray out, long key, long[] thresholds, double[] keptScales) {
+        int n = checkedLength(in, out);
+        if (in.rank() < 2 || in.size(1) != thresholds.length) {
+            throw new IllegalArgumentException("per-unit dropout has " + thresholds.length + " retain probabilities "
+                    + "but the input has shape " + java.util.Arrays.toString(in.shape()) + " (units are dimension 1)");
+        }
+        if (n == 0) {
+            return out;
+        }
+        int units = thresholds.length;
+        long inner = n / (in.size(0) * units);
+        DataType type = out.dataType().isFPType() ? out.dataType() : DataType.FLOAT;
+        boolean asDouble = type == DataType.DOUBLE;
+        double[] md = asDouble ? new double[n] : null;
+        float[] mf = asDouble ? null : new float[n];
+        for (int i = 0; i < n; i++) {
+            int unit = (int) ((i / inner) % units);
+            long u = mix(key + ((long) i + 1) * GOLDEN);
+            long t = thresholds[unit];
+            double m = t == 0 || Long.compareUnsigned(u, t) < 0 ? keptScales[unit] : 0.0;
+            if (asDouble) {
+                md[i] = m;
+            } else {
+                mf[i] = (float) m;
+            }
+        }
+        INDArray mask = (asDouble ? Nd4j.createFromArray(md) : Nd4j.createFromArray(mf)).reshape('c', in.shape());
+        INDArray src = in.dataType() == out.dataType() ? in : in.castTo(out.dataType());
+        Nd4j.getExecutioner().exec(new MulOp(src, mask.castTo(out.dataType()), out));
+        return out;
+    }
+
     /** A C-order array of {@code 0} and {@code keptScale} holding the mask for {@code key}. */
     public static INDArray mask(long[] shape, DataType type, long key, long threshold, double keptScale) {
         DataType t = type == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
@@ -212,11 +260,13 @@ public final class BernoulliMaskKernel {
         void run(int from, int to);
     }
 
-    /** Runs {@code block} over [0, n) in BLOCK-sized pieces, in parallel when there are two or more. */
+    /** Runs {@code block} over [0, n) in BLOCK-sized pieces, in parallel for arrays of PARALLEL_MIN or more. */
     private static void forBlocks(int n, Block block) {
         int blocks = (n + BLOCK - 1) / BLOCK;
-        if (blocks < 2) {
-            block.run(0, n);
+        if (n < PARALLEL_MIN) {
+            for (int b = 0; b < blocks; b++) {
+                block.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+            }
         } else {
             IntStream.range(0, blocks).parallel().forEach(b -> block.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK)));
         }

@@ -12,4 +12,14 @@ public interface InputWeightParams {
 
     /** Keys of the parameters that multiply the layer's input. */
     Set<String> inputWeightParams();
+
+    /**
+     * The dimension of input-weight parameter {@code paramKey} that indexes the layer's input units (the
+     * dimension-1 index of its input), so per-unit retain probabilities can scale each unit's outgoing weights.
+     * Layers that do not support per-unit probabilities need not override this.
+     */
+    default int inputUnitDimension(String paramKey) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " does not support per-unit retain probabilities");
+    }
 }

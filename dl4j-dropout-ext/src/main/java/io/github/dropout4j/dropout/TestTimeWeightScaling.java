@@ -17,6 +17,8 @@ import org.deeplearning4j.nn.params.SeparableConvolutionParamInitializer;
 import org.deeplearning4j.nn.params.SimpleRnnParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 
 import java.util.Set;
@@ -75,8 +77,44 @@ public final class TestTimeWeightScaling implements IWeightNoise {
         if (!scaled) {
             return param;
         }
-        double p = bernoulli.retainProbabilityAt(iteration, epoch);
-        return p == 1.0 ? param : param.mul(p);
+        return scaledInputWeight(layer, paramKey, param, bernoulli, iteration, epoch);
+    }
+
+    /**
+     * {@code param} (an input weight of {@code layer}) multiplied by the retain probabilities of {@code dropout}:
+     * by {@code p}, or for per-unit probabilities, each input unit's slice by its own {@code p_u}. Returns
+     * {@code param} itself when every probability is 1, else a new array.
+     */
+    public static INDArray scaledInputWeight(Layer layer, String paramKey, INDArray param, BernoulliDropout dropout,
+                                             int iteration, int epoch) {
+        if (!dropout.isPerUnit()) {
+            double p = dropout.retainProbabilityAt(iteration, epoch);
+            return p == 1.0 ? param : param.mul(p);
+        }
+        int dim = inputUnitDimension(layer, paramKey);
+        double[] p = dropout.retainProbabilitiesAt((int) param.size(dim), iteration, epoch);
+        INDArray out = param.ulike();
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(param, Nd4j.createFromArray(p).castTo(param.dataType()), out, dim));
+        return out;
+    }
+
+    /** The dimension of input weight {@code paramKey} of {@code layer} that indexes its input units. */
+    static int inputUnitDimension(Layer layer, String paramKey) {
+        org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+        if (conf instanceof InputWeightParams) {
+            return ((InputWeightParams) conf).inputUnitDimension(paramKey);
+        }
+        Class<?> init = conf.initializer().getClass();
+        if (init == ConvolutionParamInitializer.class) {
+            return 1;   // [nOut, nIn, kH, kW]
+        }
+        if (init == DefaultParamInitializer.class || init == CenterLossParamInitializer.class
+                || init == LSTMParamInitializer.class || init == GravesLSTMParamInitializer.class
+                || init == SimpleRnnParamInitializer.class) {
+            return 0;   // [nIn, nOut] and [nIn, 4 nOut]
+        }
+        throw new IllegalStateException("per-unit retain probabilities are not supported on layer '"
+                + conf.getLayerName() + "' (" + conf.getClass().getSimpleName() + ")");
     }
 
     /**

@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The exact average over all {@code 2^N} dropout sub-networks of one layer whose input has {@code N} units,
  * each mask {@code m} weighted by its probability {@code p^|m| (1 - p)^(N - |m|)}; every other layer runs as
- * in the mean network. This is the quantity the paper's mean network approximates (and, for a softmax layer
+ * in the mean network (per-unit retain probabilities {@code p_u} are supported). This is the quantity the paper's mean network approximates (and, for a softmax layer
  * on top of one dropout layer, equals under the GEOMETRIC mean: arXiv:1207.0580, p. 2).
  *
  * <p>Input {@code x}: the network's input, {@code [minibatch, nIn]}; the chosen layer's input must be rank 2
@@ -62,12 +62,12 @@ public final class ExactSubnetworkAverage {
         }
         int masks = 1 << n;
         long mb = a.size(0);
-        double p = Subnetworks.retainProbability(net, (BernoulliDropout) Subnetworks.dropoutOf(net, layer));
+        double[] p = Subnetworks.retainProbabilities(net, dropout(), (int) n);
         double[][] m = new double[masks][(int) n];
         for (int k = 0; k < masks; k++) {
             for (int u = 0; u < n; u++) {
                 // inverted form: the layer's inference path restores the scale (see Subnetworks.sample)
-                m[k][u] = ((k >>> u) & 1) == 1 ? 1.0 / p : 0.0;
+                m[k][u] = ((k >>> u) & 1) == 1 ? 1.0 / p[u] : 0.0;
             }
         }
         INDArray maskRows = Nd4j.createFromArray(m).castTo(a.dataType()).repeat(0, mb);
@@ -76,14 +76,22 @@ public final class ExactSubnetworkAverage {
         return out.reshape(masks, mb, out.size(1));
     }
 
-    /** Probability {@code p^|m| (1 - p)^(N - |m|)} of each of the {@code masks = 2^N} masks. */
+    /** Probability {@code prod_u (p_u if kept else 1 - p_u)} of each of the {@code masks = 2^N} masks. */
     private double[] maskProbabilities(long masks) {
-        double p = Subnetworks.retainProbability(net, (BernoulliDropout) Subnetworks.dropoutOf(net, layer));
+        int n = Long.numberOfTrailingZeros(masks);
+        double[] p = Subnetworks.retainProbabilities(net, dropout(), n);
         double[] w = new double[(int) masks];
         for (int k = 0; k < masks; k++) {
-            int kept = Integer.bitCount(k);
-            w[k] = Math.pow(p, kept) * Math.pow(1 - p, Long.numberOfTrailingZeros(masks) - kept);
+            double prob = 1;
+            for (int u = 0; u < n; u++) {
+                prob *= ((k >>> u) & 1) == 1 ? p[u] : 1 - p[u];
+            }
+            w[k] = prob;
         }
         return w;
+    }
+
+    private BernoulliDropout dropout() {
+        return (BernoulliDropout) Subnetworks.dropoutOf(net, layer);
     }
 }

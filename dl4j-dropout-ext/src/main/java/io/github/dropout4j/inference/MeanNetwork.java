@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 
@@ -22,8 +23,8 @@ import java.util.Map;
 
 /**
  * Exports the paper's mean network as a plain DL4J network: every {@link BernoulliDropout} with
- * {@link DropoutScaling#TEST_TIME_WEIGHT_SCALING} is folded into its layer's input weights ({@code W <- p W},
- * biases unchanged), and every Dropout4j class is removed from the configuration, so the result loads with
+ * {@link DropoutScaling#TEST_TIME_WEIGHT_SCALING} is folded into its layer's input weights ({@code W <- p W}, or
+ * each input unit's weights times its own {@code p_u}; biases unchanged), and every Dropout4j class is removed from the configuration, so the result loads with
  * DL4J alone and predicts with no per-call overhead. Its {@code output(x)} equals the source network's
  * {@code output(x)} (up to float rounding).
  *
@@ -47,15 +48,15 @@ public final class MeanNetwork {
     /** The mean network of {@code net} as a new, independent {@link MultiLayerNetwork}. */
     public static MultiLayerNetwork export(MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
-        double[] factors = new double[net.getnLayers()];
-        for (int i = 0; i < factors.length; i++) {
-            factors[i] = strip(conf.getConf(i).getLayer(), net.getIterationCount(), net.getEpochCount());
+        BernoulliDropout[] folded = new BernoulliDropout[net.getnLayers()];
+        for (int i = 0; i < folded.length; i++) {
+            folded[i] = strip(conf.getConf(i).getLayer());
         }
         requireNoDropout4jClasses(conf.toJson());
         MultiLayerNetwork out = new MultiLayerNetwork(conf);
         out.init(net.params().dup(), false);
-        for (int i = 0; i < factors.length; i++) {
-            scaleInputWeights(net.getLayer(i), out.getLayer(i), factors[i]);
+        for (int i = 0; i < folded.length; i++) {
+            fold(net.getLayer(i), out.getLayer(i), folded[i], net.getIterationCount(), net.getEpochCount());
         }
         return out;
     }
@@ -64,31 +65,33 @@ public final class MeanNetwork {
     public static ComputationGraph export(ComputationGraph graph) {
         ComputationGraphConfiguration conf = graph.getConfiguration().clone();
         Map<String, GraphVertex> vertices = conf.getVertices();
-        java.util.Map<String, Double> factors = new java.util.HashMap<>();
+        Map<String, BernoulliDropout> folded = new java.util.HashMap<>();
         for (Map.Entry<String, GraphVertex> e : vertices.entrySet()) {
             if (e.getValue() instanceof LayerVertex) {
                 org.deeplearning4j.nn.conf.layers.Layer layer = ((LayerVertex) e.getValue()).getLayerConf().getLayer();
-                factors.put(e.getKey(), strip(layer, conf.getIterationCount(), conf.getEpochCount()));
+                folded.put(e.getKey(), strip(layer));
             }
         }
         requireNoDropout4jClasses(conf.toJson());
         ComputationGraph out = new ComputationGraph(conf);
         out.init(graph.params().dup(), false);
-        for (Map.Entry<String, Double> e : factors.entrySet()) {
-            scaleInputWeights(graph.getLayer(e.getKey()), out.getLayer(e.getKey()), e.getValue());
+        for (Map.Entry<String, BernoulliDropout> e : folded.entrySet()) {
+            fold(graph.getLayer(e.getKey()), out.getLayer(e.getKey()), e.getValue(), conf.getIterationCount(),
+                    conf.getEpochCount());
         }
         return out;
     }
 
-    /** Removes Dropout4j training pieces from {@code layer}; returns the factor to fold into its input weights. */
-    private static double strip(org.deeplearning4j.nn.conf.layers.Layer layer, int iteration, int epoch) {
-        double factor = 1.0;
+    /**
+     * Removes Dropout4j training pieces from {@code layer}; returns the test-time-scaled dropout whose retain
+     * probabilities must be folded into its input weights, or null.
+     */
+    private static BernoulliDropout strip(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        BernoulliDropout fold = null;
         IDropout d = layer.getIDropout();
-        if (d instanceof BernoulliDropout) {
-            BernoulliDropout b = (BernoulliDropout) d;
-            if (b.scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING) {
-                factor = b.retainProbabilityAt(iteration, epoch);
-            }
+        if (d instanceof BernoulliDropout
+                && ((BernoulliDropout) d).scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING) {
+            fold = (BernoulliDropout) d;
         }
         if (isOurs(d)) {
             layer.setIDropout(null);
@@ -115,15 +118,16 @@ public final class MeanNetwork {
                 base.setBiasUpdater(new NoOp());
             }
         }
-        return factor;
+        return fold;
     }
 
-    private static void scaleInputWeights(Layer source, Layer target, double factor) {
-        if (factor == 1.0) {
+    private static void fold(Layer source, Layer target, BernoulliDropout dropout, int iteration, int epoch) {
+        if (dropout == null) {
             return;
         }
         for (String key : TestTimeWeightScaling.inputWeightParams(source)) {
-            target.getParam(key).muli(factor);
+            INDArray w = target.getParam(key);
+            w.assign(TestTimeWeightScaling.scaledInputWeight(source, key, w.dup(), dropout, iteration, epoch));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.github.dropout4j.inference;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
-import io.github.dropout4j.dropout.BernoulliMaskKernel;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -22,8 +21,8 @@ final class Subnetworks {
         return net.getLayer(layer).conf().getLayer().getIDropout();
     }
 
-    static double retainProbability(MultiLayerNetwork net, BernoulliDropout d) {
-        return d.retainProbabilityAt(net.getIterationCount(), net.getEpochCount());
+    static double[] retainProbabilities(MultiLayerNetwork net, BernoulliDropout d, int units) {
+        return d.retainProbabilitiesAt(units, net.getIterationCount(), net.getEpochCount());
     }
 
     /**
@@ -40,8 +39,8 @@ final class Subnetworks {
         }
         INDArray out = a.ulike();
         if (d instanceof BernoulliDropout) {
-            double p = retainProbability(net, (BernoulliDropout) d);
-            return BernoulliMaskKernel.apply(a, out, key, BernoulliMaskKernel.threshold(p), 1.0 / p);
+            return ((BernoulliDropout) d).sampleSubnetworkInput(a, out, key, net.getIterationCount(),
+                    net.getEpochCount());
         }
         return d.clone().applyDropout(a, out, sampleIndex, 0, LayerWorkspaceMgr.noWorkspaces());
     }
