@@ -53,7 +53,7 @@ import java.util.Set;
  * {@code setInputType(...)} or given with {@link Builder#inputSize(int, int)}.
  *
  * <p><b>Why not DL4J's own {@code org.deeplearning4j.nn.conf.layers.LocallyConnected2D}</b> (1.0.0-M2.1, read from
- * its sources and measured by {@code io.github.dropout4j.bench.LocallyConnectedBench} in the model zoo): it is a
+ * its sources and measured by {@code io.github.dropout4j.bench.Cifar10Bench} in the model zoo, and pinned by {@code Dl4jLocallyConnected2DFindingsTest}): it is a
  * {@code SameDiffLayer}, whose layer implementation never calls {@code applyDropOutIfNecessary} (an {@code IDropout}
  * set on it is silently ignored) and never consults the weight noise ({@code "TODO - properly support weight
  * noise"}), so neither the paper's dropout on its input nor {@code TestTimeWeightScaling} can work; it does not

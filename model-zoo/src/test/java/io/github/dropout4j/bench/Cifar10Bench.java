@@ -28,11 +28,17 @@ import java.util.Arrays;
  *       16 filters of 3x3, Same, output [128, 16, 4, 4]) against a {@code ConvolutionLayer} with the same shapes,
  *       and against DL4J's SameDiff {@code LocallyConnected2D} on the same shapes.</li>
  * </ol>
+ * Run with plain {@code java}: {@code mvn -pl model-zoo exec:java} without {@code -am} would resolve
+ * {@code dl4j-dropout-ext} from {@code ~/.m2} (possibly stale), and with {@code -am} would try the main class in the
+ * library module too. From the repository root:
  * <pre>
  *   mvn -q -o -pl dl4j-dropout-ext,model-zoo test-compile
- *   OMP_WAIT_POLICY=PASSIVE mvn -q -o -pl model-zoo exec:java -Dexec.classpathScope=test \
- *       -Dexec.mainClass=io.github.dropout4j.bench.Cifar10Bench      # or plain java -cp, see the model-zoo README
+ *   mvn -q -o -pl model-zoo dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/zoo-cp.txt
+ *   OMP_WAIT_POLICY=PASSIVE java -cp model-zoo/target/test-classes:model-zoo/target/classes:\
+ * dl4j-dropout-ext/target/test-classes:dl4j-dropout-ext/target/classes:$(cat /tmp/zoo-cp.txt) \
+ *       io.github.dropout4j.bench.Cifar10Bench
  * </pre>
+ * (the module directories come first, so they win over any {@code dl4j-dropout-ext} jar in the list).
  * Arguments: {@code [netSteps=5] [layerReps=40]}.
  */
 public final class Cifar10Bench {

@@ -1,5 +1,6 @@
 /**
- * Data for the zoo: MNIST-format (IDX) files, DL4J iterators over them, and a verifying downloader.
+ * Data for the zoo: MNIST-format (IDX) files, CIFAR-10's binary format, DL4J iterators over them, and a verifying
+ * downloader.
  *
  * <ul>
  *   <li>{@link io.github.dropout4j.zoo.data.IdxReader} reads IDX image and label files, raw or gzipped, and
@@ -15,6 +16,13 @@
  *       {@link io.github.dropout4j.zoo.data.DatasetManifest} (MNIST's is built in) into
  *       {@code ~/.dropout4j/data/<dataset>/}, verifying SHA-256, resuming cut transfers, falling back across
  *       mirrors, and never touching the network in offline mode.
+ *   <li>CIFAR-10: {@link io.github.dropout4j.zoo.data.Cifar10Records} reads {@code data_batch_N.bin} /
+ *       {@code test_batch.bin} (errors as {@link io.github.dropout4j.zoo.data.Cifar10FormatException});
+ *       {@link io.github.dropout4j.zoo.data.Cifar10Data} loads a directory or the shipped synthetic stand-in;
+ *       {@link io.github.dropout4j.zoo.data.Cifar10DataSetIterator} serves {@code [batch, 3, 32, 32]} in [0, 1];
+ *       {@link io.github.dropout4j.zoo.data.PixelMeanNormalizer} subtracts the training set's per-pixel mean;
+ *       {@link io.github.dropout4j.zoo.data.Cifar10Download} fetches and extracts ({@link
+ *       io.github.dropout4j.zoo.data.TarGzExtractor}) the Toronto archive.
  * </ul>
  *
  * <pre>{@code

@@ -1,0 +1,12 @@
+/**
+ * Layers the paper needs that DL4J lacks (or has in an unusable form).
+ *
+ * <ul>
+ *   <li>{@link io.github.dropout4j.layers.LocallyConnected2D}: unshared-weight 2D layer (Appendix G's top hidden
+ *       layer on CIFAR-10), configuration; {@link io.github.dropout4j.layers.LocallyConnected2DLayer} its DL4J
+ *       layer; {@link io.github.dropout4j.layers.LocallyConnected2DParamInitializer} its parameters
+ *       ({@code W [outH*outW, nIn*kH*kW, nOut]}, {@code b [outH*outW, nOut]});
+ *       {@link io.github.dropout4j.layers.LocallyConnectedKernel} the im2col / batched-GEMM / col2im arithmetic.
+ * </ul>
+ */
+package io.github.dropout4j.layers;
