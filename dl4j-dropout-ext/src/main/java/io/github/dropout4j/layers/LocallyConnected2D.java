@@ -57,11 +57,15 @@ import java.util.Set;
  * {@code SameDiffLayer}, whose layer implementation never calls {@code applyDropOutIfNecessary} (an {@code IDropout}
  * set on it is silently ignored) and never consults the weight noise ({@code "TODO - properly support weight
  * noise"}), so neither the paper's dropout on its input nor {@code TestTimeWeightScaling} can work; it does not
- * implement {@code PerUnitWeights}, so {@code PerUnitMaxNorm} rejects it; its biases are shared across positions
+ * implement {@code PerUnitWeights}, so {@code PerUnitMaxNorm} rejects it (DL4J's generic constraints, given the
+ * dimensions by hand, do attach); its biases are shared across positions
  * ({@code [nOut]}); it builds the patch matrix with {@code outH * outW} separate slice ops plus a concat in the graph;
  * it ignores dilation in the slices; and it files the patch of position {@code (y, x)} at index {@code x * outH + y}
  * but reads the product back as {@code [outH, outW]} (index {@code y * outW + x}), so its output map is transposed
- * (square outputs) or scrambled (non-square) relative to its input. This layer instead does one {@code im2col},
+ * (square outputs) or scrambled (non-square) relative to its input. Speed at the CIFAR-10 shape (input
+ * {@code [128, 64, 4, 4]}, 16 filters of 3x3, forward + backward): 1.0 to 1.9 times the time of this layer in three
+ * runs of the bench on a loaded 2-core machine, which put this layer at 0.67 to 0.85 times a DL4J
+ * {@code ConvolutionLayer} of the same shapes. This layer instead does one {@code im2col},
  * one batched matrix product over positions, and {@code col2im} in the backward pass ({@link LocallyConnectedKernel}).
  *
  * <pre>{@code

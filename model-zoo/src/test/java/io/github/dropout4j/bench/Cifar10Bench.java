@@ -80,9 +80,12 @@ public final class Cifar10Bench {
       y.putScalar(i, i % 10, 1f);
     }
     DataSet batch = new DataSet(x, y);
-    double plain = stepMedian(Cifar10Training.network(false, recipe, 1), batch, netSteps);
-    double dropout = stepMedian(Cifar10Training.network(true, recipe, 1), batch, netSteps);
-    System.out.println("training step, batch 128, median of " + netSteps + " after 2 warm-up steps");
+    double[] medians = interleavedStepMedians(Cifar10Training.network(false, recipe, 1),
+        Cifar10Training.network(true, recipe, 1), batch, netSteps);
+    double plain = medians[0];
+    double dropout = medians[1];
+    System.out.println("training step, batch 128, median of " + netSteps + " after 2 warm-up steps, the two nets "
+        + "alternating step by step so that load from other processes hits both alike");
     System.out.printf("  Cifar10Net         %9.1f ms%n", plain * 1e3);
     System.out.printf("  Cifar10DropoutNet  %9.1f ms%n", dropout * 1e3);
     System.out.printf("  ratio dropout net / plain net = %.3f%n", dropout / plain);
@@ -108,8 +111,23 @@ public final class Cifar10Bench {
     return median(task, 5, reps);
   }
 
-  private static double stepMedian(MultiLayerNetwork net, DataSet batch, int steps) {
-    return median(() -> net.fit(batch), 2, steps);
+  /** Alternates one step of {@code a} and one of {@code b}; returns both medians. */
+  private static double[] interleavedStepMedians(MultiLayerNetwork a, MultiLayerNetwork b, DataSet batch, int steps) {
+    for (int i = 0; i < 2; i++) {
+      a.fit(batch);
+      b.fit(batch);
+    }
+    double[] ta = new double[steps];
+    double[] tb = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      long s = System.nanoTime();
+      a.fit(batch);
+      ta[i] = (System.nanoTime() - s) / 1e9;
+      s = System.nanoTime();
+      b.fit(batch);
+      tb[i] = (System.nanoTime() - s) / 1e9;
+    }
+    return new double[]{medianOf(ta), medianOf(tb)};
   }
 
   private static double median(Runnable task, int warmup, int reps) {
@@ -122,7 +140,13 @@ public final class Cifar10Bench {
       task.run();
       t[i] = (System.nanoTime() - s) / 1e9;
     }
+    return medianOf(t);
+  }
+
+  private static double medianOf(double[] values) {
+    double[] t = values.clone();
     Arrays.sort(t);
-    return reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
+    int n = t.length;
+    return n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
   }
 }
