@@ -161,6 +161,10 @@ class LocallyConnected2DTest {
                 .convolutionMode(ConvolutionMode.Same).inputSize(4, 4).build();
         assertArrayEquals(new long[]{16, 576, 16}, LocallyConnected2DParamInitializer.weightShape(cifar));
         assertEquals(16L * 16 * (576 + 1), cifar.initializer().numParams(cifar));
+        MultiLayerNetwork net = lcOnly(GEOMETRIES[3], Activation.RELU, null, 1);
+        org.deeplearning4j.nn.conf.memory.MemoryReport report = net.getLayerWiseConfigurations()
+                .getMemoryReport(InputType.convolutional(4, 4, 3));
+        assertTrue(report.toString().contains("LocallyConnected2D"), report.toString());
     }
 
     @Test

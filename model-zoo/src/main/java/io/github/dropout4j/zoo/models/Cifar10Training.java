@@ -8,6 +8,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Trains {@link Cifar10Net} or {@link Cifar10DropoutNet} with a {@link Cifar10Recipe} and reports, after every epoch,
@@ -131,17 +132,16 @@ public final class Cifar10Training {
   }
 
   /**
-   * Appendix G's comparison: both networks, the same recipe and seed, the same data (iterators are reset between
-   * the runs). {@code listener} receives the without-dropout epochs first.
+   * Appendix G's comparison: both networks with the same recipe and seed, each on fresh iterators from the
+   * suppliers, so both see the same data in the same (seeded) orders. {@code listener} receives the without-dropout
+   * epochs first.
+   *
+   * @param test may supply null (no test error)
    */
-  public static Comparison reproduce(Cifar10Recipe recipe, long seed, DataSetIterator train, DataSetIterator test,
-                                     Listener listener) {
-    List<EpochReport> plain = train(network(false, recipe, seed), recipe, train, test, listener);
-    train.reset();
-    if (test != null) {
-      test.reset();
-    }
-    List<EpochReport> dropout = train(network(true, recipe, seed), recipe, train, test, listener);
+  public static Comparison reproduce(Cifar10Recipe recipe, long seed, Supplier<DataSetIterator> train,
+                                     Supplier<DataSetIterator> test, Listener listener) {
+    List<EpochReport> plain = train(network(false, recipe, seed), recipe, train.get(), test.get(), listener);
+    List<EpochReport> dropout = train(network(true, recipe, seed), recipe, train.get(), test.get(), listener);
     return new Comparison(plain, dropout);
   }
 }

@@ -56,4 +56,29 @@ class Cifar10TrainingTest {
     double lastTwo = (log.get(6).trainLoss() + log.get(7).trainLoss()) / 2;
     assertTrue(lastTwo < firstEpoch, "epoch train loss " + firstEpoch + " -> " + lastTwo);
   }
+
+  @Test
+  void reproduceTrainsBothNetworksOnFreshIteratorsFromTheSuppliers() throws IOException {
+    Cifar10Data data = Cifar10Data.synthetic();
+    PixelMeanNormalizer mean = PixelMeanNormalizer.fit(data.train());
+    Cifar10Recipe recipe = Cifar10Recipe.paper(1).withBatchSize(16).withInit(0.05, 0.1);
+    List<Cifar10Training.EpochReport> seen = new ArrayList<>();
+    Cifar10Training.Comparison c = Cifar10Training.reproduce(recipe, 7,
+        () -> {
+          Cifar10DataSetIterator it = Cifar10DataSetIterator.builder(data.train()).batchSize(16).limit(16)
+              .shuffle(1).build();
+          it.setPreProcessor(mean);
+          return it;
+        },
+        () -> {
+          Cifar10DataSetIterator it = Cifar10DataSetIterator.builder(data.test()).batchSize(16).limit(16).build();
+          it.setPreProcessor(mean);
+          return it;
+        }, seen::add);
+    assertEquals(1, c.withoutDropout().size());
+    assertEquals(1, c.withDropout().size());
+    assertEquals(16, c.withDropout().get(0).examples());
+    assertEquals(List.of(c.withoutDropout().get(0), c.withDropout().get(0)), seen, "plain network first");
+    assertTrue(c.withDropout().get(0).testError() >= 0 && c.withDropout().get(0).testError() <= 1);
+  }
 }
