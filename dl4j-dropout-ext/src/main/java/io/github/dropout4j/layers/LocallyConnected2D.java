@@ -63,8 +63,8 @@ import java.util.Set;
  * it ignores dilation in the slices; and it files the patch of position {@code (y, x)} at index {@code x * outH + y}
  * but reads the product back as {@code [outH, outW]} (index {@code y * outW + x}), so its output map is transposed
  * (square outputs) or scrambled (non-square) relative to its input. Speed at the CIFAR-10 shape (input
- * {@code [128, 64, 4, 4]}, 16 filters of 3x3, forward + backward): 1.0 to 1.9 times the time of this layer in three
- * runs of the bench on a loaded 2-core machine, which put this layer at 0.67 to 0.85 times a DL4J
+ * {@code [128, 64, 4, 4]}, 16 filters of 3x3, forward + backward): 1.0 to 2.1 times the time of this layer in four
+ * runs of the bench on a loaded 2-core machine, which put this layer at 0.48 to 0.85 times a DL4J
  * {@code ConvolutionLayer} of the same shapes. This layer instead does one {@code im2col},
  * one batched matrix product over positions, and {@code col2im} in the backward pass ({@link LocallyConnectedKernel}).
  *
