@@ -199,6 +199,38 @@ public final class BernoulliMaskKernel {
         return out;
     }
 
+    /**
+     * A 0/1 mask with its own retain probability per element: element {@code i} (C order) is kept iff
+     * {@code splitmix64(key + (i + 1) * golden) < threshold(retainProbabilities[i])} (unsigned), the hash of
+     * {@link #applyPerUnit}. Probabilities at or below 0 are never kept, at or above 1 always (NaN is rejected).
+     * Used by layers whose retain probabilities depend on the input (Standout). One hash per element.
+     *
+     * @param retainProbabilities any shape, floating point
+     * @return a new C-order array of the same shape and type, 1 where kept and 0 where dropped
+     * @throws IllegalArgumentException if a probability is NaN
+     */
+    public static INDArray bernoulli(INDArray retainProbabilities, long key) {
+        long length = retainProbabilities.length();
+        if (length >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dropout supports arrays of fewer than 2^31 elements, got " + length);
+        }
+        DataType type = retainProbabilities.dataType().isFPType() ? retainProbabilities.dataType() : DataType.FLOAT;
+        double[] p = retainProbabilities.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] m = new double[(int) length];
+        for (int i = 0; i < m.length; i++) {
+            double pi = p[i];
+            if (pi >= 1.0) {
+                m[i] = 1.0;
+            } else if (pi > 0.0) {
+                long u = mix(key + ((long) i + 1) * GOLDEN);
+                m[i] = Long.compareUnsigned(u, threshold(pi)) < 0 ? 1.0 : 0.0;
+            } else if (Double.isNaN(pi)) {
+                throw new IllegalArgumentException("retain probability of element " + i + " is NaN");
+            }
+        }
+        return Nd4j.createFromArray(m).reshape('c', retainProbabilities.shape()).castTo(type);
+    }
+
     /** A C-order array of {@code 0} and {@code keptScale} holding the mask for {@code key}. */
     public static INDArray mask(long[] shape, DataType type, long key, long threshold, double keptScale) {
         DataType t = type == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
