@@ -53,7 +53,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * AdaptiveDropout adaptive = AdaptiveDropout.builder(validation.getFeatures(), validation.getLabels())
- *         .everyEpochs(1).passes(16).stepSize(0.05).retainBounds(0.2, 0.95).seed(7).build();
+ *         .everyEpochs(1).passes(8).stepSize(0.05).retainBounds(0.2, 0.95).seed(7).build();
  * net.addListeners(adaptive);
  * net.fit(trainIterator, 20);
  * }</pre>
@@ -245,12 +245,12 @@ public final class AdaptiveDropout extends BaseTrainingListener {
                 + (layers == null ? "all BernoulliDropout layers" : Arrays.toString(layers)) + ")";
     }
 
-    /** Builder; defaults: everyEpochs 1, passes 16, stepSize 0.05, retain bounds [0.2, 0.95], seed 0. */
+    /** Builder; defaults: everyEpochs 1, passes 8, stepSize 0.05, retain bounds [0.2, 0.95], seed 0. */
     public static final class Builder {
         private final INDArray features;
         private final INDArray labels;
         private int everyEpochs = 1;
-        private int passes = 16;
+        private int passes = 8;
         private double stepSize = 0.05;
         private double minRetainProbability = 0.2;
         private double maxRetainProbability = 0.95;

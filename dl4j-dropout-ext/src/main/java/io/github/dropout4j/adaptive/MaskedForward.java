@@ -32,6 +32,16 @@ final class MaskedForward {
      */
     static INDArray losses(MultiLayerNetwork net, INDArray features, INDArray labels,
                            Map<Integer, INDArray> scaledMasks, long otherKey) {
+        return run(net, features, labels, scaledMasks, otherKey, true);
+    }
+
+    /** Per-example losses of the mean network (no layer sampled), shape [minibatch]. */
+    static INDArray meanNetworkLosses(MultiLayerNetwork net, INDArray features, INDArray labels) {
+        return run(net, features, labels, Map.of(), 0L, false);
+    }
+
+    private static INDArray run(MultiLayerNetwork net, INDArray features, INDArray labels,
+                                Map<Integer, INDArray> scaledMasks, long otherKey, boolean sampleOthers) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         int last = net.getnLayers() - 1;
@@ -48,7 +58,7 @@ final class MaskedForward {
                             + mask.size(1) + "]; layer " + i + " has input shape " + java.util.Arrays.toString(a.shape()));
                 }
                 a = a.mul(mask.castTo(a.dataType()));
-            } else {
+            } else if (sampleOthers) {
                 a = sampleOther(net, i, a, BernoulliMaskKernel.key(otherKey, i, 0));
             }
             Layer layer = net.getLayer(i);

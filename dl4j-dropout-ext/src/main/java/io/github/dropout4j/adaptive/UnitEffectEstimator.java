@@ -30,10 +30,11 @@ final class UnitEffectEstimator {
         int batch = (int) features.size(0);
         // Baseline: each example's loss in the mean network. Independent of the masks, so subtracting it keeps
         // the difference of conditional means unbiased while removing the between-example spread of the loss.
-        INDArray baseline = MaskedForward.losses(net, features, labels, Map.of(), 0L).castTo(DataType.DOUBLE);
+        INDArray baseline = MaskedForward.meanNetworkLosses(net, features, labels).castTo(DataType.DOUBLE);
+        DataType type = net.params().dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
         Map<Integer, long[]> thresholds = new HashMap<>();
-        Map<Integer, INDArray> inverse = new HashMap<>();
-        Map<Integer, INDArray> present = new LinkedHashMap<>();   // rows: count, sum c, sum c^2
+        Map<Integer, double[]> inverse = new HashMap<>();
+        Map<Integer, INDArray> present = new LinkedHashMap<>();   // rows: count, sum c, sum c^2 over m_u = 1
         for (Map.Entry<Integer, double[]> e : retain.entrySet()) {
             double[] p = e.getValue();
             long[] t = new long[p.length];
@@ -43,30 +44,28 @@ final class UnitEffectEstimator {
                 inv[u] = 1.0 / p[u];
             }
             thresholds.put(e.getKey(), t);
-            inverse.put(e.getKey(), Nd4j.createFromArray(inv));
+            inverse.put(e.getKey(), inv);
             present.put(e.getKey(), Nd4j.zeros(DataType.DOUBLE, 3, p.length));
         }
         double total = 0;
         double totalSq = 0;
         for (int s = 0; s < passes; s++) {
-            Map<Integer, INDArray> masks = new HashMap<>();
+            // per layer, m / p: the forward pass's input multiplier; the statistics use rows x (m / p), times p
             Map<Integer, INDArray> scaled = new HashMap<>();
             for (Map.Entry<Integer, long[]> e : thresholds.entrySet()) {
-                int units = e.getValue().length;
-                INDArray m = BernoulliMaskKernel.applyPerUnit(Nd4j.ones(DataType.DOUBLE, batch, units),
-                        Nd4j.zeros(DataType.DOUBLE, batch, units), BernoulliMaskKernel.key(key, e.getKey(), s),
-                        e.getValue(), ones(units));
-                masks.put(e.getKey(), m);
-                scaled.put(e.getKey(), m.mulRowVector(inverse.get(e.getKey())));
+                scaled.put(e.getKey(), BernoulliMaskKernel.unitMask(batch, e.getValue(), inverse.get(e.getKey()),
+                        BernoulliMaskKernel.key(key, e.getKey(), s), type));
             }
             INDArray c = MaskedForward.losses(net, features, labels, scaled, BernoulliMaskKernel.key(key, -1, s))
                     .castTo(DataType.DOUBLE).subi(baseline);
+            INDArray cSq = c.mul(c);
             total += c.sumNumber().doubleValue();
-            totalSq += c.mul(c).sumNumber().doubleValue();
+            totalSq += cSq.sumNumber().doubleValue();
             INDArray rows = Nd4j.vstack(Nd4j.ones(DataType.DOUBLE, 1, batch), c.reshape(1, batch),
-                    c.mul(c).reshape(1, batch));
-            for (Map.Entry<Integer, INDArray> e : masks.entrySet()) {
-                present.get(e.getKey()).addi(rows.mmul(e.getValue()));
+                    cSq.reshape(1, batch)).castTo(type);
+            for (Map.Entry<Integer, INDArray> e : scaled.entrySet()) {
+                INDArray p = Nd4j.createFromArray(retain.get(e.getKey()));
+                present.get(e.getKey()).addi(rows.mmul(e.getValue()).castTo(DataType.DOUBLE).muliRowVector(p));
             }
         }
         long records = (long) passes * batch;
@@ -106,11 +105,5 @@ final class UnitEffectEstimator {
             se[u] = Math.sqrt(var0 / k0 + var1 / k1);
         }
         return new UnitEffects(layer, p.clone(), effect, se, absent, kept);
-    }
-
-    private static double[] ones(int n) {
-        double[] a = new double[n];
-        java.util.Arrays.fill(a, 1.0);
-        return a;
     }
 }
