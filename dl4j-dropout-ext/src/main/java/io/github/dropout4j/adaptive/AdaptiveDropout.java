@@ -42,10 +42,19 @@ import java.util.Objects;
  *   SE_u     = sqrt( s0² / n0 + s1² / n1 )                     (Welch; s_k² the sample variance of group k)
  * </pre>
  * which estimates {@code E[L | u absent] - E[L | u present]}, marginalising over all other units' dropout. All
- * units' group sums come from one {@code [3, B] x [B, U]} product per layer and pass. The records are independent
- * across examples and passes, so {@code SE_u} is the usual standard error of a difference of two means; it shrinks
- * as {@code 1 / sqrt(M B p_u (1 - p_u))}. A unit with fewer than 2 records in a group gets NaN and is left alone,
- * so {@code maxRetainProbability = 1} is absorbing (a never-dropped unit cannot be assessed).
+ * units' group sums come from one {@code [3, B] x [B, U]} product per layer and pass. Every record has its own
+ * mask draws (masks are per example and per pass), so records are independent given the network; treating the
+ * validation examples as a random sample, {@code SE_u} is the standard error of a difference of two means
+ * (Welch), and it shrinks as {@code 1 / sqrt(M B p_u (1 - p_u))}: the estimate uses {@code M B} samples per unit,
+ * not {@code M}. Compared with one pass per unit, the price is that each record also carries the other units'
+ * dropout noise (in {@code s0, s1}); this is the marginalisation the paper asks for. A unit with fewer than 2
+ * records in a group, or with zero variance in both (an input that is always 0, e.g. an MNIST border pixel),
+ * gets {@code z = NaN} and is left alone, so {@code maxRetainProbability = 1} is absorbing (a never-dropped unit
+ * cannot be assessed).
+ *
+ * <p><b>Cost</b>: {@code M + 1} inference passes over {@code B} examples, about {@code (M + 1) B / (3 N)} of a
+ * training epoch on {@code N} examples (forward + backward ~ 3 forward passes), plus per pass one bit-sliced
+ * mask of {@code B x U} elements and one small product per layer. Defaults: {@code M = 8}.
  *
  * <p><b>Update</b>, with {@code z_u = effect_u / SE_u}:
  * {@code p_u <- clip(p_u + stepSize * tanh(z_u), minRetainProbability, maxRetainProbability)}: clear effects move

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The estimated effect of each input unit of one layer on the validation loss, from one adaptation
  * (see {@link AdaptiveDropout} for the estimator). Index {@code u} is input unit {@code u} of layer {@link #layer}
- * (dimension 1 of its input). Arrays are copies owned by this object.
+ * (dimension 1 of its input). The constructor copies the arrays; the accessors return them as held (do not
+ * modify them).
  *
  * @param layer                layer index in the network
  * @param retainProbabilities  the retain probabilities the passes were sampled with
@@ -17,6 +18,14 @@ import java.util.Arrays;
  */
 public record UnitEffects(int layer, double[] retainProbabilities, double[] effect, double[] standardError,
                           long[] absentCount, long[] presentCount) {
+
+    public UnitEffects {
+        retainProbabilities = retainProbabilities.clone();
+        effect = effect.clone();
+        standardError = standardError.clone();
+        absentCount = absentCount.clone();
+        presentCount = presentCount.clone();
+    }
 
     /** Number of units. */
     public int units() {

@@ -50,8 +50,14 @@ import java.util.Set;
  *   <li>the overlay's input is a stop-gradient: the input gradient flows through the main path only, so layers
  *       below learn as under ordinary dropout.</li>
  * </ul>
- * Masks are a pure function of {@code (seed, iteration, epoch, element index)} through
- * {@link io.github.dropout4j.dropout.BernoulliMaskKernel#bernoulli}, so a seed reproduces training exactly.
+ * Masks are a pure function of {@code (seed, layer index, iteration, epoch, element index)} through
+ * {@link io.github.dropout4j.dropout.BernoulliMaskKernel#bernoulli} (element {@code (b, j)} kept iff its 64-bit
+ * hash is below {@code pi_bj * 2^64}), so a seed reproduces training exactly.
+ *
+ * <p>Sources: the layer equations follow Ba &amp; Frey (2013), eq. (2) and their tied-parameter variant; their
+ * abstract reports that learned overlay parameters "recapitulate the neural network parameters", which is why
+ * {@code SHARED} is the default. Where we differ: {@code beta} is added once to the unit's overlay pre-activation
+ * (some replications instead add it to every overlay weight, {@code x (alpha W + beta)}).
  *
  * <pre>{@code
  * .layer(new Standout.Builder().nIn(784).nOut(800).activation(Activation.RELU)
@@ -217,7 +223,7 @@ public class Standout extends FeedForwardLayer implements InputWeightParams {
             return this;
         }
 
-        /** Seed of the masks; give each Standout layer its own. */
+        /** Seed of the masks (default fixed); the layer index is mixed in, so layers may share a seed. */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;

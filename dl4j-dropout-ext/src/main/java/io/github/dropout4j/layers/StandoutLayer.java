@@ -29,9 +29,13 @@ public class StandoutLayer extends BaseLayer<Standout> {
         return false;
     }
 
-    /** The mask key of the current training step. */
+    /**
+     * The mask key of the current training step: a function of (seed, layer index, iteration, epoch), so two
+     * Standout layers with the same seed still draw different masks.
+     */
     long maskKey() {
-        return BernoulliMaskKernel.key(layerConf().getSeed(), getIterationCount(), getEpochCount());
+        return BernoulliMaskKernel.key(BernoulliMaskKernel.key(layerConf().getSeed(), getIndex(), 0),
+                getIterationCount(), getEpochCount());
     }
 
     private boolean separate() {
