@@ -11,9 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The all-units-at-once estimator of {@link AdaptiveDropout}: {@code M} stochastic passes over the validation
- * batch with per-example masks, accumulating per unit, with one {@code [3, B] x [B, U]} product per layer and
- * pass, the count, sum and sum of squares of the centred losses of the records in which the unit was present.
+ * The all-units-at-once estimator of {@link AdaptiveDropout}: one mean-network pass for each example's baseline
+ * loss, then {@code M} stochastic passes over the validation batch with per-example masks, accumulating per unit,
+ * with one {@code [3, B] x [B, U]} product per layer and pass, the count, sum and sum of squares of the centred
+ * losses of the records in which the unit was present.
  * Absent-unit sums are totals minus present sums. Memory: {@code O(U)} per layer besides one pass's masks.
  */
 final class UnitEffectEstimator {
@@ -28,8 +29,8 @@ final class UnitEffectEstimator {
     static Map<Integer, UnitEffects> estimate(MultiLayerNetwork net, INDArray features, INDArray labels,
                                               Map<Integer, double[]> retain, int passes, long key) {
         int batch = (int) features.size(0);
-        // Baseline: each example's loss in the mean network. Independent of the masks, so subtracting it keeps
-        // the difference of conditional means unbiased while removing the between-example spread of the loss.
+        // Baseline: each example's loss in the mean network. Independent of the masks, so subtracting it shifts
+        // both conditional means alike (their difference is unchanged) while removing the between-example spread.
         INDArray baseline = MaskedForward.meanNetworkLosses(net, features, labels).castTo(DataType.DOUBLE);
         DataType type = net.params().dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
         Map<Integer, long[]> thresholds = new HashMap<>();
