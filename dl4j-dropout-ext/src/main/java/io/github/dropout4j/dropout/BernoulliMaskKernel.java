@@ -204,6 +204,82 @@ public final class BernoulliMaskKernel {
         return out;
     }
 
+    /**
+     * A 0/1 mask with its own retain probability per element: element {@code i} (C order) is kept iff
+     * {@code splitmix64(key + (i + 1) * golden) < threshold(retainProbabilities[i])} (unsigned), the hash of
+     * {@link #applyPerUnit}. Probabilities at or below 0 are never kept, at or above 1 always (NaN is rejected).
+     * Used by layers whose retain probabilities depend on the input (Standout). One hash per element.
+     *
+     * @param retainProbabilities any shape, floating point
+     * @return a new C-order array of the same shape and type, 1 where kept and 0 where dropped
+     * @throws IllegalArgumentException if a probability is NaN
+     */
+    public static INDArray bernoulli(INDArray retainProbabilities, long key) {
+        long length = retainProbabilities.length();
+        if (length >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dropout supports arrays of fewer than 2^31 elements, got " + length);
+        }
+        DataType type = retainProbabilities.dataType().isFPType() ? retainProbabilities.dataType() : DataType.FLOAT;
+        double[] p = retainProbabilities.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] m = new double[(int) length];
+        for (int i = 0; i < m.length; i++) {
+            double pi = p[i];
+            if (pi >= 1.0) {
+                m[i] = 1.0;
+            } else if (pi > 0.0) {
+                long u = mix(key + ((long) i + 1) * GOLDEN);
+                m[i] = Long.compareUnsigned(u, threshold(pi)) < 0 ? 1.0 : 0.0;
+            } else if (Double.isNaN(pi)) {
+                throw new IllegalArgumentException("retain probability of element " + i + " is NaN");
+            }
+        }
+        return Nd4j.createFromArray(m).reshape('c', retainProbabilities.shape()).castTo(type);
+    }
+
+    /**
+     * A per-unit mask of shape {@code [rows, units]}: element {@code (b, u)} is {@code keptValues[u]} if kept and 0
+     * if dropped, kept with retain threshold {@code thresholds[u]} ({@link #threshold}; 0 keeps all), one
+     * independent draw per (row, unit). Column {@code u} holds {@link #kept} under key {@code key(key, u, 0)} for
+     * indices {@code 0..rows-1}: it is generated 64 rows per bit-sliced word ({@code ~0.1} hash per element) into
+     * contiguous memory, so the result is an 'f'-order array. Used to give every example its own per-unit mask
+     * (adaptive dropout's estimator).
+     *
+     * @param type FLOAT or DOUBLE
+     */
+    public static INDArray unitMask(int rows, long[] thresholds, double[] keptValues, long key, DataType type) {
+        int units = thresholds.length;
+        if ((long) rows * units >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("unit mask of " + rows + " x " + units + " elements is too large");
+        }
+        boolean asDouble = type == DataType.DOUBLE;
+        double[] md = asDouble ? new double[rows * units] : null;
+        float[] mf = asDouble ? null : new float[rows * units];
+        int words = (rows + 63) >>> 6;
+        IntStream us = IntStream.range(0, units);
+        ((long) rows * units >= 2 * BLOCK ? us.parallel() : us).forEach(u -> {
+            long k = key(key, u, 0);
+            double kept = keptValues[u];
+            float keptFloat = (float) kept;
+            int base = u * rows;
+            for (int w = 0; w < words; w++) {
+                long bits = keepWord(k, w, thresholds[u]);
+                int from = base + (w << 6);
+                int end = Math.min(64, rows - (w << 6));
+                if (asDouble) {
+                    for (int b = 0; b < end; b++) {
+                        md[from + b] = kept * ((bits >>> b) & 1L);
+                    }
+                } else {
+                    for (int b = 0; b < end; b++) {
+                        mf[from + b] = keptFloat * ((bits >>> b) & 1L);
+                    }
+                }
+            }
+        });
+        INDArray unitsByRows = asDouble ? Nd4j.createFromArray(md) : Nd4j.createFromArray(mf);
+        return unitsByRows.reshape('c', units, rows).transpose();
+    }
+
     /** A C-order array of {@code 0} and {@code keptScale} holding the mask for {@code key}. */
     public static INDArray mask(long[] shape, DataType type, long key, long threshold, double keptScale) {
         DataType t = type == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;

@@ -124,4 +124,25 @@ class BernoulliMaskKernelTest {
                 BernoulliMaskKernel.apply(Nd4j.ones(2, 3), Nd4j.ones(3, 2), KEY, BernoulliMaskKernel.threshold(0.5), 1.0));
         assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
     }
+
+    @Test
+    void unitMaskKeepsEachColumnWithItsOwnProbabilityAndValue() {
+        double[] p = {0.1, 0.5, 0.9, 1.0, 0.3};
+        double[] kept = {10, 2, 1.0 / 0.9, 1, -3};
+        long[] t = java.util.Arrays.stream(p).mapToLong(BernoulliMaskKernel::threshold).toArray();
+        int rows = 20_001;   // not a multiple of 64
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray m = BernoulliMaskKernel.unitMask(rows, t, kept, KEY, type);
+            assertEquals(type, m.dataType());
+            assertEquals(java.util.List.of((long) rows, 5L), java.util.List.of(m.size(0), m.size(1)));
+            for (int u = 0; u < p.length; u++) {
+                INDArray col = m.getColumn(u);
+                double k = col.neq(0).castTo(DataType.DOUBLE).sumNumber().doubleValue();
+                // 99.99% two-sided normal bound on a binomial count
+                assertTrue(Math.abs(k - rows * p[u]) <= 3.9 * Math.sqrt(rows * p[u] * (1 - p[u])) + 1e-9, "unit " + u + ": " + k);
+                assertEquals(col.neq(0).castTo(type).muli(kept[u]), col, "kept elements hold the kept value of unit " + u);
+            }
+            assertEquals(m, BernoulliMaskKernel.unitMask(rows, t, kept, KEY, type), "same key, same mask");
+        }
+    }
 }
