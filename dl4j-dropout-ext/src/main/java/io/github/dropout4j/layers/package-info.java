@@ -9,6 +9,9 @@
  *       {@link io.github.dropout4j.layers.LocallyConnectedKernel} the im2col / batched-GEMM / col2im arithmetic.</li>
  *   <li>{@link io.github.dropout4j.layers.Standout} (Ba &amp; Frey 2013, retain probabilities as a learned function
  *       of the input; configuration) and {@link io.github.dropout4j.layers.StandoutLayer} (its computation).</li>
+ *   <li>{@link io.github.dropout4j.layers.RandomChannelGroupConvolution}: a convolution whose output-channel groups
+ *       each see a fixed random subset of the input channels (Appendix H's conv2 to conv5), with
+ *       {@link io.github.dropout4j.layers.RandomChannelGroupParamInitializer} ({@code W [G, nOut/G, S, kH, kW]}).</li>
  * </ul>
  */
 package io.github.dropout4j.layers;

@@ -1,0 +1,285 @@
+package io.github.dropout4j.layers;
+
+import io.github.dropout4j.constraint.PerUnitMaxNorm;
+import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RandomChannelGroupConvolutionTest {
+
+    private DataType previous;
+
+    @BeforeEach
+    void doublePrecision() {
+        previous = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterEach
+    void restore() {
+        Nd4j.setDefaultDataTypes(previous, previous);
+    }
+
+    private static RandomChannelGroupConvolution.Builder grouped() {
+        // nIn 6 -> nOut 6 in 3 groups of 2 filters, each seeing 4 of the 6 channels (so channels are shared)
+        return new RandomChannelGroupConvolution.Builder(3, 3).nOut(6).groups(3).channelsPerGroup(4)
+                .padding(1, 1).wiringSeed(11);
+    }
+
+    private static MultiLayerNetwork net(org.deeplearning4j.nn.conf.layers.Layer first, IDropout outputDropout) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(3).dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER)
+                .weightNoise(new TestTimeWeightScaling())
+                .list()
+                .layer(first)
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).dropOut(outputDropout).build())
+                .setInputType(InputType.convolutional(5, 5, 6))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    private static INDArray labels(int n) {
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, n, 3);
+        for (int i = 0; i < n; i++) {
+            y.putScalar(i, i % 3, 1.0);
+        }
+        return y;
+    }
+
+    private static boolean gradientsOk(MultiLayerNetwork net, INDArray x, INDArray y) {
+        // No RNG reset between passes: BernoulliDropout's masks are a function of (seed, iteration, epoch).
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).callEachIter(n -> { }));
+    }
+
+    @Test
+    void gradientCheckWithInputDropoutSharedChannelsAndBias() {
+        Nd4j.getRandom().setSeed(1);
+        MultiLayerNetwork net = net(grouped().activation(Activation.TANH)
+                .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(5)).build(), null);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 6, 5, 5).subi(0.5);
+        assertTrue(gradientsOk(net, x, labels(2)));
+    }
+
+    @Test
+    void gradientCheckStridedSameModeWithoutBias() {
+        Nd4j.getRandom().setSeed(2);
+        MultiLayerNetwork net = net(new RandomChannelGroupConvolution.Builder(2, 3).nOut(4).groups(2)
+                .channelsPerGroup(2).stride(2, 2).convolutionMode(ConvolutionMode.Same).hasBias(false)
+                .wiringSeed(4).activation(Activation.SIGMOID).build(),
+                BernoulliDropout.retainProbability(0.5).withSeed(9));
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 6, 5, 5).subi(0.5);
+        assertTrue(gradientsOk(net, x, labels(3)));
+    }
+
+    /** The reference: a full convolution whose weights are zero outside the wiring computes the same function. */
+    @Test
+    void equalsFullConvolutionWithWeightsZeroOutsideTheWiring() {
+        MultiLayerNetwork ours = net(grouped().activation(Activation.RELU)
+                .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(5)).build(), null);
+        MultiLayerNetwork full = net(new ConvolutionLayer.Builder(3, 3).nOut(6).padding(1, 1)
+                .activation(Activation.RELU).dropOut(BernoulliDropout.retainProbability(0.5).withSeed(5)).build(),
+                null);
+        RandomChannelGroupConvolution conf = (RandomChannelGroupConvolution) ours.getLayer(0).conf().getLayer();
+        int[][] wiring = conf.getWiring();
+        INDArray w = ours.getLayer(0).getParam("W");                  // [3, 2, 4, 3, 3]
+        INDArray fullW = Nd4j.zeros(DataType.DOUBLE, 6, 6, 3, 3);       // [nOut, nIn, kH, kW]
+        for (int g = 0; g < 3; g++) {
+            for (int j = 0; j < 2; j++) {
+                for (int s = 0; s < 4; s++) {
+                    fullW.get(NDArrayIndex.point(g * 2 + j), NDArrayIndex.point(wiring[g][s]), NDArrayIndex.all(),
+                            NDArrayIndex.all()).assign(w.get(NDArrayIndex.point(g), NDArrayIndex.point(j),
+                            NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.all()));
+                }
+            }
+        }
+        ours.getLayer(0).getParam("b").assign(Nd4j.linspace(DataType.DOUBLE, -0.3, 0.2, 6));
+        full.getLayer(0).setParam("W", fullW);
+        full.getLayer(0).setParam("b", ours.getLayer(0).getParam("b").dup());
+        full.getLayer(1).setParams(ours.getLayer(1).params().dup());
+
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 6, 5, 5).subi(0.5);
+        INDArray y = labels(4);
+        // test time: mean network (weights scaled by 0.5 through TestTimeWeightScaling)
+        assertEquals(full.output(x), ours.output(x));
+        // training: same dropout masks (same seed, iteration), same gradients on the wired weights and the input
+        Pair<Gradient, INDArray> gOurs = ours.calculateGradients(x, y, null, null);
+        Pair<Gradient, INDArray> gFull = full.calculateGradients(x, y, null, null);
+        assertTrue(gFull.getSecond().equalsWithEps(gOurs.getSecond(), 1e-12), "input gradient");
+        assertTrue(gFull.getFirst().getGradientFor("0_b").equalsWithEps(gOurs.getFirst().getGradientFor("0_b"), 1e-12));
+        INDArray gw = gOurs.getFirst().getGradientFor("0_W");
+        INDArray gfw = gFull.getFirst().getGradientFor("0_W");
+        for (int g = 0; g < 3; g++) {
+            for (int j = 0; j < 2; j++) {
+                for (int s = 0; s < 4; s++) {
+                    INDArray a = gw.get(NDArrayIndex.point(g), NDArrayIndex.point(j), NDArrayIndex.point(s),
+                            NDArrayIndex.all(), NDArrayIndex.all());
+                    INDArray b = gfw.get(NDArrayIndex.point(g * 2 + j), NDArrayIndex.point(wiring[g][s]),
+                            NDArrayIndex.all(), NDArrayIndex.all());
+                    assertTrue(b.equalsWithEps(a, 1e-12), "dL/dW of group " + g + " filter " + j + " input " + s);
+                }
+            }
+        }
+    }
+
+    @Test
+    void jsonAndModelSerializerRoundTripKeepTheWiring() throws IOException {
+        MultiLayerNetwork net = net(grouped().activation(Activation.RELU)
+                .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(5))
+                .constrainWeights(PerUnitMaxNorm.maxNorm(2.0)).build(), null);
+        MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
+        assertEquals(net.getLayerWiseConfigurations(), restored);
+        RandomChannelGroupConvolution a = (RandomChannelGroupConvolution) net.getLayer(0).conf().getLayer();
+        RandomChannelGroupConvolution b = (RandomChannelGroupConvolution) restored.getConf(0).getLayer();
+        assertArrayEquals(a.getWiring(), b.getWiring());
+        assertEquals(a, b);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, bytes, true);
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 6, 5, 5);
+        assertEquals(net.output(x), back.output(x));
+        assertArrayEquals(a.getWiring(),
+                ((RandomChannelGroupConvolution) back.getLayer(0).conf().getLayer()).getWiring());
+    }
+
+    @Test
+    void explicitWiringRoundTripsAndIsUsed() {
+        int[][] wiring = {{0, 5, 2, 3}, {1, 2, 3, 4}, {5, 4, 0, 1}};
+        RandomChannelGroupConvolution c = grouped().wiring(wiring).build();
+        MultiLayerNetwork net = net(c, null);
+        RandomChannelGroupConvolution restored = (RandomChannelGroupConvolution) MultiLayerConfiguration
+                .fromJson(net.getLayerWiseConfigurations().toJson()).getConf(0).getLayer();
+        assertArrayEquals(wiring, restored.getWiring());
+        assertEquals(null, restored.getWiringSeed());
+    }
+
+    @Test
+    void sameSeedSameWiringDifferentSeedDifferentWiring() {
+        int[][] a = RandomChannelGroupConvolution.drawWiring(42, 64, 16, 16);
+        assertArrayEquals(a, RandomChannelGroupConvolution.drawWiring(42, 64, 16, 16));
+        assertFalse(java.util.Arrays.deepEquals(a, RandomChannelGroupConvolution.drawWiring(43, 64, 16, 16)));
+        Set<String> rows = new HashSet<>();
+        for (int[] row : a) {
+            assertEquals(16, java.util.Arrays.stream(row).distinct().count(), "distinct channels per group");
+            assertTrue(java.util.Arrays.stream(row).allMatch(c -> c >= 0 && c < 64));
+            rows.add(java.util.Arrays.toString(row));
+        }
+        assertTrue(rows.size() > 1, "groups see different channel subsets");
+        // the layer built from nIn draws the same table
+        RandomChannelGroupConvolution conf = new RandomChannelGroupConvolution.Builder(3, 3).nIn(64).nOut(32)
+                .groups(16).channelsPerGroup(16).wiringSeed(42).build();
+        assertArrayEquals(a, conf.getWiring());
+        // and a wiring set later from the input type is the same
+        RandomChannelGroupConvolution late = new RandomChannelGroupConvolution.Builder(3, 3).nOut(32)
+                .groups(16).channelsPerGroup(16).wiringSeed(42).build();
+        late.setNIn(InputType.convolutional(8, 8, 64), false);
+        assertArrayEquals(a, late.getWiring());
+    }
+
+    @Test
+    void parameterCountIsTheReducedOne() {
+        // nIn 8 -> nOut 12 in 3 groups, each seeing 2 channels, kernel 3x2: 12 * 2 * 3 * 2 weights + 12 biases
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
+                .layer(new RandomChannelGroupConvolution.Builder(3, 2).nOut(12).groups(3).channelsPerGroup(2).build())
+                .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(6, 6, 8)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        assertEquals(12 * 2 * 3 * 2 + 12, net.getLayer(0).numParams());
+        assertArrayEquals(new long[]{3, 4, 2, 3, 2}, net.getLayer(0).getParam("W").shape());
+        assertArrayEquals(new long[]{12}, net.getLayer(0).getParam("b").shape());
+        // full convolution would have 12 * 8 * 3 * 2 + 12
+        assertEquals(12 * 8 * 3 * 2 + 12, new ConvolutionLayer.Builder(3, 2).nIn(8).nOut(12).build()
+                .initializer().numParams(new ConvolutionLayer.Builder(3, 2).nIn(8).nOut(12).build()));
+        // output 6 - 3 + 1 = 4 by 6 - 2 + 1 = 5
+        INDArray out = net.feedForward(Nd4j.rand(DataType.DOUBLE, 2, 8, 6, 6)).get(1);
+        assertArrayEquals(new long[]{2, 12, 4, 5}, out.shape());
+    }
+
+    @Test
+    void perUnitMaxNormBoundsEachFilter() {
+        MultiLayerNetwork net = net(grouped().build(), null);
+        Layer layer = net.getLayer(0);
+        layer.getParam("W").muli(100);
+        PerUnitMaxNorm.maxNorm(1.5).applyConstraint(layer, 0, 0);
+        INDArray norms = layer.getParam("W").norm2(2, 3, 4);     // [groups, filtersPerGroup]
+        assertArrayEquals(new long[]{3, 2}, norms.shape());
+        assertEquals(1.5, norms.maxNumber().doubleValue(), 1e-9);
+        assertEquals(1.5, norms.minNumber().doubleValue(), 1e-9);
+    }
+
+    @Test
+    void badConfigurationsFailWithClearMessages() {
+        assertMessage("channelsPerGroup (7) must be <= nIn (6)",
+                () -> new RandomChannelGroupConvolution.Builder(3, 3).nIn(6).nOut(6).groups(3).channelsPerGroup(7)
+                        .build());
+        assertMessage("nOut (10) must be divisible by groups (4)",
+                () -> new RandomChannelGroupConvolution.Builder(3, 3).nOut(10).groups(4).channelsPerGroup(2).build());
+        assertMessage("groups must be >= 1, got 0",
+                () -> new RandomChannelGroupConvolution.Builder(3, 3).nOut(10).groups(0).channelsPerGroup(2).build());
+        assertMessage("kernelSize must be 2 values >= 1, got [3]",
+                () -> new RandomChannelGroupConvolution.Builder(3).nOut(4).groups(2).channelsPerGroup(2).build());
+        assertMessage("wiring row 1 lists channel 2 twice",
+                () -> new RandomChannelGroupConvolution.Builder(3, 3).nIn(4).nOut(4).groups(2).channelsPerGroup(2)
+                        .wiring(new int[][]{{0, 1}, {2, 2}}).build());
+        assertMessage("wiring row 0 has channel 4, outside [0, nIn = 4)",
+                () -> new RandomChannelGroupConvolution.Builder(3, 3).nIn(4).nOut(4).groups(2).channelsPerGroup(2)
+                        .wiring(new int[][]{{0, 4}, {2, 3}}).build());
+        assertMessage("wiring has 1 rows, expected groups = 2",
+                () -> new RandomChannelGroupConvolution.Builder(3, 3).nIn(4).nOut(4).groups(2).channelsPerGroup(2)
+                        .wiring(new int[][]{{0, 1}}).build());
+        // S > nIn discovered from the input type
+        assertMessage("channelsPerGroup (8) must be <= nIn (6)", () -> new NeuralNetConfiguration.Builder().list()
+                .layer(new RandomChannelGroupConvolution.Builder(3, 3).nOut(4).groups(2).channelsPerGroup(8).build())
+                .layer(new OutputLayer.Builder().nOut(2).build())
+                .setInputType(InputType.convolutional(5, 5, 6)).build());
+        RandomChannelGroupConvolution ok = grouped().build();
+        assertNotEquals(null, ok.toString());
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(ex.getMessage().contains(expected), "message was: " + ex.getMessage());
+    }
+}
