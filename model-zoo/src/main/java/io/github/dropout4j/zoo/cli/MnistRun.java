@@ -36,12 +36,13 @@ final class MnistRun {
   /**
    * @param label      name shown in the progress bar and log lines
    * @param config     the network (its seed is the weight seed)
+   * @param trainEval  how many of the first training digits to measure the training error on after each epoch
    * @param checkpoint rewritten after every epoch
    * @param resume     continue from {@code checkpoint} if it exists; without it an existing checkpoint is an error
    * @param log        per-epoch lines, or null for none
    */
-  static Outcome train(String label, MlpConfig config, MnistData data, int trainCount, int epochs, int batch,
-      long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
+  static Outcome train(String label, MlpConfig config, MnistData data, int trainCount, int trainEval, int epochs,
+      int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
     MultiLayerNetwork net;
     RunState state;
     RunState fresh = new RunState(config.name(), batch, dataSeed(seed), trainCount, List.of());
@@ -85,7 +86,7 @@ final class MnistRun {
       }
     };
     Trainer.Result result = Trainer.run(net, state, data.train(), data.test(),
-        new Trainer.Plan(epochs, trainCount, checkpoint), listener);
+        new Trainer.Plan(epochs, trainEval, checkpoint), listener);
     bar.clear();
     return new Outcome(net, result);
   }

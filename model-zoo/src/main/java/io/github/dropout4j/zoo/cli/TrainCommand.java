@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
         DataOptions.describe(data, trainCount, dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), quiet);
-    MnistRun.Outcome o = MnistRun.train(model, config, data, trainCount, epochs, batch, seed,
+    MnistRun.Outcome o = MnistRun.train(model, config, data, trainCount, trainCount, epochs, batch, seed,
         out.resolve("checkpoint.zip"), resume, bar, quiet ? null : spec.commandLine().getErr());
     ModelSerializer.writeModel(o.network(), out.resolve("model.zip").toFile(), true);
     ErrorCurves curves = new ErrorCurves();

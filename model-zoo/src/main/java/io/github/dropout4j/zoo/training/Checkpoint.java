@@ -9,15 +9,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * A training checkpoint: one DL4J model zip (parameters, configuration with its iteration and epoch counters,
- * and the updater state, e.g. the momentum of {@code DampedMomentum}) with the {@link RunState} stored as the
- * zip object {@value #STATE_KEY}. Written to {@code <file>.tmp} and then moved over {@code file} atomically, so
- * a run killed while checkpointing leaves the previous checkpoint intact. Loads with
- * {@code ModelSerializer.restoreMultiLayerNetwork} like any DL4J model.
+ * A training checkpoint: a DL4J model zip {@code file} (parameters, configuration with its iteration and epoch
+ * counters, and the updater state, e.g. the momentum of {@code DampedMomentum}; loads with
+ * {@code ModelSerializer.restoreMultiLayerNetwork} like any DL4J model) plus the {@link RunState} in the small
+ * text file {@code file + ".state"}. Each file is written to a {@code .tmp} sibling and moved over the old one
+ * atomically, the state first: a run killed between the two moves leaves a state one epoch ahead of the model,
+ * which {@link #read} trims back to the model's epoch, so a checkpoint is always consistent.
  */
 public final class Checkpoint {
-  /** Key of the run state inside the model zip. */
-  public static final String STATE_KEY = "dropout4j-run-state";
+  /** Suffix of the run-state file next to the model zip. */
+  public static final String STATE_SUFFIX = ".state";
 
   private final MultiLayerNetwork network;
   private final RunState state;
@@ -39,10 +40,18 @@ public final class Checkpoint {
   public static void write(MultiLayerNetwork net, RunState state, Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    Path stateFile = stateFile(file);
+    Path stateTmp = dir.resolve(stateFile.getFileName() + ".tmp");
+    Files.writeString(stateTmp, state.serialize());
+    Files.move(stateTmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
     ModelSerializer.writeModel(net, tmp.toFile(), true);
-    ModelSerializer.addObjectToFile(tmp.toFile(), STATE_KEY, state.serialize());
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The run-state file of checkpoint {@code file}. */
+  public static Path stateFile(Path file) {
+    return file.resolveSibling(file.getFileName() + STATE_SUFFIX);
   }
 
   /**
@@ -61,14 +70,21 @@ public final class Checkpoint {
     } catch (RuntimeException | IOException e) {
       throw new IOException(file + " is not a DL4J model zip (" + e.getMessage() + ")", e);
     }
-    if (!ModelSerializer.listObjectsInFile(f).contains(STATE_KEY)) {
-      throw new IOException(file + " is a DL4J model but not a Dropout4j checkpoint (no " + STATE_KEY + ")");
+    Path stateFile = stateFile(file);
+    if (!Files.isRegularFile(stateFile)) {
+      throw new IOException(file + " is a DL4J model but not a Dropout4j checkpoint (no " + stateFile + ")");
     }
-    String text = ModelSerializer.getObjectFromFile(f, STATE_KEY);
+    RunState state;
     try {
-      return new Checkpoint(net, RunState.parse(text));
+      state = RunState.parse(Files.readString(stateFile));
     } catch (IllegalArgumentException e) {
-      throw new IOException(file + ": bad " + STATE_KEY + ": " + e.getMessage(), e);
+      throw new IOException(stateFile + ": " + e.getMessage(), e);
     }
+    int epochs = net.getEpochCount();
+    if (state.epochsDone() < epochs) {
+      throw new IOException(stateFile + " records " + state.epochsDone() + " epochs but " + file + " has "
+          + epochs);
+    }
+    return new Checkpoint(net, state.truncated(epochs));
   }
 }

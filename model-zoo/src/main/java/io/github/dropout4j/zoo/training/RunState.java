@@ -32,6 +32,12 @@ public record RunState(String model, int batchSize, long dataSeed, int trainLimi
     return new RunState(model, batchSize, dataSeed, trainLimit, h);
   }
 
+  /** This state with only the first {@code epochs} records. */
+  RunState truncated(int epochs) {
+    return epochs == history.size() ? this
+        : new RunState(model, batchSize, dataSeed, trainLimit, history.subList(0, epochs));
+  }
+
   /** A small text form, stored inside the checkpoint zip. */
   String serialize() {
     StringBuilder s = new StringBuilder(FORMAT).append('\n')
