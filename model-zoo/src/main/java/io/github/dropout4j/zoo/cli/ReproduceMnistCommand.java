@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,23 +77,23 @@ final class ReproduceMnistCommand implements Callable<Integer> {
 
   /** The three rows of the table. */
   enum Variant {
-    STANDARD("standard", "Standard backprop", c -> MnistMlp.paper800(false)),
-    DROPOUT_HIDDEN("dropout-hidden", "Dropout 50% hidden", c -> MnistMlp.paper800(true)
+    STANDARD("standard", "Standard backprop", () -> MnistMlp.paper800(false)),
+    DROPOUT_HIDDEN("dropout-hidden", "Dropout 50% hidden", () -> MnistMlp.paper800(true)
         .withRetainProbabilities(1.0, MlpConfig.PAPER_HIDDEN_RETAIN).withName("mnist-800x2-dropout-hidden")),
-    DROPOUT_HIDDEN_INPUT("dropout-hidden-input", "Dropout 50% hidden + 20% input", c -> MnistMlp.paper800(true));
+    DROPOUT_HIDDEN_INPUT("dropout-hidden-input", "Dropout 50% hidden + 20% input", () -> MnistMlp.paper800(true));
 
     final String key;
     final String label;
-    final UnaryOperator<MlpConfig> config;
+    final Supplier<MlpConfig> config;
 
-    Variant(String key, String label, UnaryOperator<MlpConfig> config) {
+    Variant(String key, String label, Supplier<MlpConfig> config) {
       this.key = key;
       this.label = label;
       this.config = config;
     }
 
     MlpConfig config(long seed, Recipe recipe, HiddenActivation activation) {
-      return config.apply(null).withSeed(seed).withUpdater(recipe.updater()).withActivation(activation);
+      return config.get().withSeed(seed).withUpdater(recipe.updater()).withActivation(activation);
     }
   }
 

@@ -4,7 +4,6 @@ import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.models.HiddenActivation;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.MnistMlp;
-import io.github.dropout4j.zoo.training.EpochRecord;
 import io.github.dropout4j.zoo.training.Recipe;
 import io.github.dropout4j.zoo.training.RunState;
 import io.github.dropout4j.zoo.training.Trainer;
