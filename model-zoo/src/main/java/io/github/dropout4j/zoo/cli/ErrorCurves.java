@@ -51,6 +51,12 @@ final class ErrorCurves {
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     chart.getStyler().setMarkerSize(4);
+    // Zoom on the interesting range, as the paper's Figure 1 does: up to 2.5x the worst final error (the first
+    // epochs' large errors are clipped).
+    double worstFinal = runs.values().stream().filter(h -> !h.isEmpty())
+        .mapToDouble(h -> h.get(h.size() - 1).testErrorPercent()).max().orElse(100);
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(Math.min(100, Math.ceil(2.5 * worstFinal)));
     for (Map.Entry<String, List<EpochRecord>> run : runs.entrySet()) {
       List<EpochRecord> h = run.getValue();
       if (h.isEmpty()) {
