@@ -87,7 +87,7 @@ public final class Dropout4jCli implements Runnable {
       }
       PrintWriter err = cmd.getErr();
       String what = ex instanceof IdxFormatException ? "bad data: " : "";
-      err.println("dropout4j " + cmd.getCommandName() + ": " + what + message(ex));
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + what + message(ex));
       err.flush();
       return USER_ERROR;
     }
