@@ -33,8 +33,14 @@ import java.util.stream.IntStream;
  */
 public final class BernoulliMaskKernel {
 
-    /** Elements per parallel block; arrays below two blocks run on the calling thread. */
+    /** Elements per block (a multiple of 64, so blocks own whole mask words). */
     static final int BLOCK = 1 << 15;
+    /**
+     * Arrays with fewer elements run on the calling thread: handing blocks to the fork-join pool costs more than
+     * it saves while ND4J's own threads are busy (measured inside training). System property
+     * {@code dropout4j.parallelMinElements}.
+     */
+    static final int PARALLEL_MIN = Integer.getInteger("dropout4j.parallelMinElements", 1 << 18);
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private BernoulliMaskKernel() {
@@ -237,11 +243,13 @@ public final class BernoulliMaskKernel {
         void run(int from, int to);
     }
 
-    /** Runs {@code block} over [0, n) in BLOCK-sized pieces, in parallel when there are two or more. */
+    /** Runs {@code block} over [0, n) in BLOCK-sized pieces, in parallel for arrays of PARALLEL_MIN or more. */
     private static void forBlocks(int n, Block block) {
         int blocks = (n + BLOCK - 1) / BLOCK;
-        if (blocks < 2) {
-            block.run(0, n);
+        if (n < PARALLEL_MIN) {
+            for (int b = 0; b < blocks; b++) {
+                block.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+            }
         } else {
             IntStream.range(0, blocks).parallel().forEach(b -> block.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK)));
         }

@@ -41,7 +41,8 @@ class BernoulliMaskKernelTest {
     @Test
     void parallelBlocksGiveTheSameMaskAsTheReference() {
         long t = BernoulliMaskKernel.threshold(0.5);
-        INDArray in = Nd4j.rand(DataType.FLOAT, 5, BernoulliMaskKernel.BLOCK + 3);   // 5 blocks + odd tail
+        INDArray in = Nd4j.rand(DataType.FLOAT, 9, BernoulliMaskKernel.BLOCK + 3);   // 9 blocks + odd tail
+        assertTrue(in.length() >= BernoulliMaskKernel.PARALLEL_MIN, "must exercise the parallel path");
         INDArray out = in.dup();
         BernoulliMaskKernel.apply(out, out, KEY, t, 1.0);   // in place
         assertMatchesReference(in, out, t, 1.0, 0.0);
