@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Speed of the CLI's {@code reproduce mnist} configuration (784-800-800-10, 20% input and 50% hidden dropout,
@@ -23,7 +24,8 @@ import org.nd4j.linalg.dataset.DataSet;
  *   <li>the CLI's epoch loop ({@link Trainer}), which also reports the time spent inside the iterator's
  *       {@code next()} during {@code fit(iterator)};</li>
  * </ol>
- * and prints the pipeline's share of fit time (target <= 5%) and the epoch time. Not a test.
+ * and prints the pipeline's share of fit time (target <= 5%) and the epoch time, then what each part of the
+ * recipe (damped momentum, max-norm, dropout) adds to DL4J's plain dense-layer training. Not a test.
  *
  * <pre>
  * mvn -B -q -o -DskipTests package &amp;&amp; mvn -B -q -o -pl model-zoo -am test-compile
@@ -91,6 +93,33 @@ public final class ReproduceMnistBench {
         100 * r.pipelineSeconds() / r.fitSeconds());
     System.out.printf("CLI loop: epoch incl. train+test evaluation          : %8.4f s  (x3 variants per reproduce "
         + "epoch)%n", wall / epochs);
+
+    // 4. What the recipe's parts cost on top of DL4J's own dense layers: one epoch of fit(DataSet) per network in
+    // turn (round robin, so a change of machine load hits all alike), median over rounds 2..
+    MlpConfig plain = config.withRetainProbabilities(1, 1).withMaxSquaredLength(0);
+    String[] labels = {"plain Sgd, no dropout, no max-norm (DL4J alone)", "+ DampedMomentum",
+        "+ DampedMomentum + max-norm", "+ DampedMomentum + dropout", "+ all three (the reproduce configuration)"};
+    MlpConfig[] configs = {plain.withUpdater(new Sgd(0.1)), plain,
+        plain.withMaxSquaredLength(MlpConfig.PAPER_MAX_SQUARED_LENGTH), config.withMaxSquaredLength(0), config};
+    MultiLayerNetwork[] nets = new MultiLayerNetwork[configs.length];
+    for (int i = 0; i < configs.length; i++) {
+      nets[i] = MnistMlp.of(configs[i]).init();
+    }
+    int rounds = Math.max(3, epochs);
+    double[][] t = new double[configs.length][rounds];
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < configs.length; i++) {
+        long s = System.nanoTime();
+        for (DataSet b : batches) {
+          nets[i].fit(b);
+        }
+        t[i][round] = (System.nanoTime() - s) / 1e9;
+      }
+    }
+    System.out.println("cost breakdown, fit(DataSet) median epoch, round robin:");
+    for (int i = 0; i < configs.length; i++) {
+      System.out.printf("  %-51s: %8.4f s%n", labels[i], median(Arrays.copyOfRange(t[i], 1, rounds)));
+    }
   }
 
   private static double median(double[] v) {
