@@ -39,13 +39,13 @@ final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--max-norm", split = ",", paramLabel = "C", description = "Bounds on the L2 norm of each "
       + "unit's incoming weights (not squared); 0 = no bound (default: ${DEFAULT-VALUE}).")
-  List<Double> maxNorms = List.of(0.0, 2.0, 4.0);
+  List<Double> maxNorms = List.of(0.0, 1.0, 2.0, 4.0);
 
   @Option(names = "--seeds", paramLabel = "K", description = "Runs per cell, seeds 1..K (default: ${DEFAULT-VALUE}).")
   int seeds = 3;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
-  int epochs = 3;
+  int epochs = 5;
 
   @Option(names = "--hidden", paramLabel = "H", description = "Units of the one hidden layer (default: "
       + "${DEFAULT-VALUE}).")
