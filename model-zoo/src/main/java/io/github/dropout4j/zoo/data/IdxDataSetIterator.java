@@ -64,7 +64,8 @@ public final class IdxDataSetIterator implements DataSetIterator {
     this.seed = b.seed;
     this.labelNames = IntStream.range(0, data.numClasses()).mapToObj(Integer::toString)
         .collect(Collectors.toUnmodifiableList());
-    this.order = shuffle ? permutation(size, seed, 0) : null;
+    this.epoch = b.startEpoch;
+    this.order = shuffle ? permutation(size, seed, epoch) : null;
   }
 
   /** Starts a builder over {@code data}; defaults: batch size 100, no shuffling, all examples. */
@@ -214,6 +215,7 @@ public final class IdxDataSetIterator implements DataSetIterator {
     private boolean shuffle;
     private long seed;
     private int limit = -1;
+    private int startEpoch;
 
     private Builder(LabeledImages data) {
       if (data == null) {
@@ -245,6 +247,18 @@ public final class IdxDataSetIterator implements DataSetIterator {
             "limit must be in 1.." + data.count() + " for " + data.name() + ", got " + limit);
       }
       this.limit = limit;
+      return this;
+    }
+
+    /**
+     * Starts at epoch {@code epoch} (>= 0) instead of 0, so that a run resumed after {@code epoch} finished epochs
+     * sees exactly the orders an uninterrupted run would have seen.
+     */
+    public Builder startEpoch(int epoch) {
+      if (epoch < 0) {
+        throw new IllegalArgumentException("startEpoch must be >= 0, got " + epoch);
+      }
+      this.startEpoch = epoch;
       return this;
     }
 

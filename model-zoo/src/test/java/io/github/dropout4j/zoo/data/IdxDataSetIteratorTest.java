@@ -88,6 +88,26 @@ class IdxDataSetIteratorTest {
     assertNotEquals(unshuffled, a0);
   }
 
+  /** What resume relies on: an iterator started at epoch k replays what a fresh one does after k resets. */
+  @Test
+  void startEpochReplaysTheOrdersOfAnUninterruptedIterator() {
+    IdxDataSetIterator straight = IdxDataSetIterator.builder(validation).batchSize(100).shuffle(9).build();
+    straight.reset();
+    straight.reset();
+    IdxDataSetIterator resumed = IdxDataSetIterator.builder(validation).batchSize(100).shuffle(9).startEpoch(2)
+        .build();
+    assertEquals(2, resumed.epoch());
+    for (int epoch = 2; epoch < 4; epoch++) {
+      while (straight.hasNext()) {
+        assertEquals(straight.next().getFeatures(), resumed.next().getFeatures(), "epoch " + epoch);
+      }
+      assertFalse(resumed.hasNext());
+      straight.reset();
+      resumed.reset();
+    }
+    assertThrows(IllegalArgumentException.class, () -> IdxDataSetIterator.builder(validation).startEpoch(-1));
+  }
+
   @Test
   void limitUsesTheFirstExamplesOnly() {
     IdxDataSetIterator it = IdxDataSetIterator.builder(validation).batchSize(32).limit(100).shuffle(1).build();

@@ -1,0 +1,83 @@
+package io.github.dropout4j.zoo.cli;
+
+import io.github.dropout4j.zoo.data.DatasetManifest;
+import io.github.dropout4j.zoo.data.DownloadOptions;
+import io.github.dropout4j.zoo.data.Downloader;
+import io.github.dropout4j.zoo.data.MnistData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the MNIST digits come from, shared by the subcommands: the repository's bundled 8,000 / 1,000 / 1,000
+ * subset by default, a directory with {@code --data}, or the full MNIST fetched with {@code --download}.
+ */
+final class DataOptions {
+  @Option(names = "--data", paramLabel = "DIR", description = "MNIST directory: either the canonical files "
+      + "(train-*-ubyte.gz and t10k-*-ubyte.gz: 60,000 train / 10,000 test) or the bundled layout "
+      + "(train-/validation-/test-*-ubyte.gz). Default: the bundled src-test-data/mnist subset. With "
+      + "--download: the cache root (files go to DIR/mnist).")
+  Path dir;
+
+  @Option(names = "--download", description = "Download the full MNIST (4 files, 11 MB, SHA-256 checked, "
+      + "resumable) into ~/.dropout4j/data/mnist (or --data DIR/mnist) and use it.")
+  boolean download;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Train on only the first N training examples.")
+  Integer limit;
+
+  /** Loads the splits; errors name the directory and the file. The canonical files get no validation split. */
+  MnistData load() throws IOException {
+    return load(0);
+  }
+
+  /**
+   * Loads the splits, holding out the last {@code canonicalValidation} training digits as the validation split
+   * when the data are the canonical MNIST files (the bundled subset has its own 1,000).
+   */
+  MnistData load(int canonicalValidation) throws IOException {
+    if (download) {
+      DownloadOptions options = DownloadOptions.defaults();
+      Downloader downloader = new Downloader(dir == null ? options : options.withCacheRoot(dir));
+      Path fetched = downloader.fetchAll(DatasetManifest.mnist());
+      return MnistData.loadCanonical(fetched, canonicalValidation);
+    }
+    if (dir == null) {
+      return MnistData.bundled();
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("--data " + dir + ": no such directory");
+    }
+    if (Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
+      return MnistData.loadCanonical(dir, canonicalValidation);
+    }
+    return MnistData.load(dir);
+  }
+
+  /** The number of training examples to use: {@code --limit}, validated, or all. */
+  int trainCount(MnistData data) {
+    return limitFor(data.train());
+  }
+
+  /** The number of examples of {@code set} to use: {@code --limit}, validated against its size, or all. */
+  int limitFor(io.github.dropout4j.zoo.data.LabeledImages set) {
+    int n = set.count();
+    if (limit == null) {
+      return n;
+    }
+    if (limit < 1 || limit > n) {
+      throw new IllegalArgumentException("--limit must be in 1.." + n + " (the " + set.name() + " split's size), got "
+          + limit);
+    }
+    return limit;
+  }
+
+  /** E.g. {@code "bundled MNIST subset (8000 train / 1000 test)"}. */
+  static String describe(MnistData data, int trainCount, DataOptions o) {
+    String source = o.download ? "full MNIST (downloaded)" : o.dir == null ? "bundled MNIST subset" : "MNIST from "
+        + o.dir;
+    return source + ": " + trainCount + (trainCount < data.train().count() ? " of " + data.train().count() : "")
+        + " training digits, " + data.test().count() + " test digits";
+  }
+}

@@ -1,0 +1,100 @@
+package io.github.dropout4j.zoo.cli;
+
+import io.github.dropout4j.zoo.data.MnistData;
+import io.github.dropout4j.zoo.models.MlpConfig;
+import io.github.dropout4j.zoo.models.MnistMlp;
+import io.github.dropout4j.zoo.training.Checkpoint;
+import io.github.dropout4j.zoo.training.EpochRecord;
+import io.github.dropout4j.zoo.training.RunState;
+import io.github.dropout4j.zoo.training.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Trains one MNIST network for the CLI: fresh or resumed from its checkpoint, with a progress bar and one log
+ * line per epoch, and returns the trained network with its run state.
+ */
+final class MnistRun {
+  /** The seed of the data shuffles, derived from the run's seed so it differs from the weight seed. */
+  static long dataSeed(long seed) {
+    return seed * 0x9E3779B97F4A7C15L + 0x5EED;
+  }
+
+  record Outcome(MultiLayerNetwork network, Trainer.Result result) {
+    List<EpochRecord> history() {
+      return result.state().history();
+    }
+  }
+
+  private MnistRun() {
+  }
+
+  /**
+   * @param label      name shown in the progress bar and log lines
+   * @param config     the network (its seed is the weight seed)
+   * @param trainEval  how many of the first training digits to measure the training error on after each epoch
+   * @param checkpoint rewritten after every epoch
+   * @param resume     continue from {@code checkpoint} if it exists; without it an existing checkpoint is an error
+   * @param log        per-epoch lines, or null for none
+   */
+  static Outcome train(String label, MlpConfig config, MnistData data, int trainCount, int trainEval, int epochs,
+      int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
+    MultiLayerNetwork net;
+    RunState state;
+    RunState fresh = new RunState(config.name(), batch, dataSeed(seed), trainCount, List.of());
+    if (Files.exists(checkpoint)) {
+      if (!resume) {
+        throw new IOException(checkpoint + " already exists: pass --resume to continue that run, or another --out");
+      }
+      Checkpoint cp = Checkpoint.read(checkpoint);
+      state = cp.state();
+      requireSame("model", fresh.model(), state.model(), checkpoint);
+      requireSame("--batch", fresh.batchSize(), state.batchSize(), checkpoint);
+      requireSame("--seed (data order)", fresh.dataSeed(), state.dataSeed(), checkpoint);
+      requireSame("training examples (--limit/--data)", fresh.trainLimit(), state.trainLimit(), checkpoint);
+      net = cp.network();
+      if (log != null) {
+        log.printf("%s: resuming from %s after epoch %d%n", label, checkpoint, state.epochsDone());
+      }
+    } else {
+      net = MnistMlp.of(config).init();
+      state = fresh;
+    }
+    int batches = (trainCount + batch - 1) / batch;
+    long total = (long) epochs * batches;
+    long doneAtStart = (long) state.epochsDone() * batches;
+    bar.start(label, total);
+    Trainer.Listener listener = new Trainer.Listener() {
+      @Override
+      public void batchDone(int epoch, int b, int perEpoch) {
+        bar.update((long) (epoch - 1) * perEpoch + b, doneAtStart);
+      }
+
+      @Override
+      public void epochDone(EpochRecord r) {
+        if (log != null) {
+          bar.clear();
+          log.printf("%s: epoch %d/%d  test errors %d/%d (%.2f%%)%s  fit %.1f s%n", label, r.epoch(), epochs,
+              r.testErrors(), r.testCount(), r.testErrorPercent(), r.trainCount() == 0 ? ""
+                  : String.format("  train error %.2f%%", r.trainErrorPercent()), r.fitSeconds());
+          log.flush();
+        }
+      }
+    };
+    Trainer.Result result = Trainer.run(net, state, data.train(), data.test(),
+        new Trainer.Plan(epochs, trainEval, checkpoint), listener);
+    bar.clear();
+    return new Outcome(net, result);
+  }
+
+  private static void requireSame(String what, Object expected, Object actual, Path checkpoint) {
+    if (!expected.equals(actual)) {
+      throw new IllegalArgumentException(checkpoint + " was written with " + what + " = " + actual
+          + ", this run has " + expected + "; use the same settings to resume");
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.github.dropout4j.zoo.models;
+
+import io.github.dropout4j.constraint.PerUnitMaxNorm;
+import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import java.util.Objects;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.zoo.ModelMetaData;
+import org.deeplearning4j.zoo.PretrainedType;
+import org.deeplearning4j.zoo.ZooModel;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * A DL4J {@link ZooModel} for one of the paper's fully connected networks, built from an {@link MlpConfig}:
+ * float32 {@code [minibatch, nIn]} in, softmax {@code [minibatch, nOut]} out, cross-entropy loss.
+ *
+ * <p>Layer {@code i} is a {@link DenseLayer} (the last an {@link OutputLayer}) whose <em>input</em> is dropped
+ * with a {@link BernoulliDropout}: retain {@code inputRetainProbability} on the first layer (the pixels),
+ * {@code hiddenRetainProbability} on every later one (the hidden units), each with its own seed
+ * {@link #layerDropoutSeed(long, int)}. {@link TestTimeWeightScaling} is the weight noise of every layer, so
+ * {@code output(x)} is the paper's mean network; {@link PerUnitMaxNorm} (if {@code maxSquaredLength > 0})
+ * bounds every unit's incoming weights. Weights start N(0, initStd^2), biases 0.
+ *
+ * <p>No pretrained weights are published: {@link #pretrainedUrl} is null for every type.
+ *
+ * <pre>{@code
+ * MultiLayerNetwork net = MnistMlp.of(MnistMlp.paper800(true)).init();
+ * }</pre>
+ */
+public abstract class FeedForwardZooModel extends ZooModel<MultiLayerNetwork> {
+  private final MlpConfig config;
+
+  protected FeedForwardZooModel(MlpConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** This model's configuration. */
+  public MlpConfig config() {
+    return config;
+  }
+
+  /**
+   * The seed of layer {@code layer}'s dropout mask stream: SplitMix64 of {@code modelSeed} and the layer index,
+   * so different layers (and different model seeds) never share masks.
+   */
+  public static long layerDropoutSeed(long modelSeed, int layer) {
+    long z = modelSeed + (layer + 1L) * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** The DL4J configuration; building it allocates no parameters. */
+  public MultiLayerConfiguration conf() {
+    MlpConfig c = config;
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .seed(c.seed())
+        .dataType(DataType.FLOAT)
+        .updater(c.updater().clone())
+        .weightInit(new NormalDistribution(0, c.initStd()))
+        .biasInit(0)
+        .weightNoise(new TestTimeWeightScaling())
+        .list();
+    int in = c.nIn();
+    int layers = c.hiddenSizes().size() + 1;
+    for (int i = 0; i < layers; i++) {
+      boolean output = i == layers - 1;
+      int out = output ? c.nOut() : c.hiddenSizes().get(i);
+      FeedForwardLayer.Builder<?> b = output
+          ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+          : new DenseLayer.Builder().activation(c.activation().dl4j());
+      b.name(output ? "output" : "hidden" + (i + 1)).nIn(in).nOut(out);
+      double retain = i == 0 ? c.inputRetainProbability() : c.hiddenRetainProbability();
+      if (retain < 1) {
+        b.dropOut(BernoulliDropout.retainProbability(retain).withSeed(layerDropoutSeed(c.seed(), i)));
+      }
+      if (c.maxSquaredLength() > 0) {
+        b.constrainWeights(PerUnitMaxNorm.maxSquaredLength(c.maxSquaredLength()));
+      }
+      list.layer(b.build());
+      in = out;
+    }
+    return list.build();
+  }
+
+  /** A new, initialised network. */
+  @Override
+  public MultiLayerNetwork init() {
+    MultiLayerNetwork net = new MultiLayerNetwork(conf());
+    net.init();
+    return net;
+  }
+
+  @Override
+  public String modelName() {
+    return config.name();
+  }
+
+  @Override
+  public String pretrainedUrl(PretrainedType pretrainedType) {
+    return null;
+  }
+
+  @Override
+  public long pretrainedChecksum(PretrainedType pretrainedType) {
+    return 0L;
+  }
+
+  @Override
+  public Class<? extends Model> modelType() {
+    return MultiLayerNetwork.class;
+  }
+
+  /**
+   * Input shape {@code {{nIn}}}, one output. The zoo type is null: DL4J's deprecated {@code ZooType} has only
+   * CNN, RNN and TEXTGENLSTM, none of which describes a fully connected network.
+   */
+  @Override
+  public ModelMetaData metaData() {
+    return new ModelMetaData(new int[][] {{config.nIn()}}, 1, null);
+  }
+
+  /** Unsupported: the input width is part of the {@link MlpConfig} (use a new config instead). */
+  @Override
+  public void setInputShape(int[][] inputShape) {
+    throw new UnsupportedOperationException(modelName() + ": the input shape is fixed by its MlpConfig (nIn="
+        + config.nIn() + "); build a model from config().withX(...) instead");
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + config + "]";
+  }
+}

@@ -1,0 +1,161 @@
+package io.github.dropout4j.zoo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI end to end on tiny slices of the bundled digits (seconds each). */
+class CliTest {
+
+  record Run(int exitCode, String out, String err) {
+  }
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Dropout4jCli.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int code = cmd.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void modelsListsEveryZooModelWithItsParameterCount() {
+    Run r = run("models");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("mnist-800x2-dropout"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("mnist-800x2 ") && l.contains("1,276,810")
+        && l.contains("[784]") && l.contains("Figure 1")), r.out());
+    assertTrue(r.out().contains("52,116,185"), r.out());
+  }
+
+  @Test
+  void reproduceMnistOnATinySliceWritesTableCsvAndPlot(@TempDir Path dir) throws IOException {
+    Run r = run("reproduce", "mnist", "--limit", "500", "--epochs", "1", "--quiet", "--out", dir.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Standard backprop"), r.out());
+    assertTrue(r.out().contains("Dropout 50% hidden + 20% input"), r.out());
+    assertTrue(r.out().contains("/ 1,000"), r.out());
+    List<String> csv = Files.readAllLines(dir.resolve("errors.csv"));
+    assertEquals(ErrorCurves.CSV_HEADER, csv.get(0));
+    assertEquals(1 + 3, csv.size(), "one row per variant and epoch");
+    assertTrue(csv.get(1).startsWith("standard,1,"), csv.get(1));
+    byte[] png = Files.readAllBytes(dir.resolve("figure1.png"));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals('P', png[1]);
+    assertTrue(Files.exists(dir.resolve("checkpoints/dropout-hidden-input.zip")));
+  }
+
+  @Test
+  void userErrorsGiveOneLineAndANonZeroExitCode(@TempDir Path dir) throws IOException {
+    assertOneLineError(run("reproduce", "mnist", "--epochs", "0"), Dropout4jCli.USER_ERROR, "--epochs must be >= 1");
+    assertOneLineError(run("reproduce", "mnist", "--data", "/nonexistent"), Dropout4jCli.USER_ERROR,
+        "/nonexistent");
+    assertOneLineError(run("reproduce", "mnist", "--epochs", "x"), Dropout4jCli.USAGE, "--epochs");
+    assertOneLineError(run("reproduce", "mnist", "--no-such-option"), Dropout4jCli.USAGE, "--no-such-option");
+    assertOneLineError(run("train", "lenet", "--out", dir.toString()), Dropout4jCli.USER_ERROR, "unknown model");
+    assertOneLineError(run("train", "timit-4x4000", "--out", dir.toString()), Dropout4jCli.USER_ERROR, "timit");
+    assertOneLineError(run("evaluate", dir.resolve("missing.zip").toString()), Dropout4jCli.USER_ERROR,
+        "no such file");
+    assertOneLineError(run("reproduce", "mnist", "--limit", "9000"), Dropout4jCli.USER_ERROR, "--limit");
+
+    Path corrupt = Files.createDirectories(dir.resolve("corrupt"));
+    Path bundled = io.github.dropout4j.zoo.data.MnistDataAccess.bundledDir();
+    try (Stream<Path> files = Files.list(bundled)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".gz")).toList()) {
+        Files.copy(f, corrupt.resolve(f.getFileName()));
+      }
+    }
+    Files.delete(corrupt.resolve("test-images-idx3-ubyte.gz"));
+    Files.write(corrupt.resolve("test-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1});
+    assertOneLineError(run("reproduce", "mnist", "--data", corrupt.toString()), Dropout4jCli.USER_ERROR,
+        "bad data: ");
+  }
+
+  private static void assertOneLineError(Run r, int expectedCode, String fragment) {
+    assertEquals(expectedCode, r.exitCode(), r.err());
+    List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), "one line, no stack trace: " + r.err());
+    assertTrue(lines.get(0).contains(fragment), lines.get(0));
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  /** 2 epochs straight, or 1 epoch then a resumed 2nd: the same parameters, bit for bit. */
+  @Test
+  void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws IOException {
+    String[] common = {"--limit", "300", "--seed", "7", "--quiet"};
+    Path straight = dir.resolve("straight");
+    Path resumed = dir.resolve("resumed");
+    assertEquals(0, run(concat(new String[] {"train", "mnist-800x2-dropout", "--epochs", "2", "--out",
+        straight.toString()}, common)).exitCode());
+    assertEquals(0, run(concat(new String[] {"train", "mnist-800x2-dropout", "--epochs", "1", "--out",
+        resumed.toString()}, common)).exitCode());
+    Run second = run(concat(new String[] {"train", "mnist-800x2-dropout", "--epochs", "2", "--resume", "--out",
+        resumed.toString()}, common));
+    assertEquals(0, second.exitCode(), second.err());
+
+    MultiLayerNetwork a = ModelSerializer.restoreMultiLayerNetwork(straight.resolve("model.zip").toFile(), true);
+    MultiLayerNetwork b = ModelSerializer.restoreMultiLayerNetwork(resumed.resolve("model.zip").toFile(), true);
+    assertEquals(2, b.getEpochCount());
+    assertEquals(a.getIterationCount(), b.getIterationCount());
+    assertEquals(a.params(), b.params(), "parameters after resume");
+    assertEquals(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray(), "momentum state");
+    assertEquals(Files.readAllLines(straight.resolve("errors.csv")).stream().map(CliTest::withoutTime).toList(),
+        Files.readAllLines(resumed.resolve("errors.csv")).stream().map(CliTest::withoutTime).toList());
+
+    Run again = run(concat(new String[] {"train", "mnist-800x2-dropout", "--epochs", "2", "--out",
+        resumed.toString()}, common));
+    assertEquals(Dropout4jCli.USER_ERROR, again.exitCode(), "an existing checkpoint without --resume");
+    Run other = run(concat(new String[] {"train", "mnist-800x2-dropout", "--epochs", "3", "--resume", "--batch",
+        "50", "--out", resumed.toString()}, common));
+    assertEquals(Dropout4jCli.USER_ERROR, other.exitCode(), "resume with a different batch size");
+  }
+
+  @Test
+  void evaluateAndExportMeanNetworkOnATrainedModel(@TempDir Path dir) {
+    assertEquals(0, run("train", "mnist-800x2-dropout", "--epochs", "1", "--limit", "300", "--quiet", "--out",
+        dir.toString()).exitCode());
+    Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--limit", "200");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains("/ 200 errors"), eval.out());
+    Run export = run("export-mean-network", dir.resolve("model.zip").toString(), "--out",
+        dir.resolve("mean.zip").toString());
+    assertEquals(0, export.exitCode(), export.err());
+    assertTrue(export.out().contains("largest output difference"), export.out());
+    Run evalMean = run("evaluate", dir.resolve("mean.zip").toString(), "--limit", "200");
+    assertEquals(eval.out().replace("model.zip", ""), evalMean.out().replace("mean.zip", ""),
+        "the exported mean network makes the same predictions");
+  }
+
+  @Test
+  void sweepPrintsMeanAndStdPerCell() {
+    Run r = run("sweep", "--drop", "0,0.5", "--max-norm", "0,3", "--seeds", "2", "--epochs", "1", "--hidden", "16",
+        "--limit", "300", "--quiet");
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(2, r.out().lines().filter(l -> l.matches("^0\\.(00|50) .*\\+/-.*\\+/-.*")).count(), r.out());
+  }
+
+  private static String withoutTime(String csvLine) {
+    return csvLine.substring(0, csvLine.lastIndexOf(','));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}

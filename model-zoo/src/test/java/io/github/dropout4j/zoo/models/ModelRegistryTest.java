@@ -1,0 +1,126 @@
+package io.github.dropout4j.zoo.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.dropout4j.constraint.PerUnitMaxNorm;
+import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.junit.jupiter.api.Test;
+
+class ModelRegistryTest {
+
+  /** Hand-computed: sum over layers of nIn * nOut + nOut. */
+  static final Map<String, Long> EXPECTED_PARAMETERS = new LinkedHashMap<>();
+
+  static {
+    long mnist800 = 784L * 800 + 800 + 800L * 800 + 800 + 800L * 10 + 10;
+    long mnist1200 = 784L * 1200 + 1200 + 1200L * 1200 + 1200 + 1200L * 10 + 10;
+    long mnist2000 = 784L * 2000 + 2000 + 2000L * 2000 + 2000 + 2000L * 10 + 10;
+    long mnist1200x3 = 784L * 1200 + 1200 + 2 * (1200L * 1200 + 1200) + 1200L * 10 + 10;
+    long reuters = 2000L * 2000 + 2000 + 2000L * 1000 + 1000 + 1000L * 50 + 50;
+    long timit = 840L * 4000 + 4000 + 3 * (4000L * 4000 + 4000) + 4000L * 185 + 185;
+    for (String suffix : new String[] {"", "-dropout"}) {
+      EXPECTED_PARAMETERS.put("mnist-800x2" + suffix, mnist800);
+      EXPECTED_PARAMETERS.put("mnist-1200x2" + suffix, mnist1200);
+      EXPECTED_PARAMETERS.put("mnist-2000x2" + suffix, mnist2000);
+      EXPECTED_PARAMETERS.put("mnist-1200x3" + suffix, mnist1200x3);
+      EXPECTED_PARAMETERS.put("reuters-2000-1000" + suffix, reuters);
+      EXPECTED_PARAMETERS.put("timit-4x4000" + suffix, timit);
+    }
+  }
+
+  @Test
+  void handComputedCountsMatchThePapersArithmetic() {
+    assertEquals(1_276_810L, EXPECTED_PARAMETERS.get("mnist-800x2"));
+    assertEquals(2_395_210L, EXPECTED_PARAMETERS.get("mnist-1200x2"));
+    assertEquals(5_592_010L, EXPECTED_PARAMETERS.get("mnist-2000x2"));
+    assertEquals(3_836_410L, EXPECTED_PARAMETERS.get("mnist-1200x3"));
+    assertEquals(6_053_050L, EXPECTED_PARAMETERS.get("reuters-2000-1000"));
+    assertEquals(52_116_185L, EXPECTED_PARAMETERS.get("timit-4x4000"));
+  }
+
+  @Test
+  void registryListsEveryModelWithItsHandComputedParameterCount() {
+    List<ZooEntry> entries = ModelRegistry.standard().entries();
+    assertEquals(EXPECTED_PARAMETERS.keySet(), new HashSet<>(entries.stream().map(ZooEntry::name).toList()));
+    for (ZooEntry e : entries) {
+      assertEquals(EXPECTED_PARAMETERS.get(e.name()), e.parameterCount(), e.name());
+    }
+  }
+
+  /** The count DL4J's own ParamInitializers give for the built configuration, without allocating parameters. */
+  @Test
+  void dl4jConfigurationHasTheRegisteredParameterCount() {
+    for (ZooEntry e : ModelRegistry.standard().entries()) {
+      MultiLayerConfiguration conf = ((FeedForwardZooModel) e.create(1)).conf();
+      long total = 0;
+      for (NeuralNetConfiguration layer : conf.getConfs()) {
+        total += layer.getLayer().initializer().numParams(layer);
+      }
+      assertEquals(e.parameterCount(), total, e.name());
+    }
+  }
+
+  @Test
+  void dropoutModelsFollowThePapersRecipeAndStandardOnesHaveNoDropoutOrBound() {
+    MultiLayerConfiguration dropout = MnistMlp.of(MnistMlp.paper800(true)).conf();
+    List<NeuralNetConfiguration> layers = dropout.getConfs();
+    assertEquals(3, layers.size());
+    assertEquals(0.8, ((BernoulliDropout) layers.get(0).getLayer().getIDropout()).retainProbability());
+    assertEquals(0.5, ((BernoulliDropout) layers.get(1).getLayer().getIDropout()).retainProbability());
+    assertEquals(0.5, ((BernoulliDropout) layers.get(2).getLayer().getIDropout()).retainProbability());
+    Set<Long> seeds = new HashSet<>();
+    for (NeuralNetConfiguration layer : layers) {
+      BaseLayer l = (BaseLayer) layer.getLayer();
+      seeds.add(((BernoulliDropout) l.getIDropout()).seed());
+      assertTrue(l.getWeightNoise() instanceof TestTimeWeightScaling);
+      assertEquals(1, l.getConstraints().size());
+      assertEquals(15.0, ((PerUnitMaxNorm) l.getConstraints().get(0)).getMaxSquaredLength(), 1e-12);
+    }
+    assertEquals(3, seeds.size(), "every layer has its own dropout seed");
+
+    for (NeuralNetConfiguration layer : MnistMlp.of(MnistMlp.paper800(false)).conf().getConfs()) {
+      BaseLayer l = (BaseLayer) layer.getLayer();
+      assertEquals(null, l.getIDropout());
+      assertTrue(l.getConstraints() == null || l.getConstraints().isEmpty());
+    }
+  }
+
+  @Test
+  void layerDropoutSeedsDependOnModelSeedAndLayer() {
+    assertNotEquals(FeedForwardZooModel.layerDropoutSeed(1, 0), FeedForwardZooModel.layerDropoutSeed(1, 1));
+    assertNotEquals(FeedForwardZooModel.layerDropoutSeed(1, 0), FeedForwardZooModel.layerDropoutSeed(2, 0));
+    assertEquals(FeedForwardZooModel.layerDropoutSeed(7, 2), FeedForwardZooModel.layerDropoutSeed(7, 2));
+  }
+
+  @Test
+  void logisticOptionAndTimitFilterBanksChangeTheNetwork() {
+    MlpConfig logistic = MnistMlp.paper800(true).withActivation(HiddenActivation.LOGISTIC);
+    assertEquals(org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction(),
+        ((BaseLayer) MnistMlp.of(logistic).conf().getConf(0).getLayer()).getActivationFn());
+    MlpConfig f26 = TimitMlp.paper(true, 26);
+    assertEquals(21 * 26, f26.nIn());
+    assertEquals("timit-4x4000-f26-dropout", f26.name());
+  }
+
+  @Test
+  void badConfigurationsAndUnknownNamesAreRejectedWithTheValue() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MnistMlp.paper800(true).withRetainProbabilities(1.5, 0.5));
+    assertEquals("inputRetainProbability must be in (0, 1], got 1.5", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> MnistMlp.paper800(true).withHiddenSizes(List.of()));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelRegistry.standard().require("lenet"))
+        .getMessage().contains("mnist-800x2-dropout"));
+  }
+}
