@@ -47,12 +47,27 @@ public final class MeanNetwork {
 
     /** The mean network of {@code net} as a new, independent {@link MultiLayerNetwork}. */
     public static MultiLayerNetwork export(MultiLayerNetwork net) {
+        return export(net, true);
+    }
+
+    /**
+     * Like {@link #export(MultiLayerNetwork)}, but keeps Dropout4j's own layers (for example
+     * {@code LocallyConnected2D}, which has no plain-DL4J equivalent): the retain probabilities are folded into the
+     * weights and the training-only pieces removed, and loading the result needs Dropout4j on the classpath.
+     */
+    public static MultiLayerNetwork fold(MultiLayerNetwork net) {
+        return export(net, false);
+    }
+
+    private static MultiLayerNetwork export(MultiLayerNetwork net, boolean plainDl4jOnly) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         BernoulliDropout[] folded = new BernoulliDropout[net.getnLayers()];
         for (int i = 0; i < folded.length; i++) {
             folded[i] = strip(conf.getConf(i).getLayer());
         }
-        requireNoDropout4jClasses(conf.toJson());
+        if (plainDl4jOnly) {
+            requireNoDropout4jClasses(conf.toJson());
+        }
         MultiLayerNetwork out = new MultiLayerNetwork(conf);
         out.init(net.params().dup(), false);
         for (int i = 0; i < folded.length; i++) {
@@ -140,7 +155,8 @@ public final class MeanNetwork {
         if (at >= 0) {
             int end = json.indexOf('"', at + 1);
             throw new IllegalStateException("cannot export a plain DL4J mean network: the configuration still uses "
-                    + json.substring(at + 1, end) + ", which has no plain DL4J equivalent");
+                    + json.substring(at + 1, end) + ", which has no plain DL4J equivalent; "
+                    + "MeanNetwork.fold keeps Dropout4j's layers");
         }
     }
 }

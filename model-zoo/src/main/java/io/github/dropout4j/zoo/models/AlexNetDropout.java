@@ -4,7 +4,6 @@ import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -18,8 +17,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.zoo.ModelMetaData;
-import org.deeplearning4j.zoo.PretrainedType;
-import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.ZooType;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -66,7 +63,7 @@ import java.util.Map;
  *
  * <p>conv1 padding 2 maps 224 to 55 (the paper's 224 with 11x11 stride 4 only gives 55 for a 227 input).
  */
-public final class AlexNetDropout extends ZooModel<MultiLayerNetwork> {
+public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
 
     /** Learning rate eps of the paper. */
     public static final double LEARNING_RATE = 0.01;
@@ -80,6 +77,7 @@ public final class AlexNetDropout extends ZooModel<MultiLayerNetwork> {
     private final IUpdater updater;
 
     private AlexNetDropout(Builder b) {
+        super(MultiLayerNetwork.class);
         if (b.numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + b.numClasses);
         }
@@ -177,20 +175,8 @@ public final class AlexNetDropout extends ZooModel<MultiLayerNetwork> {
         return numClasses;
     }
 
-    @Override
-    public String pretrainedUrl(PretrainedType pretrainedType) {
-        return null;
-    }
 
-    @Override
-    public long pretrainedChecksum(PretrainedType pretrainedType) {
-        return 0L;
-    }
 
-    @Override
-    public Class<? extends Model> modelType() {
-        return MultiLayerNetwork.class;
-    }
 
     @Override
     public String modelName() {

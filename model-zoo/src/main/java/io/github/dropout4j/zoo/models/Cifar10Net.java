@@ -1,11 +1,8 @@
 package io.github.dropout4j.zoo.models;
 
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.zoo.ModelMetaData;
-import org.deeplearning4j.zoo.PretrainedType;
-import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.ZooType;
 
 import java.util.Arrays;
@@ -54,7 +51,7 @@ import java.util.Arrays;
  * MultiLayerNetwork net = new Cifar10Net(Cifar10Recipe.paper(100), 42).init();
  * }</pre>
  */
-public class Cifar10Net extends ZooModel<MultiLayerNetwork> {
+public class Cifar10Net extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
 
   /** Parameters of the network, computed by hand in the class comment. */
   public static final long PARAMETER_COUNT = 220_042L;
@@ -68,6 +65,7 @@ public class Cifar10Net extends ZooModel<MultiLayerNetwork> {
   }
 
   public Cifar10Net(Cifar10Recipe recipe, long seed) {
+    super(MultiLayerNetwork.class);
     if (recipe == null) {
       throw new IllegalArgumentException("recipe must not be null");
     }
@@ -106,20 +104,8 @@ public class Cifar10Net extends ZooModel<MultiLayerNetwork> {
   }
 
   /** No pretrained weights are published yet. */
-  @Override
-  public String pretrainedUrl(PretrainedType pretrainedType) {
-    return null;
-  }
 
-  @Override
-  public long pretrainedChecksum(PretrainedType pretrainedType) {
-    return 0L;
-  }
 
-  @Override
-  public Class<? extends Model> modelType() {
-    return MultiLayerNetwork.class;
-  }
 
   @Override
   @SuppressWarnings("deprecation")

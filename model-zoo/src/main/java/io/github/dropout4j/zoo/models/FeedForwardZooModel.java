@@ -4,7 +4,6 @@ import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import java.util.Objects;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -13,7 +12,6 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.zoo.ModelMetaData;
-import org.deeplearning4j.zoo.PretrainedType;
 import org.deeplearning4j.zoo.ZooModel;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,10 +34,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * MultiLayerNetwork net = MnistMlp.of(MnistMlp.paper800(true)).init();
  * }</pre>
  */
-public abstract class FeedForwardZooModel extends ZooModel<MultiLayerNetwork> {
+public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
   private final MlpConfig config;
 
   protected FeedForwardZooModel(MlpConfig config) {
+    super(MultiLayerNetwork.class);
     this.config = Objects.requireNonNull(config, "config");
   }
 
@@ -105,20 +104,8 @@ public abstract class FeedForwardZooModel extends ZooModel<MultiLayerNetwork> {
     return config.name();
   }
 
-  @Override
-  public String pretrainedUrl(PretrainedType pretrainedType) {
-    return null;
-  }
 
-  @Override
-  public long pretrainedChecksum(PretrainedType pretrainedType) {
-    return 0L;
-  }
 
-  @Override
-  public Class<? extends Model> modelType() {
-    return MultiLayerNetwork.class;
-  }
 
   /**
    * Input shape {@code {{nIn}}}, one output. The zoo type is null: DL4J's deprecated {@code ZooType} has only

@@ -5,7 +5,6 @@ import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -20,8 +19,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.zoo.ModelMetaData;
-import org.deeplearning4j.zoo.PretrainedType;
-import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.ZooType;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.nd4j.linalg.activations.Activation;
@@ -76,7 +73,7 @@ import java.util.Map;
  * INDArray probs = net.output(crop, subsampled)[0];
  * }</pre>
  */
-public final class HintonImageNetNet extends ZooModel<ComputationGraph> {
+public final class HintonImageNetNet extends NoPretrainedWeightsZooModel<ComputationGraph> {
 
     public static final String CROP_INPUT = "crop";
     public static final String SUBSAMPLED_INPUT = "subsampled";
@@ -96,6 +93,7 @@ public final class HintonImageNetNet extends ZooModel<ComputationGraph> {
     private final double hiddenBias;
 
     private HintonImageNetNet(Builder b) {
+        super(ComputationGraph.class);
         if (b.numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + b.numClasses);
         }
@@ -252,20 +250,8 @@ public final class HintonImageNetNet extends ZooModel<ComputationGraph> {
         return seed;
     }
 
-    @Override
-    public String pretrainedUrl(PretrainedType pretrainedType) {
-        return null;
-    }
 
-    @Override
-    public long pretrainedChecksum(PretrainedType pretrainedType) {
-        return 0L;
-    }
 
-    @Override
-    public Class<? extends Model> modelType() {
-        return ComputationGraph.class;
-    }
 
     @Override
     public String modelName() {
