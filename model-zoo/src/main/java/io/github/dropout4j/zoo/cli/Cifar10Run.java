@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -87,23 +88,64 @@ final class Cifar10Run {
     return batch == null ? c : c.withBatchSize(batch);
   }
 
-  /** Trains one network for {@code recipe.epochs()} epochs, writing {@code modelFile} after every epoch. */
+  /**
+   * Trains one network for {@code recipe.epochs()} epochs, rewriting {@code modelFile} atomically after every epoch
+   * with the pixel mean, the run's settings ({@value #RUN_KEY}) and the epochs so far ({@value #HISTORY_KEY}). With
+   * {@code resume} and an existing {@code modelFile}, continues that run after its last finished epoch: parameters,
+   * updater state, iteration and epoch counters come from the zip, the data order of epoch k and the dropout masks
+   * are functions of (seed, k) and (seed, iteration), so the result equals an uninterrupted run bit for bit.
+   *
+   * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
+   */
   static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, Cifar10Data data, int trainCount,
-      long seed, Path modelFile, ProgressBar bar, PrintWriter log) throws IOException {
+      long seed, Path modelFile, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
     PixelMeanNormalizer mean = PixelMeanNormalizer.fit(data.train());
+    String settings = settings(label, seed, trainCount, recipe);
+    MultiLayerNetwork net;
+    List<Cifar10Training.EpochReport> reports = new ArrayList<>();
+    if (Files.exists(modelFile)) {
+      if (!resume) {
+        throw new IOException(modelFile + " already exists: pass --resume to continue that run, or another --out");
+      }
+      net = ModelFiles.readNetwork(modelFile);
+      List<String> objects = ModelFiles.objectsIn(modelFile);
+      if (!objects.contains(RUN_KEY) || !objects.contains(HISTORY_KEY)) {
+        throw new IOException(modelFile + " is not a CIFAR-10 model written by 'train' (no " + RUN_KEY + ")");
+      }
+      Object saved = ModelSerializer.getObjectFromFile(modelFile.toFile(), RUN_KEY);
+      if (!settings.equals(saved)) {
+        throw new IllegalArgumentException(modelFile + " was written by the run [" + saved + "], this one is ["
+            + settings + "]; use the same model, --seed, --limit, --batch, --recipe and learning-rate schedule (--epochs) to resume");
+      }
+      reports.addAll(fromArray(ModelSerializer.getObjectFromFile(modelFile.toFile(), HISTORY_KEY)));
+      if (reports.size() != net.getEpochCount()) {
+        throw new IOException(modelFile + ": " + reports.size() + " epochs of history but the network has trained "
+            + net.getEpochCount());
+      }
+      if (log != null) {
+        log.printf(Locale.ROOT, "%s: resuming from %s after epoch %d%n", label, modelFile, reports.size());
+        log.flush();
+      }
+    } else {
+      net = Cifar10Training.network(dropout, recipe, seed);
+    }
+    int done = reports.size();
     DataSetIterator train = Cifar10DataSetIterator.builder(data.train()).batchSize(recipe.batchSize())
-        .limit(trainCount).shuffle(seed).build();
+        .limit(trainCount).shuffle(seed).startEpoch(done).build();
     DataSetIterator test = Cifar10DataSetIterator.builder(data.test()).batchSize(TEST_BATCH).build();
     train.setPreProcessor(mean);
     test.setPreProcessor(mean);
-    MultiLayerNetwork net = Cifar10Training.network(dropout, recipe, seed);
-    List<Cifar10Training.EpochReport> reports = new ArrayList<>();
     bar.start(label, recipe.epochs());
-    for (int e = 0; e < recipe.epochs(); e++) {
+    for (int e = done; e < recipe.epochs(); e++) {
       Cifar10Training.EpochReport r = Cifar10Training.train(net, 1, recipe, train, test, null).get(0);
       reports.add(r);
-      ModelFiles.writeAtomically(net, modelFile, mean::addTo);
-      bar.update(e + 1, 0);
+      double[][] history = toArray(reports);
+      ModelFiles.writeAtomically(net, modelFile, zip -> {
+        mean.addTo(zip);
+        ModelSerializer.addObjectToFile(zip, RUN_KEY, settings);
+        ModelSerializer.addObjectToFile(zip, HISTORY_KEY, history);
+      });
+      bar.update(e + 1, done);
       if (log != null) {
         bar.clear();
         log.printf(Locale.ROOT, "%s epoch %d/%d: train loss %.4f, test error %.2f%% (%,d / %,d), rate %.0e, "
@@ -115,6 +157,44 @@ final class Cifar10Run {
     }
     bar.clear();
     return new Outcome(net, mean, reports, data.test().count());
+  }
+
+  /**
+   * What a resumed run must share with the saved one: everything that shapes the updates. The number of epochs
+   * only through the learning-rate schedule (so a 1-epoch run extends to 2 epochs when neither drops the rate).
+   */
+  static String settings(String label, long seed, int trainCount, Cifar10Recipe r) {
+    String schedule = r.firstDropEpoch() >= r.epochs() ? "constant"
+        : "/10 from epoch " + r.firstDropEpoch() + (r.secondDropEpoch() < r.epochs() ? ", /100 from epoch "
+            + r.secondDropEpoch() : "");
+    return String.format(Locale.ROOT, "model=%s, seed=%d, training images=%d, batch=%d, rate=%s (%s), momentum=%s, "
+        + "init N(0, %s^2), hidden biases %s", label, seed, trainCount, r.batchSize(), r.learningRate(), schedule,
+        r.momentum(), r.weightStd(), r.hiddenBiasInit());
+  }
+
+  /** Model-zip entry: the run's settings as a String, compared on {@code --resume}. */
+  static final String RUN_KEY = "dropout4j-cifar10-run";
+  /** Model-zip entry: {@code double[epochs][6]}, one {@link Cifar10Training.EpochReport} per row. */
+  static final String HISTORY_KEY = "dropout4j-cifar10-history";
+
+  private static double[][] toArray(List<Cifar10Training.EpochReport> reports) {
+    double[][] a = new double[reports.size()][];
+    for (int i = 0; i < a.length; i++) {
+      Cifar10Training.EpochReport r = reports.get(i);
+      a[i] = new double[] {r.epoch(), r.trainLoss(), r.testError(), r.learningRate(), r.examples(), r.millis()};
+    }
+    return a;
+  }
+
+  private static List<Cifar10Training.EpochReport> fromArray(Object o) throws IOException {
+    if (!(o instanceof double[][] a)) {
+      throw new IOException("entry " + HISTORY_KEY + " is not a double[][]");
+    }
+    List<Cifar10Training.EpochReport> reports = new ArrayList<>();
+    for (double[] r : a) {
+      reports.add(new Cifar10Training.EpochReport((int) r[0], r[1], r[2], r[3], (long) r[4], (long) r[5]));
+    }
+    return reports;
   }
 
   /** Fraction of {@code data}'s test images misclassified by {@code net} (mean network) after {@code mean}. */

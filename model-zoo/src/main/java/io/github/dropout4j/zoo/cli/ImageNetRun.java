@@ -14,9 +14,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Adam;
@@ -32,6 +37,10 @@ final class ImageNetRun {
   static final String STATISTICS_FILE = "imagenet-statistics.bin";
   /** Model-zip entry: {@code int[] {imageSize, cropSize, subsampleFactor}}. */
   static final String SIZES_KEY = "dropout4j-imagenet-sizes";
+  /** Model-zip entry: the run's settings as a String, compared on {@code --resume}. */
+  static final String RUN_KEY = "dropout4j-imagenet-run";
+  /** Model-zip entry: {@code double[]}, the mean training loss of every epoch so far. */
+  static final String LOSSES_KEY = "dropout4j-imagenet-losses";
 
   private ImageNetRun() {
   }
@@ -56,7 +65,8 @@ final class ImageNetRun {
   /** A freshly configured (not initialised) network for {@code folder}'s classes. */
   static Model network(boolean alexNet, boolean dropout, Shape s, int classes, Recipe recipe, long seed) {
     if (alexNet) {
-      AlexNetDropout.Builder b = AlexNetDropout.builder().cropSize(s.cropSize()).numClasses(classes).seed(seed);
+      AlexNetDropout.Builder b = AlexNetDropout.builder().cropSize(s.cropSize()).widthDivisor(s.widthDivisor())
+          .fcUnits(s.fcUnits()).numClasses(classes).seed(seed);
       if (recipe == Recipe.SHORT) {
         b.updater(new Adam(2e-4));
       }
@@ -71,38 +81,83 @@ final class ImageNetRun {
   }
 
   /**
-   * Trains {@code net} on {@code folder} for {@code epochs}, writing {@code modelFile} (and the statistics next to
-   * it) after every epoch.
+   * The model to train: {@code fresh} configured, or with {@code resume} and an existing {@code modelFile} the
+   * model saved there, if it was written by a run with the same {@code settings}.
    *
-   * @return the mean training loss of every epoch
+   * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
+   */
+  static Model freshOrResumed(Path modelFile, boolean resume, String settings, Supplier<Model> fresh,
+      PrintWriter log) throws IOException {
+    if (!Files.exists(modelFile)) {
+      return fresh.get();
+    }
+    if (!resume) {
+      throw new IOException(modelFile + " already exists: pass --resume to continue that run, or another --out");
+    }
+    List<String> objects = ModelFiles.objectsIn(modelFile);
+    if (!objects.contains(RUN_KEY) || !objects.contains(LOSSES_KEY)) {
+      throw new IOException(modelFile + " is not an ImageNet model written by 'train' (no " + RUN_KEY + ")");
+    }
+    Object saved = ModelSerializer.getObjectFromFile(modelFile.toFile(), RUN_KEY);
+    if (!settings.equals(saved)) {
+      throw new IllegalArgumentException(modelFile + " was written by the run [" + saved + "], this one is ["
+          + settings + "]; use the same model, sizes, --seed, --batch, --recipe and --data to resume");
+    }
+    Model net = ModelFiles.readModel(modelFile);
+    if (log != null) {
+      log.printf(Locale.ROOT, "resuming from %s after epoch %d%n", modelFile, epochCount(net));
+      log.flush();
+    }
+    return net;
+  }
+
+  /**
+   * Trains {@code net} on {@code folder} until it has trained {@code epochs} epochs, writing {@code modelFile}
+   * atomically after every epoch with the preprocessing sizes, {@code settings} and the losses so far (the
+   * statistics go next to it, computed once: a resumed run reads them back).
+   *
+   * @return the mean training loss of every epoch, those of a resumed run's earlier epochs included
    */
   static List<Double> train(String label, Model net, boolean twoInputs, ImageFolder folder, Shape s, int epochs,
-      int batch, long seed, Path modelFile, ProgressBar bar, PrintWriter log) throws IOException {
+      int batch, long seed, String settings, Path modelFile, ProgressBar bar, PrintWriter log) throws IOException {
     long start = System.nanoTime();
-    ImageNetStatistics stats = ImageNetStatistics.compute(folder, s.imageSize());
-    stats.save(modelFile.resolveSibling(STATISTICS_FILE));
-    if (log != null) {
-      log.printf(Locale.ROOT, "%s: mean image and colour PCA of %,d images at %dx%d in %.1f s -> %s%n", label,
-          folder.size(), s.imageSize(), s.imageSize(), (System.nanoTime() - start) / 1e9,
-          modelFile.resolveSibling(STATISTICS_FILE));
-      log.flush();
+    Path statsFile = modelFile.resolveSibling(STATISTICS_FILE);
+    List<Double> losses = new ArrayList<>();
+    ImageNetStatistics stats;
+    int done = epochCount(net);
+    if (done > 0) {
+      stats = ImageNetStatistics.load(statsFile);
+      for (double loss : (double[]) ModelSerializer.getObjectFromFile(modelFile.toFile(), LOSSES_KEY)) {
+        losses.add(loss);
+      }
+    } else {
+      stats = ImageNetStatistics.compute(folder, s.imageSize());
+      stats.save(statsFile);
+      if (log != null) {
+        log.printf(Locale.ROOT, "%s: mean image and colour PCA of %,d images at %dx%d in %.1f s -> %s%n", label,
+            folder.size(), s.imageSize(), s.imageSize(), (System.nanoTime() - start) / 1e9, statsFile);
+        log.flush();
+      }
     }
     int subsample = twoInputs ? HintonImageNetNet.SUBSAMPLE_FACTOR : 0;
     ImageNetPreprocessor pre = new ImageNetPreprocessor(s.imageSize(), s.cropSize(), subsample,
         ColourPca.PAPER_SIGMA, stats);
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    List<Double> losses = new ArrayList<>();
     bar.start(label, epochs);
     long[] epochStart = {System.nanoTime()};
     new ImageNetTraining(folder, pre, batch, seed, threads).train(net, epochs, (epoch, loss, model) -> {
       losses.add(loss);
+      double[] history = losses.stream().mapToDouble(Double::doubleValue).toArray();
       try {
-        ModelFiles.writeAtomically(model, modelFile, zip -> ModelSerializer.addObjectToFile(zip, SIZES_KEY,
-            new int[] {s.imageSize(), s.cropSize(), subsample}));
+        ModelFiles.writeAtomically(model, modelFile, zip -> {
+          ModelSerializer.addObjectToFile(zip, SIZES_KEY, new int[] {s.imageSize(), s.cropSize(), subsample});
+          ModelSerializer.addObjectToFile(zip, RUN_KEY, settings);
+          ModelSerializer.addObjectToFile(zip, LOSSES_KEY, history);
+        });
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      bar.update(epoch + 1, 0);
+      bar.update(epoch + 1, done);
       if (log != null) {
         bar.clear();
         log.printf(Locale.ROOT, "%s epoch %d/%d: train loss %.4f, %.1f s%n", label, epoch + 1, epochs, loss,
@@ -114,6 +169,25 @@ final class ImageNetRun {
     });
     bar.clear();
     return losses;
+  }
+
+  /** Epochs {@code net} has trained (its configuration's counter). */
+  static int epochCount(Model net) {
+    return net instanceof ComputationGraph g ? g.getEpochCount() : ((MultiLayerNetwork) net).getEpochCount();
+  }
+
+  /** {@code figure.png}: the mean training loss against epochs. */
+  static void writeLossPng(Path file, String label, List<Double> losses) throws IOException {
+    double[] x = new double[losses.size()];
+    double[] y = new double[losses.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i + 1;
+      y[i] = losses.get(i);
+    }
+    Map<String, double[][]> series = new LinkedHashMap<>();
+    series.put(label, new double[][] {x, y});
+    ErrorCurves.writeLines(file, label + ": mean training loss (cross-entropy)", "Training loss", series,
+        Double.NaN);
   }
 
   /** The preprocessor stored with a model by {@link #train}: sizes from the zip, statistics from its sibling. */

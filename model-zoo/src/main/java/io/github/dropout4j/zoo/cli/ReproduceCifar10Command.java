@@ -55,6 +55,10 @@ final class ReproduceCifar10Command implements Callable<Integer> {
       + "<timestamp>).")
   Path out;
 
+  @Option(names = "--resume", description = "Continue a killed run in --out (models/*.zip are written every epoch) "
+      + "to the same result as an unbroken one; same settings.")
+  boolean resume;
+
   @Option(names = "--quiet", description = "No progress bar and no per-epoch lines.")
   boolean quiet;
 
@@ -84,7 +88,7 @@ final class ReproduceCifar10Command implements Callable<Integer> {
     Map<String, Cifar10Run.Outcome> runs = new LinkedHashMap<>();
     for (String variant : new String[] {"cifar10", "cifar10-dropout"}) {
       runs.put(variant, Cifar10Run.train(variant, variant.endsWith("-dropout"), r, data, trainCount, seed,
-          dir.resolve("models").resolve(variant + ".zip"), bar, quiet ? null : stdout));
+          dir.resolve("models").resolve(variant + ".zip"), resume, bar, quiet ? null : stdout));
     }
     Cifar10Run.writeCsv(runs, dir.resolve("errors.csv"));
     ErrorCurves curves = new ErrorCurves();

@@ -1,6 +1,10 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.MnistData;
+import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
+import io.github.dropout4j.zoo.models.Cifar10Recipe;
+import io.github.dropout4j.zoo.models.Cifar10Training;
 import io.github.dropout4j.zoo.models.FeedForwardZooModel;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.ModelRegistry;
@@ -12,8 +16,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,10 +28,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code train MODEL}: trains a zoo model. MNIST models checkpoint atomically after every epoch into
- * {@code --out/checkpoint.zip} (with {@code --resume}) and write {@code --out/model.zip} and {@code errors.csv};
- * CIFAR-10 ({@code cifar10 [--dropout]}) and ImageNet ({@code imagenet}, {@code alexnet}) models rewrite
- * {@code --out/model.zip} atomically after every epoch (see {@link Cifar10Run}, {@link ImageNetRun}).
+ * {@code train MODEL}: trains a zoo model, writing its state atomically after every epoch so that {@code --resume}
+ * continues a killed run to the same result as an unbroken one: MNIST models into {@code --out/checkpoint.zip}
+ * (then {@code model.zip}), CIFAR-10 ({@code cifar10 [--dropout]}, see {@link Cifar10Run}) and ImageNet
+ * ({@code imagenet}, {@code alexnet}, see {@link ImageNetRun}) models into {@code --out/model.zip}. Also writes
+ * {@code errors.csv} (MNIST, CIFAR-10) and {@code figure.png} (test error, or training loss for ImageNet).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train a zoo model (see 'models'): MNIST models on MNIST (checkpoint every epoch, --resume); "
@@ -66,19 +73,20 @@ final class TrainCommand implements Callable<Integer> {
       + "a multiple of 4, >= 64 (default: ${DEFAULT-VALUE}; paper: 224).")
   int cropSize = 64;
 
-  @Option(names = "--width-divisor", paramLabel = "N", description = "hinton-imagenet: divides every channel "
+  @Option(names = "--width-divisor", paramLabel = "N", description = "ImageNet models: divides every channel "
       + "count (default: ${DEFAULT-VALUE}; paper: 1).")
   int widthDivisor = 16;
 
-  @Option(names = "--fc-units", paramLabel = "N", description = "hinton-imagenet: units of each globally "
+  @Option(names = "--fc-units", paramLabel = "N", description = "ImageNet models: units of each globally "
       + "connected layer (default: ${DEFAULT-VALUE}; paper: 4096).")
   int fcUnits = 64;
 
-  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory: "
-      + "checkpoint.zip, model.zip, errors.csv.")
+  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory: model.zip, "
+      + "errors.csv (MNIST, CIFAR-10), figure.png; MNIST also checkpoint.zip, ImageNet imagenet-statistics.bin.")
   Path out;
 
-  @Option(names = "--resume", description = "Continue from --out/checkpoint.zip (same model, seed, batch, data).")
+  @Option(names = "--resume", description = "Continue the run in --out after its last finished epoch (MNIST: "
+      + "checkpoint.zip; CIFAR-10, ImageNet: model.zip), to the same result as an unbroken run; same settings.")
   boolean resume;
 
   @Option(names = "--quiet", description = "No progress bar and no per-epoch lines.")
@@ -123,10 +131,12 @@ final class TrainCommand implements Callable<Integer> {
     ErrorCurves curves = new ErrorCurves();
     curves.add(model, o.history());
     curves.writeCsv(out.resolve("errors.csv"));
+    curves.writePng(out.resolve("figure.png"), model + ": mean-network test error");
     EpochRecord last = o.history().get(o.history().size() - 1);
     stdout.printf(Locale.ROOT, "%s after %d epochs: test errors %,d / %,d (%.2f%%), train error %.2f%%%n"
-            + "Wrote %s and %s%n", model, last.epoch(), last.testErrors(), last.testCount(),
-        last.testErrorPercent(), last.trainErrorPercent(), out.resolve("model.zip"), out.resolve("errors.csv"));
+            + "Wrote %s, %s and %s%n", model, last.epoch(), last.testErrors(), last.testCount(),
+        last.testErrorPercent(), last.trainErrorPercent(), out.resolve("model.zip"), out.resolve("errors.csv"),
+        out.resolve("figure.png"));
     stdout.flush();
     return Dropout4jCli.OK;
   }
@@ -149,12 +159,9 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Integer trainCifar10(ZooEntry entry) throws IOException {
-    if (resume) {
-      throw new IllegalArgumentException("--resume is implemented for MNIST models only");
-    }
-    io.github.dropout4j.zoo.data.Cifar10Data data = Cifar10Run.load(dataOptions);
+    Cifar10Data data = Cifar10Run.load(dataOptions);
     int trainCount = dataOptions.limitFor(data.train().count(), "training");
-    io.github.dropout4j.zoo.models.Cifar10Recipe r = Cifar10Run.recipe(recipe, epochs, batch);
+    Cifar10Recipe r = Cifar10Run.recipe(recipe, epochs, batch);
     boolean withDropout = entry.name().equals("cifar10-dropout");
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
@@ -164,22 +171,22 @@ final class TrainCommand implements Callable<Integer> {
         Cifar10Run.describe(data, trainCount, dataOptions));
     stdout.flush();
     Path modelFile = out.resolve("model.zip");
-    Cifar10Run.Outcome o = Cifar10Run.train(entry.name(), withDropout, r, data, trainCount, seed, modelFile,
+    Cifar10Run.Outcome o = Cifar10Run.train(entry.name(), withDropout, r, data, trainCount, seed, modelFile, resume,
         ProgressBar.forTerminal(spec.commandLine().getErr(), quiet), quiet ? null : stdout);
     Cifar10Run.writeCsv(Cifar10Run.single(entry.name(), o), out.resolve("errors.csv"));
-    io.github.dropout4j.zoo.models.Cifar10Training.EpochReport last = o.reports().get(o.reports().size() - 1);
+    ErrorCurves curves = new ErrorCurves();
+    curves.add(entry.name(), o.history());
+    curves.writePng(out.resolve("figure.png"), entry.name() + ": mean-network test error");
+    Cifar10Training.EpochReport last = o.reports().get(o.reports().size() - 1);
     stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f, test errors %,d / %,d (%.2f%%)%n"
-            + "Wrote %s (with the pixel mean) and %s%n", entry.name(), epochs, last.trainLoss(),
+            + "Wrote %s (with the pixel mean), %s and %s%n", entry.name(), epochs, last.trainLoss(),
         Math.round(last.testError() * o.testCount()), o.testCount(), 100 * last.testError(), modelFile,
-        out.resolve("errors.csv"));
+        out.resolve("errors.csv"), out.resolve("figure.png"));
     stdout.flush();
     return Dropout4jCli.OK;
   }
 
   private Integer trainImageNet(ZooEntry entry) throws IOException {
-    if (resume) {
-      throw new IllegalArgumentException("--resume is implemented for MNIST models only");
-    }
     if (dataOptions.download) {
       throw new IllegalArgumentException("ImageNet cannot be downloaded here; pass --data DIR (an image folder)");
     }
@@ -191,25 +198,29 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--width-divisor and --fc-units must be >= 1, got " + widthDivisor
           + " and " + fcUnits);
     }
-    io.github.dropout4j.zoo.data.imagenet.ImageFolder folder = ImageNetRun.folder(dataOptions.dir, "train");
+    ImageFolder folder = ImageNetRun.folder(dataOptions.dir, "train");
     boolean alexNet = entry.name().equals("alexnet-dropout");
     ImageNetRun.Shape shape = new ImageNetRun.Shape(imageSize, cropSize, widthDivisor, fcUnits);
-    org.deeplearning4j.nn.api.Model net = ImageNetRun.network(alexNet, !entry.name().endsWith("-nodropout"), shape,
-        folder.numClasses(), recipe, seed);
     int b = batch == null ? 16 : batch;
+    String settings = String.format(Locale.ROOT, "model=%s, %s, seed=%d, batch=%d, recipe=%s, data=%s (%d images)",
+        entry.name(), shape, seed, b, recipe, folder.root().toAbsolutePath(), folder.size());
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
+    Path modelFile = out.resolve("model.zip");
+    Model net = ImageNetRun.freshOrResumed(modelFile, resume, settings, () -> ImageNetRun.network(alexNet,
+        !entry.name().endsWith("-nodropout"), shape, folder.numClasses(), recipe, seed), quiet ? null : stdout);
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
             + "batch %d, recipe %s, %dx%d images, %dx%d crops%s%n  data: %,d images in %d classes from %s%n",
         entry.name(), net.numParams(), entry.parameterCount(), epochs, b, recipe.name().toLowerCase(Locale.ROOT),
-        imageSize, imageSize, cropSize, cropSize, alexNet ? "" : ", width / " + widthDivisor + ", fc " + fcUnits,
+        imageSize, imageSize, cropSize, cropSize, ", width / " + widthDivisor + ", fc " + fcUnits,
         folder.size(), folder.numClasses(), folder.root());
     stdout.flush();
-    Path modelFile = out.resolve("model.zip");
-    java.util.List<Double> losses = ImageNetRun.train(entry.name(), net, !alexNet, folder, shape, epochs, b, seed,
+    List<Double> losses = ImageNetRun.train(entry.name(), net, !alexNet, folder, shape, epochs, b, seed, settings,
         modelFile, ProgressBar.forTerminal(spec.commandLine().getErr(), quiet), quiet ? null : stdout);
-    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%nWrote %s and %s%n", entry.name(),
-        losses.size(), losses.get(losses.size() - 1), modelFile, out.resolve(ImageNetRun.STATISTICS_FILE));
+    ImageNetRun.writeLossPng(out.resolve("figure.png"), entry.name(), losses);
+    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%nWrote %s, %s and %s%n", entry.name(),
+        losses.size(), losses.get(losses.size() - 1), modelFile, out.resolve(ImageNetRun.STATISTICS_FILE),
+        out.resolve("figure.png"));
     stdout.flush();
     return Dropout4jCli.OK;
   }

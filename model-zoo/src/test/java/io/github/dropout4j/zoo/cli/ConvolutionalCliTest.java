@@ -7,13 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropout4j.zoo.cli.CliTest.Run;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The CIFAR-10 and ImageNet commands end to end on tiny slices of the shipped synthetic sets (seconds each). */
 class ConvolutionalCliTest {
@@ -84,6 +90,79 @@ class ConvolutionalCliTest {
         && eval.out().contains("/ 12)"), "all 12 validation images: " + eval.out());
   }
 
+  /** 2 epochs straight, or 1 epoch then a resumed 2nd: the same parameters and momentum, bit for bit. */
+  @Test
+  void resumedCifar10RunEqualsUninterruptedRun(@TempDir Path dir) throws IOException {
+    String[] common = {"train", "cifar10", "--dropout", "--limit", "32", "--batch", "16", "--quiet"};
+    Path straight = dir.resolve("straight");
+    Path resumed = dir.resolve("resumed");
+    assertEquals(0, run(concat(common, "--seed", "5", "--epochs", "2", "--out", straight.toString())).exitCode());
+    assertEquals(0, run(concat(common, "--seed", "5", "--epochs", "1", "--out", resumed.toString())).exitCode());
+    Run second = run(concat(common, "--seed", "5", "--epochs", "2", "--resume", "--out", resumed.toString()));
+    assertEquals(0, second.exitCode(), second.err());
+    assertSameTrainedModel(straight.resolve("model.zip"), resumed.resolve("model.zip"), 2);
+    assertEquals(withoutTimes(lines(straight.resolve("errors.csv"))),
+        withoutTimes(lines(resumed.resolve("errors.csv"))));
+    assertTrue(Files.size(resumed.resolve("figure.png")) > 1000);
+
+    Run again = run(concat(common, "--seed", "5", "--epochs", "2", "--out", resumed.toString()));
+    assertEquals(Dropout4jCli.USER_ERROR, again.exitCode(), "an existing model.zip without --resume");
+    assertTrue(again.err().contains("--resume"), again.err());
+    Run otherSeed = run(concat(common, "--epochs", "3", "--seed", "6", "--resume", "--out", resumed.toString()));
+    assertEquals(Dropout4jCli.USER_ERROR, otherSeed.exitCode(), "resume with another seed");
+    assertTrue(otherSeed.err().contains("seed=5") && otherSeed.err().contains("seed=6"), otherSeed.err());
+  }
+
+  @Test
+  void resumedImageNetRunEqualsUninterruptedRun(@TempDir Path dir) throws IOException {
+    String[] common = {"train", "imagenet", "--data", imageNetSynthetic().toString(), "--seed", "3", "--quiet"};
+    Path straight = dir.resolve("straight");
+    Path resumed = dir.resolve("resumed");
+    assertEquals(0, run(concat(common, "--epochs", "2", "--out", straight.toString())).exitCode());
+    assertEquals(0, run(concat(common, "--epochs", "1", "--out", resumed.toString())).exitCode());
+    Run second = run(concat(common, "--epochs", "2", "--resume", "--out", resumed.toString()));
+    assertEquals(0, second.exitCode(), second.err());
+    assertSameTrainedModel(straight.resolve("model.zip"), resumed.resolve("model.zip"), 2);
+    assertTrue(second.out().contains("after 2 epochs"), second.out());
+    assertTrue(Files.size(resumed.resolve("figure.png")) > 1000);
+    Run otherBatch = run(concat(common, "--epochs", "3", "--batch", "4", "--resume", "--out", resumed.toString()));
+    assertEquals(Dropout4jCli.USER_ERROR, otherBatch.exitCode(), "resume with another batch size");
+  }
+
+  /** AlexNet (one input, MultiLayerNetwork) through train and the same ten-view evaluation. */
+  @Test
+  void trainAlexNetThenTenViewEvaluation(@TempDir Path dir) {
+    String data = imageNetSynthetic().toString();
+    Run train = run("train", "alexnet", "--data", data, "--epochs", "1", "--out", dir.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("alexnet-dropout epoch 1/1: train loss "), train.out());
+    Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--data", data, "--ten-view");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains("ten views") && eval.out().contains("/ 12)"), eval.out());
+  }
+
+  private static void assertSameTrainedModel(Path expected, Path actual, int epochs) throws IOException {
+    Model a = ModelFiles.readModel(expected);
+    Model b = ModelFiles.readModel(actual);
+    assertEquals(epochs, ImageNetRun.epochCount(b));
+    assertEquals(a.params(), b.params(), "parameters after resume");
+    INDArray stateA = a instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
+        : ((ComputationGraph) a).getUpdater().getStateViewArray();
+    INDArray stateB = b instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
+        : ((ComputationGraph) b).getUpdater().getStateViewArray();
+    assertEquals(stateA, stateB, "updater state after resume");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  private static List<String> withoutTimes(List<String> csv) {
+    return csv.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+  }
+
   @Test
   void badDataGivesOneLineAndExitCodeOne(@TempDir Path dir) throws IOException {
     assertOneLineError(run("train", "cifar10", "--data", "/nonexistent", "--out", dir.toString()), "/nonexistent");
@@ -111,7 +190,7 @@ class ConvolutionalCliTest {
     try {
       return Files.readAllLines(file);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }
