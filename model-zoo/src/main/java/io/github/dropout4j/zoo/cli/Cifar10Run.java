@@ -103,20 +103,9 @@ final class Cifar10Run {
     String settings = settings(label, seed, trainCount, recipe);
     MultiLayerNetwork net;
     List<Cifar10Training.EpochReport> reports = new ArrayList<>();
-    if (Files.exists(modelFile)) {
-      if (!resume) {
-        throw new IOException(modelFile + " already exists: pass --resume to continue that run, or another --out");
-      }
+    if (ModelFiles.resumable(modelFile, resume, "a CIFAR-10", RUN_KEY, settings, "model, --seed, --limit, --batch, "
+        + "--recipe and learning-rate schedule (--epochs)", HISTORY_KEY)) {
       net = ModelFiles.readNetwork(modelFile);
-      List<String> objects = ModelFiles.objectsIn(modelFile);
-      if (!objects.contains(RUN_KEY) || !objects.contains(HISTORY_KEY)) {
-        throw new IOException(modelFile + " is not a CIFAR-10 model written by 'train' (no " + RUN_KEY + ")");
-      }
-      Object saved = ModelSerializer.getObjectFromFile(modelFile.toFile(), RUN_KEY);
-      if (!settings.equals(saved)) {
-        throw new IllegalArgumentException(modelFile + " was written by the run [" + saved + "], this one is ["
-            + settings + "]; use the same model, --seed, --limit, --batch, --recipe and learning-rate schedule (--epochs) to resume");
-      }
       reports.addAll(fromArray(ModelSerializer.getObjectFromFile(modelFile.toFile(), HISTORY_KEY)));
       if (reports.size() != net.getEpochCount()) {
         throw new IOException(modelFile + ": " + reports.size() + " epochs of history but the network has trained "

@@ -68,7 +68,7 @@ final class ImageNetRun {
       AlexNetDropout.Builder b = AlexNetDropout.builder().cropSize(s.cropSize()).widthDivisor(s.widthDivisor())
           .fcUnits(s.fcUnits()).numClasses(classes).seed(seed);
       if (recipe == Recipe.SHORT) {
-        b.updater(new Adam(2e-4));
+        b.updater(new Adam(1e-3)).weightInit(WeightInit.RELU.getWeightInitFunction());
       }
       return b.build().init();
     }
@@ -88,20 +88,9 @@ final class ImageNetRun {
    */
   static Model freshOrResumed(Path modelFile, boolean resume, String settings, Supplier<Model> fresh,
       PrintWriter log) throws IOException {
-    if (!Files.exists(modelFile)) {
+    if (!ModelFiles.resumable(modelFile, resume, "an ImageNet", RUN_KEY, settings, "model, sizes, --seed, --batch, "
+        + "--recipe and --data", LOSSES_KEY)) {
       return fresh.get();
-    }
-    if (!resume) {
-      throw new IOException(modelFile + " already exists: pass --resume to continue that run, or another --out");
-    }
-    List<String> objects = ModelFiles.objectsIn(modelFile);
-    if (!objects.contains(RUN_KEY) || !objects.contains(LOSSES_KEY)) {
-      throw new IOException(modelFile + " is not an ImageNet model written by 'train' (no " + RUN_KEY + ")");
-    }
-    Object saved = ModelSerializer.getObjectFromFile(modelFile.toFile(), RUN_KEY);
-    if (!settings.equals(saved)) {
-      throw new IllegalArgumentException(modelFile + " was written by the run [" + saved + "], this one is ["
-          + settings + "]; use the same model, sizes, --seed, --batch, --recipe and --data to resume");
     }
     Model net = ModelFiles.readModel(modelFile);
     if (log != null) {

@@ -47,6 +47,42 @@ final class ModelFiles {
     }
   }
 
+  /**
+   * Whether to resume from {@code file}: false if it does not exist; true if it does, {@code resume} is set and the
+   * run that wrote it stored {@code settings} under {@code runKey} (and every one of {@code requiredKeys}).
+   *
+   * @param sameWhat the options a resumed run must repeat, for the error message
+   * @throws IOException              if {@code file} exists without {@code resume}, or lacks the entries
+   * @throws IllegalArgumentException if it was written with other settings (naming both)
+   */
+  static boolean resumable(Path file, boolean resume, String kind, String runKey, String settings, String sameWhat,
+      String... requiredKeys) throws IOException {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    if (!resume) {
+      throw new IOException(file + " already exists: pass --resume to continue that run, or another --out");
+    }
+    List<String> objects = objectsIn(file);
+    for (String key : concat(runKey, requiredKeys)) {
+      if (!objects.contains(key)) {
+        throw new IOException(file + " is not " + kind + " model written by 'train' (no " + key + ")");
+      }
+    }
+    Object saved = ModelSerializer.getObjectFromFile(file.toFile(), runKey);
+    if (!settings.equals(saved)) {
+      throw new IllegalArgumentException(file + " was written by the run [" + saved + "], this one is [" + settings
+          + "]; use the same " + sameWhat + " to resume");
+    }
+    return true;
+  }
+
+  private static List<String> concat(String first, String... rest) {
+    List<String> all = new java.util.ArrayList<>(List.of(rest));
+    all.add(0, first);
+    return all;
+  }
+
   /** The names of the extra objects stored in a model zip ({@code ModelSerializer.addObjectToFile}). */
   static List<String> objectsIn(Path file) {
     return ModelSerializer.listObjectsInFile(file.toFile());

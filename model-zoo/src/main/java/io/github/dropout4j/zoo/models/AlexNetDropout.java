@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.zoo.ModelMetaData;
 import org.deeplearning4j.zoo.ZooType;
@@ -77,6 +78,7 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
     private final int fcUnits;
     private final long seed;
     private final IUpdater updater;
+    private final IWeightInit weightInit;
 
     private AlexNetDropout(Builder b) {
         super(MultiLayerNetwork.class);
@@ -104,6 +106,7 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
         this.twoTowers = b.twoTowers;
         this.seed = b.seed;
         this.updater = b.updater;
+        this.weightInit = b.weightInit;
     }
 
     public static Builder builder() {
@@ -121,7 +124,7 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
                 .seed(seed)
                 .updater(updater)
                 .l2(WEIGHT_DECAY)
-                .weightInit(new WeightInitDistribution(new NormalDistribution(0, 0.01)))
+                .weightInit(weightInit)
                 .activation(Activation.RELU)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
@@ -231,6 +234,7 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
         private int fcUnits = 4096;
         private long seed = 42;
         private IUpdater updater = paperUpdater(LEARNING_RATE);
+        private IWeightInit weightInit = new WeightInitDistribution(new NormalDistribution(0, 0.01));
 
         private Builder() {
         }
@@ -273,6 +277,12 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
 
         public Builder updater(IUpdater updater) {
             this.updater = updater;
+            return this;
+        }
+
+        /** Weight initialisation (paper: N(0, 0.01^2)); short runs of small variants train better with He's. */
+        public Builder weightInit(IWeightInit weightInit) {
+            this.weightInit = weightInit;
             return this;
         }
 
