@@ -17,11 +17,14 @@ final class DataOptions {
   @Option(names = "--data", paramLabel = "DIR", description = "MNIST directory: either the canonical files "
       + "(train-*-ubyte.gz and t10k-*-ubyte.gz: 60,000 train / 10,000 test) or the bundled layout "
       + "(train-/validation-/test-*-ubyte.gz). Default: the bundled src-test-data/mnist subset. With "
-      + "--download: the cache root (files go to DIR/mnist).")
+      + "--download: the cache root (files go to DIR/mnist). CIFAR-10 models: a cifar-10-batches-bin directory "
+      + "(default: the shipped synthetic stand-in). ImageNet models: an image folder, DIR/train|val/<class>/*.jpg "
+      + "or DIR/<class>/*.jpg (required).")
   Path dir;
 
   @Option(names = "--download", description = "Download the full MNIST (4 files, 11 MB, SHA-256 checked, "
-      + "resumable) into ~/.dropout4j/data/mnist (or --data DIR/mnist) and use it.")
+      + "resumable) into ~/.dropout4j/data/mnist (or --data DIR/mnist) and use it; CIFAR-10 models: CIFAR-10's "
+      + "binary archive (163 MB).")
   boolean download;
 
   @Option(names = "--limit", paramLabel = "N", description = "Train on only the first N training examples.")
@@ -68,6 +71,18 @@ final class DataOptions {
     }
     if (limit < 1 || limit > n) {
       throw new IllegalArgumentException("--limit must be in 1.." + n + " (the " + set.name() + " split's size), got "
+          + limit);
+    }
+    return limit;
+  }
+
+  /** {@code --limit}, validated against {@code size} examples of the {@code what} split, or all. */
+  int limitFor(int size, String what) {
+    if (limit == null) {
+      return size;
+    }
+    if (limit < 1 || limit > size) {
+      throw new IllegalArgumentException("--limit must be in 1.." + size + " (the " + what + " split's size), got "
           + limit);
     }
     return limit;

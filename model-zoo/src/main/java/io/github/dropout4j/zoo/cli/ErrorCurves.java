@@ -45,26 +45,39 @@ final class ErrorCurves {
 
   /** Test error (%) against epochs, one line per variant, like Figure 1 of the paper. Headless. */
   void writePng(Path file, String title) throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle("Epochs")
-        .yAxisTitle("Classification error on the test set (%)").build();
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-    chart.getStyler().setMarkerSize(4);
     // Zoom on the interesting range, as the paper's Figure 1 does: up to 2.5x the worst final error (the first
     // epochs' large errors are clipped).
     double worstFinal = runs.values().stream().filter(h -> !h.isEmpty())
         .mapToDouble(h -> h.get(h.size() - 1).testErrorPercent()).max().orElse(100);
+    Map<String, double[][]> series = new LinkedHashMap<>();
+    runs.forEach((variant, h) -> series.put(variant, new double[][] {
+        h.stream().mapToDouble(EpochRecord::epoch).toArray(),
+        h.stream().mapToDouble(EpochRecord::testErrorPercent).toArray()}));
+    writeLines(file, title, "Classification error on the test set (%)", series,
+        Math.min(100, Math.ceil(2.5 * worstFinal)));
+  }
+
+  /**
+   * A headless PNG of one line per entry of {@code series} ({@code {x[], y[]}}, x in epochs), y from 0 to
+   * {@code yMax} (NaN: automatic).
+   */
+  static void writeLines(Path file, String title, String yTitle, Map<String, double[][]> series, double yMax)
+      throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle("Epochs")
+        .yAxisTitle(yTitle).build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    chart.getStyler().setMarkerSize(4);
     chart.getStyler().setYAxisMin(0.0);
-    chart.getStyler().setYAxisMax(Math.min(100, Math.ceil(2.5 * worstFinal)));
-    for (Map.Entry<String, List<EpochRecord>> run : runs.entrySet()) {
-      List<EpochRecord> h = run.getValue();
-      if (h.isEmpty()) {
+    if (!Double.isNaN(yMax)) {
+      chart.getStyler().setYAxisMax(yMax);
+    }
+    for (Map.Entry<String, double[][]> e : series.entrySet()) {
+      if (e.getValue()[0].length == 0) {
         continue;
       }
-      double[] x = h.stream().mapToDouble(EpochRecord::epoch).toArray();
-      double[] y = h.stream().mapToDouble(EpochRecord::testErrorPercent).toArray();
-      XYSeries s = chart.addSeries(run.getKey(), x, y);
+      XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
       s.setMarker(SeriesMarkers.CIRCLE);
       s.setLineStyle(new BasicStroke(1.5f));
     }

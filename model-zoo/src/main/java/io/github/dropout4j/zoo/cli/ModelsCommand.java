@@ -22,9 +22,9 @@ final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%-28s %12s  %-8s %s%n", "Model", "Parameters", "Input", "Reference");
+    out.printf(Locale.ROOT, "%-28s %12s  %-13s %s%n", "Model", "Parameters", "Input", "Reference");
     for (ZooEntry e : ModelRegistry.standard().entries()) {
-      out.printf(Locale.ROOT, "%-28s %,12d  %-8s %s%n", e.name(), e.parameterCount(), e.inputShapeString(),
+      out.printf(Locale.ROOT, "%-28s %,12d  %-13s %s%n", e.name(), e.parameterCount(), e.inputShapeString(),
           e.reference());
       if (recipes) {
         out.printf("    %s%n", e.recipe());

@@ -278,12 +278,16 @@ abstract class ByteImageDataSetIterator implements DataSetIterator {
       return self();
     }
 
-    /** Sets the start epoch, &gt;= 0; public in the builders that offer it. */
-    void setStartEpoch(int epoch) {
+    /**
+     * Starts at epoch {@code epoch} (&gt;= 0) instead of 0, so that a run resumed after {@code epoch} finished epochs
+     * sees exactly the orders an uninterrupted run would have seen.
+     */
+    public B startEpoch(int epoch) {
       if (epoch < 0) {
         throw new IllegalArgumentException("startEpoch must be >= 0, got " + epoch);
       }
       this.startEpoch = epoch;
+      return self();
     }
   }
 }

@@ -77,15 +77,6 @@ public final class IdxDataSetIterator extends ByteImageDataSetIterator {
       return this;
     }
 
-    /**
-     * Starts at epoch {@code epoch} (>= 0) instead of 0, so that a run resumed after {@code epoch} finished epochs
-     * sees exactly the orders an uninterrupted run would have seen.
-     */
-    public Builder startEpoch(int epoch) {
-      setStartEpoch(epoch);
-      return this;
-    }
-
     public IdxDataSetIterator build() {
       return new IdxDataSetIterator(this);
     }

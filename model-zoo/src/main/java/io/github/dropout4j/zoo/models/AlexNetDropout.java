@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.zoo.ModelMetaData;
 import org.deeplearning4j.zoo.ZooType;
@@ -73,8 +74,11 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
     private final int numClasses;
     private final int cropSize;
     private final boolean twoTowers;
+    private final int widthDivisor;
+    private final int fcUnits;
     private final long seed;
     private final IUpdater updater;
+    private final IWeightInit weightInit;
 
     private AlexNetDropout(Builder b) {
         super(MultiLayerNetwork.class);
@@ -84,11 +88,25 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
         if (b.cropSize < 64) {
             throw new IllegalArgumentException("cropSize must be >= 64, got " + b.cropSize);
         }
+        if (b.widthDivisor < 1 || b.fcUnits < 1) {
+            throw new IllegalArgumentException("widthDivisor and fcUnits must be >= 1, got " + b.widthDivisor
+                    + " and " + b.fcUnits);
+        }
+        for (int width : new int[]{96, 256, 384}) {
+            if (width % b.widthDivisor != 0 || (b.twoTowers && (width / b.widthDivisor) % 2 != 0)) {
+                throw new IllegalArgumentException("widthDivisor " + b.widthDivisor + " must divide AlexNet's "
+                        + "channel counts 96, 256, 384" + (b.twoTowers ? " into even numbers (two towers)" : "")
+                        + ": 1, 2, 4, 8 or 16");
+            }
+        }
+        this.widthDivisor = b.widthDivisor;
+        this.fcUnits = b.fcUnits;
         this.numClasses = b.numClasses;
         this.cropSize = b.cropSize;
         this.twoTowers = b.twoTowers;
         this.seed = b.seed;
         this.updater = b.updater;
+        this.weightInit = b.weightInit;
     }
 
     public static Builder builder() {
@@ -106,29 +124,35 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
                 .seed(seed)
                 .updater(updater)
                 .l2(WEIGHT_DECAY)
-                .weightInit(new WeightInitDistribution(new NormalDistribution(0, 0.01)))
+                .weightInit(weightInit)
                 .activation(Activation.RELU)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new ConvolutionLayer.Builder(11, 11).stride(4, 4).padding(2, 2).nOut(96).biasInit(0)
+                .layer(new ConvolutionLayer.Builder(11, 11).stride(4, 4).padding(2, 2).nOut(w(96)).biasInit(0)
                         .name("conv1").build())
                 .layer(new LocalResponseNormalization.Builder().name("norm1").build())
                 .layer(maxPool("pool1"))
-                .layer(maybeGrouped("conv2", 5, 2, 96, 256, 1))
+                .layer(maybeGrouped("conv2", 5, 2, w(96), w(256), 1))
                 .layer(new LocalResponseNormalization.Builder().name("norm2").build())
                 .layer(maxPool("pool2"))
-                .layer(new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(384).biasInit(0).name("conv3").build())
-                .layer(maybeGrouped("conv4", 3, 1, 384, 384, 1))
-                .layer(maybeGrouped("conv5", 3, 1, 384, 256, 1))
+                .layer(new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(w(384)).biasInit(0).name("conv3")
+                        .build())
+                .layer(maybeGrouped("conv4", 3, 1, w(384), w(384), 1))
+                .layer(maybeGrouped("conv5", 3, 1, w(384), w(256), 1))
                 .layer(maxPool("pool5"))
-                .layer(new DenseLayer.Builder().nOut(4096).biasInit(1).name("fc6").build())
-                .layer(new DenseLayer.Builder().nOut(4096).biasInit(1).dropOut(half.withSeed(seed * 31 + 7))
+                .layer(new DenseLayer.Builder().nOut(fcUnits).biasInit(1).name("fc6").build())
+                .layer(new DenseLayer.Builder().nOut(fcUnits).biasInit(1).dropOut(half.withSeed(seed * 31 + 7))
                         .name("fc7").build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(numClasses)
                         .activation(Activation.SOFTMAX).biasInit(0).dropOut(half.withSeed(seed * 31 + 8))
                         .name("output").build())
                 .setInputType(InputType.convolutional(cropSize, cropSize, 3))
                 .build();
+    }
+
+    /** A channel count of the paper divided by {@code widthDivisor}. */
+    private int w(int paperChannels) {
+        return paperChannels / widthDivisor;
     }
 
     private Layer maybeGrouped(String name, int k, int pad, int nIn, int nOut, double bias) {
@@ -198,16 +222,19 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
     @Override
     public String toString() {
         return "AlexNetDropout(numClasses=" + numClasses + ", cropSize=" + cropSize + ", twoTowers=" + twoTowers
-                + ", seed=" + seed + ", updater=" + updater + ")";
+                + ", widthDivisor=" + widthDivisor + ", fcUnits=" + fcUnits + ", seed=" + seed + ", updater=" + updater + ")";
     }
 
-    /** Defaults: 1000 classes, 224 crops, two-tower grouping, the paper's optimiser. */
+    /** Defaults: 1000 classes, 224 crops, two-tower grouping, the paper's widths and optimiser. */
     public static final class Builder {
         private int numClasses = 1000;
         private int cropSize = 224;
         private boolean twoTowers = true;
+        private int widthDivisor = 1;
+        private int fcUnits = 4096;
         private long seed = 42;
         private IUpdater updater = paperUpdater(LEARNING_RATE);
+        private IWeightInit weightInit = new WeightInitDistribution(new NormalDistribution(0, 0.01));
 
         private Builder() {
         }
@@ -228,6 +255,21 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
             return this;
         }
 
+        /**
+         * Divides every convolution's channel count (96, 256, 384, 384, 256) by {@code divisor}: 1 (the paper), 2, 4,
+         * 8 or 16, for small-scale runs and tests.
+         */
+        public Builder widthDivisor(int divisor) {
+            this.widthDivisor = divisor;
+            return this;
+        }
+
+        /** Units of fc6 and fc7 (paper: 4096). */
+        public Builder fcUnits(int units) {
+            this.fcUnits = units;
+            return this;
+        }
+
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -235,6 +277,12 @@ public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayer
 
         public Builder updater(IUpdater updater) {
             this.updater = updater;
+            return this;
+        }
+
+        /** Weight initialisation (paper: N(0, 0.01^2)); short runs of small variants train better with He's. */
+        public Builder weightInit(IWeightInit weightInit) {
+            this.weightInit = weightInit;
             return this;
         }
 

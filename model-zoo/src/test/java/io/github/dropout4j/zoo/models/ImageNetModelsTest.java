@@ -143,6 +143,28 @@ class ImageNetModelsTest {
         assertEquals(InputType.feedForward(1000), t.get("output"));
     }
 
+    /** The CLI's small AlexNet: every channel count / 16, fc 64, 64x64 crops, 5 classes; hand-counted. */
+    @Test
+    void narrowAlexNetShapesAndParameterCount() {
+        AlexNetDropout narrow = AlexNetDropout.builder().widthDivisor(16).fcUnits(64).cropSize(64).numClasses(5)
+                .build();
+        Map<String, InputType> t = ConfigurationSummary.activationTypes(narrow.conf(),
+                InputType.convolutional(64, 64, 3));
+        assertEquals(InputType.convolutional(15, 15, 6), t.get("conv1"));   // (64 + 4 - 11) / 4 + 1
+        assertEquals(InputType.convolutional(7, 7, 16), t.get("conv2"));
+        assertEquals(InputType.convolutional(3, 3, 24), t.get("conv4"));
+        assertEquals(InputType.convolutional(1, 1, 16), t.get("pool5"));
+        long expected = (6 * 3 * 121 + 6) + (16 * 3 * 25 + 16) + (24 * 16 * 9 + 24) + (24 * 12 * 9 + 24)
+                + (16 * 12 * 9 + 16) + (16 * 64 + 64) + (64 * 64 + 64) + (64 * 5 + 5);
+        assertEquals(16_813L, expected);
+        assertEquals(expected, narrow.parameterCount());
+        assertEquals(expected, narrow.init().numParams());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AlexNetDropout.builder().widthDivisor(32).build());
+        assertTrue(e.getMessage().contains("widthDivisor 32"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AlexNetDropout.builder().fcUnits(0).build());
+    }
+
     @Test
     void alexNetRecipe() {
         var conf = AlexNetDropout.builder().build().conf();

@@ -38,6 +38,22 @@ class ModelRegistryTest {
       EXPECTED_PARAMETERS.put("reuters-2000-1000" + suffix, reuters);
       EXPECTED_PARAMETERS.put("timit-4x4000" + suffix, timit);
     }
+    // conv: k*k*cIn*cOut + cOut; locally connected: untied, 16 positions * 16 filters * (3*3*64 + 1 bias)
+    long cifarConv = (5L * 5 * 3 * 64 + 64) + 2 * (5L * 5 * 64 * 64 + 64);
+    long cifar = cifarConv + 1024L * 10 + 10;
+    long cifarDropout = cifarConv + 16L * 16 * (3 * 3 * 64 + 1) + 256L * 10 + 10;
+    EXPECTED_PARAMETERS.put("cifar10", cifar);
+    EXPECTED_PARAMETERS.put("cifar10-dropout", cifarDropout);
+    // Appendix H table (HintonImageNetNet's Javadoc): conv1..conv5 + fc6, fc7, output
+    long hintonConv = 23_296L + 102_656 + 19_200 + 74_240 + 147_968 + 147_968;
+    EXPECTED_PARAMETERS.put("hinton-imagenet", hintonConv + (18_432L * 4096 + 4096) + (4096L * 4096 + 4096)
+        + (4096L * 1000 + 1000));
+    EXPECTED_PARAMETERS.put("hinton-imagenet-nodropout", hintonConv + 18_432L * 1000 + 1000);
+    // AlexNet, two towers: conv1 11x11x3x96, conv2 5x5x48x256, conv3 3x3x256x384, conv4 3x3x192x384,
+    // conv5 3x3x192x256, fc6 9216x4096, fc7 4096x4096, fc8 4096x1000 (+ biases)
+    EXPECTED_PARAMETERS.put("alexnet-dropout", (11L * 11 * 3 * 96 + 96) + (5L * 5 * 48 * 256 + 256)
+        + (3L * 3 * 256 * 384 + 384) + (3L * 3 * 192 * 384 + 384) + (3L * 3 * 192 * 256 + 256)
+        + (9216L * 4096 + 4096) + (4096L * 4096 + 4096) + (4096L * 1000 + 1000));
   }
 
   @Test
@@ -48,6 +64,11 @@ class ModelRegistryTest {
     assertEquals(3_836_410L, EXPECTED_PARAMETERS.get("mnist-1200x3"));
     assertEquals(6_053_050L, EXPECTED_PARAMETERS.get("reuters-2000-1000"));
     assertEquals(52_116_185L, EXPECTED_PARAMETERS.get("timit-4x4000"));
+    assertEquals(220_042L, EXPECTED_PARAMETERS.get("cifar10"));
+    assertEquals(360_074L, EXPECTED_PARAMETERS.get("cifar10-dropout"));
+    assertEquals(96_895_208L, EXPECTED_PARAMETERS.get("hinton-imagenet"));
+    assertEquals(18_948_328L, EXPECTED_PARAMETERS.get("hinton-imagenet-nodropout"));
+    assertEquals(60_965_224L, EXPECTED_PARAMETERS.get("alexnet-dropout"));
   }
 
   @Test
@@ -63,6 +84,9 @@ class ModelRegistryTest {
   @Test
   void dl4jConfigurationHasTheRegisteredParameterCount() {
     for (ZooEntry e : ModelRegistry.standard().entries()) {
+      if (!(e.create(1) instanceof FeedForwardZooModel)) {
+        continue;   // the convolutional nets' counts are checked against their configurations in their own tests
+      }
       MultiLayerConfiguration conf = ((FeedForwardZooModel) e.create(1)).conf();
       long total = 0;
       for (NeuralNetConfiguration layer : conf.getConfs()) {

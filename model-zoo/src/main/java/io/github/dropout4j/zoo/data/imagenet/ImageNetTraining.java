@@ -49,9 +49,11 @@ public final class ImageNetTraining {
     }
 
     /**
-     * Trains for up to {@code epochs} epochs.
+     * Trains until the model has trained {@code epochs} epochs in all: a model that has already trained k epochs (its
+     * epoch counter, e.g. restored from a checkpoint) continues with epoch k, seeing the same orders, crops and
+     * dropout masks as an uninterrupted run. The callback's epoch numbers are these absolute, 0-based epochs.
      *
-     * @return the number of epochs run
+     * @return the model's epoch count at the end (less than {@code epochs} if the callback stopped early)
      */
     public int train(Model net, int epochs, EpochCallback callback) {
         boolean graph = net instanceof ComputationGraph;
@@ -61,9 +63,13 @@ public final class ImageNetTraining {
         if (!graph && preprocessor.twoInputs()) {
             throw new IllegalArgumentException("a MultiLayerNetwork takes one input; use subsampleFactor 0");
         }
+        int first = graph ? ((ComputationGraph) net).getEpochCount() : ((MultiLayerNetwork) net).getEpochCount();
         try (ImageNetIterator base = new ImageNetIterator(folder, preprocessor, batchSize, true, seed, threads)) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                if (epoch > 0) {
+            for (int k = 0; k < first; k++) {
+                base.reset(); // a resumed model: the orders and crops of epoch `first` on, as in an unbroken run
+            }
+            for (int epoch = first; epoch < epochs; epoch++) {
+                if (epoch > first) {
                     base.reset();
                 }
                 MultiDataSetIterator it = ImageNetIterator.prefetching(base, 4);

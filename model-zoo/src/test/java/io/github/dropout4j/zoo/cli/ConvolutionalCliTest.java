@@ -1,0 +1,196 @@
+package io.github.dropout4j.zoo.cli;
+
+import static io.github.dropout4j.zoo.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.dropout4j.zoo.cli.CliTest.Run;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The CIFAR-10 and ImageNet commands end to end on tiny slices of the shipped synthetic sets (seconds each). */
+class ConvolutionalCliTest {
+
+  private static Path imageNetSynthetic() {
+    Path here = Path.of("").toAbsolutePath();
+    Path p = here.resolve("src-test-data/imagenet-synthetic");
+    return Files.isDirectory(p) ? p : here.getParent().resolve("src-test-data/imagenet-synthetic");
+  }
+
+  @Test
+  void modelsListsTheConvolutionalNetsWithTheirParameterCounts() {
+    Run r = run("models");
+    assertEquals(0, r.exitCode(), r.err());
+    for (String[] nameAndCount : new String[][] {{"cifar10 ", "220,042"}, {"cifar10-dropout ", "360,074"},
+        {"hinton-imagenet ", "96,895,208"}, {"hinton-imagenet-nodropout ", "18,948,328"},
+        {"alexnet-dropout ", "60,965,224"}}) {
+      assertTrue(r.out().lines().anyMatch(l -> l.startsWith(nameAndCount[0]) && l.contains(nameAndCount[1])),
+          nameAndCount[0] + " with " + nameAndCount[1] + " in\n" + r.out());
+    }
+  }
+
+  /** Train 1 epoch on 32 synthetic images, then evaluate: the same error, so the stored pixel mean was applied. */
+  @Test
+  void trainCifar10DropoutThenEvaluateGivesTheSameTestError(@TempDir Path dir) {
+    Run train = run("train", "cifar10", "--dropout", "--epochs", "1", "--limit", "32", "--batch", "16", "--out",
+        dir.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("cifar10-dropout epoch 1/1: train loss "), train.out());
+    assertTrue(Files.isRegularFile(dir.resolve("model.zip")));
+    assertEquals(2, lines(dir.resolve("errors.csv")).size(), "header + one epoch");
+    Matcher trained = Pattern.compile("test errors (\\d+) / 500").matcher(train.out());
+    assertTrue(trained.find(), train.out());
+
+    Run eval = run("evaluate", dir.resolve("model.zip").toString());
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains("pixel mean subtracted: " + trained.group(1) + " / 500 errors"),
+        "evaluate must apply the zip's pixel mean and match training's last test error: " + eval.out()
+            + " vs " + train.out());
+  }
+
+  @Test
+  void reproduceCifar10WritesTableCsvAndPlot(@TempDir Path dir) {
+    Run r = run("reproduce", "cifar10", "--epochs", "1", "--limit", "32", "--batch", "16", "--quiet", "--out",
+        dir.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Conv net, no dropout") && r.out().contains("16.6%") && r.out().contains("15.6%"),
+        r.out());
+    List<String> csv = lines(dir.resolve("errors.csv"));
+    assertEquals(Cifar10Run.CSV_HEADER, csv.get(0));
+    assertTrue(csv.get(1).startsWith("cifar10,1,") && csv.get(2).startsWith("cifar10-dropout,1,"), csv.toString());
+    assertTrue(Files.isRegularFile(dir.resolve("figure.png")));
+    assertTrue(Files.isRegularFile(dir.resolve("models/cifar10-dropout.zip")));
+  }
+
+  @Test
+  void trainImageNetThenTenViewEvaluation(@TempDir Path dir) {
+    String data = imageNetSynthetic().toString();
+    Run train = run("train", "imagenet", "--data", data, "--epochs", "1", "--out", dir.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("hinton-imagenet epoch 1/1: train loss "), train.out());
+    assertTrue(Files.isRegularFile(dir.resolve("model.zip")));
+    assertTrue(Files.isRegularFile(dir.resolve(ImageNetRun.STATISTICS_FILE)));
+
+    Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--data", data, "--ten-view");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains("ten views") && eval.out().contains("top-1 error")
+        && eval.out().contains("/ 12)"), "all 12 validation images: " + eval.out());
+  }
+
+  /** 2 epochs straight, or 1 epoch then a resumed 2nd: the same parameters and momentum, bit for bit. */
+  @Test
+  void resumedCifar10RunEqualsUninterruptedRun(@TempDir Path dir) throws IOException {
+    String[] common = {"train", "cifar10", "--dropout", "--limit", "32", "--batch", "16", "--quiet"};
+    Path straight = dir.resolve("straight");
+    Path resumed = dir.resolve("resumed");
+    assertEquals(0, run(concat(common, "--seed", "5", "--epochs", "2", "--out", straight.toString())).exitCode());
+    assertEquals(0, run(concat(common, "--seed", "5", "--epochs", "1", "--out", resumed.toString())).exitCode());
+    Run second = run(concat(common, "--seed", "5", "--epochs", "2", "--resume", "--out", resumed.toString()));
+    assertEquals(0, second.exitCode(), second.err());
+    assertSameTrainedModel(straight.resolve("model.zip"), resumed.resolve("model.zip"), 2);
+    assertEquals(withoutTimes(lines(straight.resolve("errors.csv"))),
+        withoutTimes(lines(resumed.resolve("errors.csv"))));
+    assertTrue(Files.size(resumed.resolve("figure.png")) > 1000);
+
+    Run again = run(concat(common, "--seed", "5", "--epochs", "2", "--out", resumed.toString()));
+    assertEquals(Dropout4jCli.USER_ERROR, again.exitCode(), "an existing model.zip without --resume");
+    assertTrue(again.err().contains("--resume"), again.err());
+    Run otherSeed = run(concat(common, "--epochs", "3", "--seed", "6", "--resume", "--out", resumed.toString()));
+    assertEquals(Dropout4jCli.USER_ERROR, otherSeed.exitCode(), "resume with another seed");
+    assertTrue(otherSeed.err().contains("seed=5") && otherSeed.err().contains("seed=6"), otherSeed.err());
+  }
+
+  @Test
+  void resumedImageNetRunEqualsUninterruptedRun(@TempDir Path dir) throws IOException {
+    String[] common = {"train", "imagenet", "--data", imageNetSynthetic().toString(), "--seed", "3", "--quiet"};
+    Path straight = dir.resolve("straight");
+    Path resumed = dir.resolve("resumed");
+    assertEquals(0, run(concat(common, "--epochs", "2", "--out", straight.toString())).exitCode());
+    assertEquals(0, run(concat(common, "--epochs", "1", "--out", resumed.toString())).exitCode());
+    Run second = run(concat(common, "--epochs", "2", "--resume", "--out", resumed.toString()));
+    assertEquals(0, second.exitCode(), second.err());
+    assertSameTrainedModel(straight.resolve("model.zip"), resumed.resolve("model.zip"), 2);
+    assertTrue(second.out().contains("after 2 epochs"), second.out());
+    assertTrue(Files.size(resumed.resolve("figure.png")) > 1000);
+    Run otherBatch = run(concat(common, "--epochs", "3", "--batch", "4", "--resume", "--out", resumed.toString()));
+    assertEquals(Dropout4jCli.USER_ERROR, otherBatch.exitCode(), "resume with another batch size");
+  }
+
+  /** AlexNet (one input, MultiLayerNetwork) through train and the same ten-view evaluation. */
+  @Test
+  void trainAlexNetThenTenViewEvaluation(@TempDir Path dir) {
+    String data = imageNetSynthetic().toString();
+    Run train = run("train", "alexnet", "--data", data, "--epochs", "1", "--out", dir.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("alexnet-dropout epoch 1/1: train loss "), train.out());
+    Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--data", data, "--ten-view");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains("ten views") && eval.out().contains("/ 12)"), eval.out());
+  }
+
+  private static void assertSameTrainedModel(Path expected, Path actual, int epochs) throws IOException {
+    Model a = ModelFiles.readModel(expected);
+    Model b = ModelFiles.readModel(actual);
+    assertEquals(epochs, ImageNetRun.epochCount(b));
+    assertEquals(a.params(), b.params(), "parameters after resume");
+    INDArray stateA = a instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
+        : ((ComputationGraph) a).getUpdater().getStateViewArray();
+    INDArray stateB = b instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
+        : ((ComputationGraph) b).getUpdater().getStateViewArray();
+    assertEquals(stateA, stateB, "updater state after resume");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  private static List<String> withoutTimes(List<String> csv) {
+    return csv.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+  }
+
+  @Test
+  void badDataGivesOneLineAndExitCodeOne(@TempDir Path dir) throws IOException {
+    assertOneLineError(run("train", "cifar10", "--data", "/nonexistent", "--out", dir.toString()), "/nonexistent");
+    assertOneLineError(run("train", "cifar10", "--data", dir.toString(), "--out", dir.toString()),
+        "data_batch_1.bin");
+    assertOneLineError(run("train", "imagenet", "--out", dir.toString()), "--data DIR is required");
+    assertOneLineError(run("train", "imagenet", "--data", "/nonexistent", "--out", dir.toString()),
+        "/nonexistent");
+    Files.createDirectories(dir.resolve("empty/some-class"));
+    assertOneLineError(run("train", "alexnet", "--data", dir.resolve("empty").toString(), "--out",
+        dir.toString()), "holds no");
+    assertOneLineError(run("train", "imagenet", "--crop", "30", "--data", imageNetSynthetic().toString(), "--out",
+        dir.toString()), "--crop");
+  }
+
+  private static void assertOneLineError(Run r, String fragment) {
+    assertEquals(Dropout4jCli.USER_ERROR, r.exitCode(), r.err());
+    List<String> errLines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, errLines.size(), "one line, no stack trace: " + r.err());
+    assertTrue(errLines.get(0).contains(fragment), errLines.get(0));
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
