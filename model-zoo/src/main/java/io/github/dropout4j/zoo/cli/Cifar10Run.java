@@ -89,7 +89,8 @@ final class Cifar10Run {
   }
 
   /**
-   * Trains one network for {@code recipe.epochs()} epochs, rewriting {@code modelFile} atomically after every epoch
+   * Trains one network for {@code recipe.epochs()} epochs on {@code data} less {@code mean} (the training images'
+   * per-pixel mean, {@code PixelMeanNormalizer.fit(data.train())}, computed once by the caller), rewriting {@code modelFile} atomically after every epoch
    * with the pixel mean, the run's settings ({@value #RUN_KEY}) and the epochs so far ({@value #HISTORY_KEY}). With
    * {@code resume} and an existing {@code modelFile}, continues that run after its last finished epoch: parameters,
    * updater state, iteration and epoch counters come from the zip, the data order of epoch k and the dropout masks
@@ -97,9 +98,8 @@ final class Cifar10Run {
    *
    * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
    */
-  static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, Cifar10Data data, int trainCount,
-      long seed, Path modelFile, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
-    PixelMeanNormalizer mean = PixelMeanNormalizer.fit(data.train());
+  static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, Cifar10Data data, PixelMeanNormalizer mean,
+      int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
     String settings = settings(label, seed, trainCount, recipe);
     MultiLayerNetwork net;
     List<Cifar10Training.EpochReport> reports = new ArrayList<>();

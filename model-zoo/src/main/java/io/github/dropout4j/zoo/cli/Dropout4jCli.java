@@ -109,4 +109,14 @@ public final class Dropout4jCli implements Runnable {
           + "Java " + System.getProperty("java.version")};
     }
   }
+
+  /**
+   * Checks a count option ({@code --epochs}, {@code --batch}, ...): null (unset) passes, anything below 1 is a user
+   * error naming the option and the value.
+   */
+  static void atLeastOne(String option, Integer value) {
+    if (value != null && value < 1) {
+      throw new IllegalArgumentException(option + " must be >= 1, got " + value);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.zoo.data.Cifar10Data;
+import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import io.github.dropout4j.zoo.models.Cifar10DropoutNet;
 import io.github.dropout4j.zoo.models.Cifar10Net;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
@@ -67,12 +68,8 @@ final class ReproduceCifar10Command implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-    }
-    if (batch != null && batch < 1) {
-      throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-    }
+    Dropout4jCli.atLeastOne("--epochs", epochs);
+    Dropout4jCli.atLeastOne("--batch", batch);
     Cifar10Data data = Cifar10Run.load(dataOptions);
     int trainCount = dataOptions.limitFor(data.train().count(), "training");
     Cifar10Recipe r = Cifar10Run.recipe(recipe, epochs, batch);
@@ -86,8 +83,9 @@ final class ReproduceCifar10Command implements Callable<Integer> {
     long start = System.nanoTime();
     ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), quiet);
     Map<String, Cifar10Run.Outcome> runs = new LinkedHashMap<>();
+    PixelMeanNormalizer mean = PixelMeanNormalizer.fit(data.train()); // once: both networks subtract the same mean
     for (String variant : new String[] {"cifar10", "cifar10-dropout"}) {
-      runs.put(variant, Cifar10Run.train(variant, variant.endsWith("-dropout"), r, data, trainCount, seed,
+      runs.put(variant, Cifar10Run.train(variant, variant.endsWith("-dropout"), r, data, mean, trainCount, seed,
           dir.resolve("models").resolve(variant + ".zip"), resume, bar, quiet ? null : stdout));
     }
     Cifar10Run.writeCsv(runs, dir.resolve("errors.csv"));

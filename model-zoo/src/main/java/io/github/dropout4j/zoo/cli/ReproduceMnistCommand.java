@@ -101,12 +101,8 @@ final class ReproduceMnistCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-    }
-    if (batch < 1) {
-      throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-    }
+    Dropout4jCli.atLeastOne("--epochs", epochs);
+    Dropout4jCli.atLeastOne("--batch", batch);
     if (resume && out == null) {
       throw new IllegalArgumentException("--resume needs the --out directory of the run to continue");
     }

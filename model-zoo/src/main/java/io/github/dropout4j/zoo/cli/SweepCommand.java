@@ -65,15 +65,9 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-    }
-    if (seeds < 1) {
-      throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
-    }
-    if (hidden < 1) {
-      throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
-    }
+    Dropout4jCli.atLeastOne("--epochs", epochs);
+    Dropout4jCli.atLeastOne("--seeds", seeds);
+    Dropout4jCli.atLeastOne("--hidden", hidden);
     for (double d : dropProbabilities) {
       if (!(d >= 0 && d < 1)) {
         throw new IllegalArgumentException("--drop values must be in [0, 1), got " + d);

@@ -2,6 +2,7 @@ package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.MnistData;
+import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
 import io.github.dropout4j.zoo.models.Cifar10Training;
@@ -97,12 +98,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-    }
-    if (batch != null && batch < 1) {
-      throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-    }
+    Dropout4jCli.atLeastOne("--epochs", epochs);
+    Dropout4jCli.atLeastOne("--batch", batch);
     ZooEntry entry = ModelRegistry.standard().require(alias(model, dropout));
     if (entry.dataset().equals("cifar10")) {
       return trainCifar10(entry);
@@ -171,8 +168,9 @@ final class TrainCommand implements Callable<Integer> {
         Cifar10Run.describe(data, trainCount, dataOptions));
     stdout.flush();
     Path modelFile = out.resolve("model.zip");
-    Cifar10Run.Outcome o = Cifar10Run.train(entry.name(), withDropout, r, data, trainCount, seed, modelFile, resume,
-        ProgressBar.forTerminal(spec.commandLine().getErr(), quiet), quiet ? null : stdout);
+    Cifar10Run.Outcome o = Cifar10Run.train(entry.name(), withDropout, r, data, PixelMeanNormalizer.fit(data.train()),
+        trainCount, seed, modelFile, resume, ProgressBar.forTerminal(spec.commandLine().getErr(), quiet),
+        quiet ? null : stdout);
     Cifar10Run.writeCsv(Cifar10Run.single(entry.name(), o), out.resolve("errors.csv"));
     ErrorCurves curves = new ErrorCurves();
     curves.add(entry.name(), o.history());
