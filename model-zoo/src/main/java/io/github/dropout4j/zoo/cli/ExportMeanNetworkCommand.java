@@ -1,6 +1,7 @@
 package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.inference.MeanNetwork;
+import io.github.dropout4j.zoo.training.ModelZip;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ final class ExportMeanNetworkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    MultiLayerNetwork net = ModelFiles.readNetwork(modelFile);
+    MultiLayerNetwork net = ModelZip.readNetwork(modelFile);
     MultiLayerNetwork mean = MeanNetwork.export(net);
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);

@@ -2,45 +2,50 @@ package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.zoo.data.imagenet.ColourPca;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
+import io.github.dropout4j.zoo.data.imagenet.ImageNetEpochs;
 import io.github.dropout4j.zoo.data.imagenet.ImageNetPreprocessor;
 import io.github.dropout4j.zoo.data.imagenet.ImageNetStatistics;
-import io.github.dropout4j.zoo.data.imagenet.ImageNetTraining;
+import io.github.dropout4j.zoo.data.imagenet.TenViewEvaluator;
 import io.github.dropout4j.zoo.models.AlexNetDropout;
 import io.github.dropout4j.zoo.models.HintonImageNetNet;
+import io.github.dropout4j.zoo.models.ImageNetZooModel;
+import io.github.dropout4j.zoo.models.ZooEntry;
+import io.github.dropout4j.zoo.training.EpochRecord;
+import io.github.dropout4j.zoo.training.LegacyModelZips;
+import io.github.dropout4j.zoo.training.ModelZip;
 import io.github.dropout4j.zoo.training.Recipe;
+import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.training.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.evaluation.classification.Evaluation;
 
 /**
- * ImageNet-style training for {@code train hinton-imagenet} / {@code train alexnet-dropout}: an image folder
+ * The CLI's ImageNet {@link DataSetType}: training for {@code train hinton-imagenet} / {@code train alexnet-dropout}
+ * and the ten-view {@code evaluate}: an image folder
  * ({@code DIR/train/<class>/*.png|jpg} or {@code DIR/<class>/...}), the mean image and colour PCA computed on it and
- * saved as {@value #STATISTICS_FILE} next to the model, the model zip written atomically after every epoch with
- * its preprocessing sizes stored under {@value #SIZES_KEY} so that {@code evaluate} can rebuild the ten views.
+ * saved as {@value #STATISTICS_FILE} next to the model and inside it, the model zip written atomically after every
+ * epoch with its run manifest (preprocessing sizes, class names) so that {@code evaluate} can rebuild the ten views.
  */
-final class ImageNetRun {
-  /** The statistics file written next to {@code model.zip}. */
+final class ImageNetRun implements DataSetType {
+  /** The data set, for {@link DataSetType#of}. */
+  static final ImageNetRun TYPE = new ImageNetRun();
+
+
+  /** The statistics file written next to {@code model.zip} (and stored in it as {@value #STATISTICS_ENTRY}). */
   static final String STATISTICS_FILE = "imagenet-statistics.bin";
-  /** Model-zip entry: {@code int[] {imageSize, cropSize, subsampleFactor}}. */
-  static final String SIZES_KEY = "dropout4j-imagenet-sizes";
-  /** Model-zip entry: the run's settings as a String, compared on {@code --resume}. */
-  static final String RUN_KEY = "dropout4j-imagenet-run";
-  /** Model-zip entry: {@code double[]}, the mean training loss of every epoch so far. */
-  static final String LOSSES_KEY = "dropout4j-imagenet-losses";
+  /** Model-zip entry: the {@link ImageNetStatistics} of the training images (the manifest names it). */
+  static final String STATISTICS_ENTRY = "dropout4j-imagenet-statistics.bin";
 
   private ImageNetRun() {
   }
@@ -62,63 +67,50 @@ final class ImageNetRun {
     return ImageFolder.open(root);
   }
 
-  /** A freshly configured (not initialised) network for {@code folder}'s classes. */
+  /** A fresh network for {@code folder}'s classes with {@code recipe}'s settings, initialised. */
   static Model network(boolean alexNet, boolean dropout, Shape s, int classes, Recipe recipe, long seed) {
-    if (alexNet) {
-      AlexNetDropout.Builder b = AlexNetDropout.builder().cropSize(s.cropSize()).widthDivisor(s.widthDivisor())
-          .fcUnits(s.fcUnits()).numClasses(classes).seed(seed);
-      if (recipe == Recipe.SHORT) {
-        b.updater(new Adam(1e-3)).weightInit(WeightInit.RELU.getWeightInitFunction());
-      }
-      return b.build().init();
-    }
-    HintonImageNetNet.Builder b = HintonImageNetNet.builder().cropSize(s.cropSize()).widthDivisor(s.widthDivisor())
-        .fcUnits(s.fcUnits()).numClasses(classes).dropout(dropout).seed(seed);
-    if (recipe == Recipe.SHORT) {
-      b.updater(new Adam(2e-3)).weightInit(WeightInit.RELU.getWeightInitFunction()).hiddenBias(0.1);
-    }
-    return b.build().init();
+    ImageNetZooModel.Builder<?, ?> b = alexNet ? AlexNetDropout.builder()
+        : HintonImageNetNet.builder().dropout(dropout);
+    return b.cropSize(s.cropSize()).widthDivisor(s.widthDivisor()).fcUnits(s.fcUnits()).numClasses(classes)
+        .seed(seed).recipe(recipe).build().init();
+  }
+
+  /** The manifest of a fresh run: what a resumed run must repeat, and the preprocessing evaluation repeats. */
+  static RunManifest manifest(String label, Shape s, boolean twoInputs, long seed, int batch, String recipe,
+      ImageFolder folder) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("seed", String.valueOf(seed));
+    settings.put("batch", String.valueOf(batch));
+    settings.put("imageSize", String.valueOf(s.imageSize()));
+    settings.put("cropSize", String.valueOf(s.cropSize()));
+    settings.put("widthDivisor", String.valueOf(s.widthDivisor()));
+    settings.put("fcUnits", String.valueOf(s.fcUnits()));
+    return RunManifest.fresh(label, "imagenet", "all " + folder.size() + " images of " + folder.root()
+            .toAbsolutePath(), recipe, settings)
+        .withPreprocessing("imageSize", String.valueOf(s.imageSize()))
+        .withPreprocessing("cropSize", String.valueOf(s.cropSize()))
+        .withPreprocessing("subsampleFactor", String.valueOf(twoInputs ? HintonImageNetNet.SUBSAMPLE_FACTOR : 0))
+        .withPreprocessing("statistics", STATISTICS_ENTRY)
+        .withClassNames(folder.classes());
   }
 
   /**
-   * The model to train: {@code fresh} configured, or with {@code resume} and an existing {@code modelFile} the
-   * model saved there, if it was written by a run with the same {@code settings}.
+   * Trains {@code run} (fresh or resumed: {@link ModelZip#freshOrResumed}) on {@code folder} until it has trained
+   * {@code epochs} epochs, writing
+   * {@code modelFile} atomically after every epoch with the run manifest and the statistics (computed once on a
+   * fresh run and written next to the model as well; a resumed run reads them back from the zip).
    *
-   * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
+   * @return the finished run: network and manifest (whose history holds every epoch's mean training loss)
    */
-  static Model freshOrResumed(Path modelFile, boolean resume, String settings, Supplier<Model> fresh,
-      PrintWriter log) throws IOException {
-    if (!ModelFiles.resumable(modelFile, resume, "an ImageNet", RUN_KEY, settings, "model, sizes, --seed, --batch, "
-        + "--recipe and --data", LOSSES_KEY)) {
-      return fresh.get();
-    }
-    Model net = ModelFiles.readModel(modelFile);
-    if (log != null) {
-      log.printf(Locale.ROOT, "resuming from %s after epoch %d%n", modelFile, epochCount(net));
-      log.flush();
-    }
-    return net;
-  }
-
-  /**
-   * Trains {@code net} on {@code folder} until it has trained {@code epochs} epochs, writing {@code modelFile}
-   * atomically after every epoch with the preprocessing sizes, {@code settings} and the losses so far (the
-   * statistics go next to it, computed once: a resumed run reads them back).
-   *
-   * @return the mean training loss of every epoch, those of a resumed run's earlier epochs included
-   */
-  static List<Double> train(String label, Model net, boolean twoInputs, ImageFolder folder, Shape s, int epochs,
-      int batch, long seed, String settings, Path modelFile, ProgressBar bar, PrintWriter log) throws IOException {
+  static TrainingRun.Result train(String label, ModelZip.Saved run, ImageFolder folder, Shape s, int epochs,
+      int batch, long seed, Path modelFile, ProgressBar bar, PrintWriter log) throws IOException {
     long start = System.nanoTime();
     Path statsFile = modelFile.resolveSibling(STATISTICS_FILE);
-    List<Double> losses = new ArrayList<>();
+    Model net = run.network();
+    RunManifest manifest = run.manifest();
     ImageNetStatistics stats;
-    int done = epochCount(net);
-    if (done > 0) {
-      stats = ImageNetStatistics.load(statsFile);
-      for (double loss : (double[]) ModelSerializer.getObjectFromFile(modelFile.toFile(), LOSSES_KEY)) {
-        losses.add(loss);
-      }
+    if (manifest.epochsDone() > 0) {
+      stats = statistics(modelFile);
     } else {
       stats = ImageNetStatistics.compute(folder, s.imageSize());
       stats.save(statsFile);
@@ -128,41 +120,30 @@ final class ImageNetRun {
         log.flush();
       }
     }
-    int subsample = twoInputs ? HintonImageNetNet.SUBSAMPLE_FACTOR : 0;
+    int subsample = Integer.parseInt(manifest.preprocessing("subsampleFactor"));
     ImageNetPreprocessor pre = new ImageNetPreprocessor(s.imageSize(), s.cropSize(), subsample,
         ColourPca.PAPER_SIGMA, stats);
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    int done = manifest.epochsDone();
     bar.start(label, epochs);
-    long[] epochStart = {System.nanoTime()};
-    new ImageNetTraining(folder, pre, batch, seed, threads).train(net, epochs, (epoch, loss, model) -> {
-      losses.add(loss);
-      double[] history = losses.stream().mapToDouble(Double::doubleValue).toArray();
-      try {
-        ModelFiles.writeAtomically(model, modelFile, zip -> {
-          ModelSerializer.addObjectToFile(zip, SIZES_KEY, new int[] {s.imageSize(), s.cropSize(), subsample});
-          ModelSerializer.addObjectToFile(zip, RUN_KEY, settings);
-          ModelSerializer.addObjectToFile(zip, LOSSES_KEY, history);
-        });
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      bar.update(epoch + 1, done);
-      if (log != null) {
-        bar.clear();
-        log.printf(Locale.ROOT, "%s epoch %d/%d: train loss %.4f, %.1f s%n", label, epoch + 1, epochs, loss,
-            (System.nanoTime() - epochStart[0]) / 1e9);
-        log.flush();
-      }
-      epochStart[0] = System.nanoTime();
-      return true;
-    });
+    byte[] statsBytes = Files.readAllBytes(statsFile);
+    TrainingRun.Result result = new TrainingRun(net, manifest, new ImageNetEpochs(folder, pre, batch, seed, threads),
+        TrainingRun.Evaluation.NONE)
+        .saveTo(modelFile, zip -> ModelZip.addEntry(zip, STATISTICS_ENTRY, statsBytes))
+        .listener(new TrainingRun.Listener() {
+          @Override
+          public void epochDone(EpochRecord r, RunManifest m) {
+            bar.update(r.epoch(), done);
+            if (log != null) {
+              bar.clear();
+              log.printf(Locale.ROOT, "%s epoch %d/%d: train loss %.4f, %.1f s%n", label, r.epoch(), epochs,
+                  r.trainLoss(), r.fitSeconds());
+              log.flush();
+            }
+          }
+        }).run(epochs);
     bar.clear();
-    return losses;
-  }
-
-  /** Epochs {@code net} has trained (its configuration's counter). */
-  static int epochCount(Model net) {
-    return net instanceof ComputationGraph g ? g.getEpochCount() : ((MultiLayerNetwork) net).getEpochCount();
+    return result;
   }
 
   /** {@code figure.png}: the mean training loss against epochs. */
@@ -179,16 +160,102 @@ final class ImageNetRun {
         Double.NaN);
   }
 
-  /** The preprocessor stored with a model by {@link #train}: sizes from the zip, statistics from its sibling. */
+  /**
+   * The preprocessor a model was trained with: from its manifest (statistics from the zip), or for a zip written
+   * before manifests from its sizes entry and the statistics file beside it.
+   */
   static ImageNetPreprocessor preprocessorOf(Path modelFile) throws IOException {
-    Object o = ModelSerializer.getObjectFromFile(modelFile.toFile(), SIZES_KEY);
-    if (!(o instanceof int[] sizes) || sizes.length != 3) {
-      throw new IOException(modelFile + ": entry " + SIZES_KEY + " is not int[3] {imageSize, cropSize, subsample}");
+    Optional<RunManifest> manifest = ModelZip.readManifest(modelFile);
+    if (manifest.isPresent()) {
+      RunManifest m = manifest.get();
+      try {
+        return new ImageNetPreprocessor(Integer.parseInt(m.preprocessing("imageSize")),
+            Integer.parseInt(m.preprocessing("cropSize")), Integer.parseInt(m.preprocessing("subsampleFactor")), 0,
+            statistics(modelFile));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(modelFile + ": " + e.getMessage(), e);
+      }
     }
+    int[] sizes = LegacyModelZips.imageNetSizes(modelFile);
     Path statsFile = modelFile.resolveSibling(STATISTICS_FILE);
     if (!Files.isRegularFile(statsFile)) {
       throw new IOException(statsFile + ": no such file (the training statistics written next to the model)");
     }
     return new ImageNetPreprocessor(sizes[0], sizes[1], sizes[2], 0, ImageNetStatistics.load(statsFile));
   }
-}
+
+  /** The statistics stored in a model zip as {@value #STATISTICS_ENTRY}. */
+  static ImageNetStatistics statistics(Path modelFile) throws IOException {
+    try (FileSystem zip = FileSystems.newFileSystem(modelFile)) {
+      Path entry = zip.getPath(STATISTICS_ENTRY);
+      if (!Files.exists(entry)) {
+        throw new IOException(modelFile + " has no entry " + STATISTICS_ENTRY + " (the training images' statistics)");
+      }
+      return ImageNetStatistics.load(entry);
+    }
+  }
+  @Override
+  public String name() {
+    return "imagenet";
+  }
+
+  @Override
+  public int train(ZooEntry entry, TrainCommand c) throws IOException {
+    if (c.dataOptions.download) {
+      throw new IllegalArgumentException("ImageNet cannot be downloaded here; pass --data DIR (an image folder)");
+    }
+    if (c.cropSize < 64 || c.cropSize % 4 != 0 || c.imageSize < c.cropSize) {
+      throw new IllegalArgumentException("need --crop a multiple of 4, >= 64 and <= --size; got --crop " + c.cropSize
+          + ", --size " + c.imageSize);
+    }
+    if (c.widthDivisor < 1 || c.fcUnits < 1) {
+      throw new IllegalArgumentException("--width-divisor and --fc-units must be >= 1, got " + c.widthDivisor
+          + " and " + c.fcUnits);
+    }
+    ImageFolder folder = ImageNetRun.folder(c.dataOptions.dir, "train");
+    boolean alexNet = entry.name().equals("alexnet-dropout");
+    ImageNetRun.Shape shape = new ImageNetRun.Shape(c.imageSize, c.cropSize, c.widthDivisor, c.fcUnits);
+    int b = c.run.batchOr(16);
+    Files.createDirectories(c.run.out);
+    PrintWriter stdout = c.spec.commandLine().getOut();
+    Path modelFile = c.run.out.resolve("model.zip");
+    RunManifest manifest = ImageNetRun.manifest(entry.name(), shape, !alexNet, c.run.seed, b,
+        c.run.recipeName(), folder);
+    ModelZip.Saved saved = ModelZip.freshOrResumed(modelFile, c.run.resume, manifest, () -> ImageNetRun.network(alexNet,
+        !entry.name().endsWith("-nodropout"), shape, folder.numClasses(), c.run.recipe, c.run.seed));
+    if (saved.manifest().epochsDone() > 0 && !c.run.quiet) {
+      stdout.printf(Locale.ROOT, "resuming from %s after epoch %d%n", modelFile, saved.manifest().epochsDone());
+    }
+    stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
+            + "batch %d, recipe %s, %dx%d images, %dx%d crops%s%n  data: %,d images in %d classes from %s%n",
+        entry.name(), saved.network().numParams(), entry.parameterCount(), c.run.epochs, b,
+        c.run.recipeName(), c.imageSize, c.imageSize, c.cropSize, c.cropSize, ", width / "
+            + c.widthDivisor + ", fc " + c.fcUnits, folder.size(), folder.numClasses(), folder.root());
+    stdout.flush();
+    TrainingRun.Result result = ImageNetRun.train(entry.name(), saved, folder, shape, c.run.epochs, b, c.run.seed, modelFile,
+        ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet), c.run.quiet ? null : stdout);
+    List<Double> losses = result.history().stream().map(EpochRecord::trainLoss).toList();
+    ImageNetRun.writeLossPng(c.run.out.resolve("figure.png"), entry.name(), losses);
+    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%nWrote %s, %s and %s%n", entry.name(),
+        losses.size(), losses.get(losses.size() - 1), modelFile, c.run.out.resolve(ImageNetRun.STATISTICS_FILE),
+        c.run.out.resolve("figure.png"));
+    stdout.flush();
+    return Dropout4jCli.OK;
+  }
+  @Override
+  public int evaluate(Model net, EvaluateCommand c) throws IOException {
+    ImageFolder folder = ImageNetRun.folder(c.dataOptions.dir, "val");
+    TenViewEvaluator evaluator = new TenViewEvaluator(ImageNetRun.preprocessorOf(c.modelFile));
+    long start = System.nanoTime();
+    Evaluation eval = evaluator.evaluate(net, folder);
+    int count = folder.size();
+    double top1 = 1.0 - eval.accuracy();
+    PrintWriter out = c.spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s on %s (%,d images, %d classes), ten views, mean network: top-1 error %.2f%% "
+            + "(%,d / %,d)%s, %.1f s%n", c.modelFile.getFileName(), folder.root(), count, folder.numClasses(),
+        100 * top1, Math.round(top1 * count), count, folder.numClasses() > 5
+            ? String.format(Locale.ROOT, ", top-5 error %.2f%%", 100 * (1 - eval.topNAccuracy())) : "",
+        (System.nanoTime() - start) / 1e9);
+    out.flush();
+    return Dropout4jCli.OK;
+  }}

@@ -1,16 +1,18 @@
 package io.github.dropout4j.zoo.cli;
 
-import static io.github.dropout4j.zoo.cli.CliTest.run;
+import io.github.dropout4j.zoo.training.ModelZip;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.concat;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.imageNetSynthetic;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.run;
+import io.github.dropout4j.zoo.testsupport.CliRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.dropout4j.zoo.cli.CliTest.Run;
+import io.github.dropout4j.zoo.testsupport.CliRuns.Run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,11 +26,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The CIFAR-10 and ImageNet commands end to end on tiny slices of the shipped synthetic sets (seconds each). */
 class ConvolutionalCliTest {
 
-  private static Path imageNetSynthetic() {
-    Path here = Path.of("").toAbsolutePath();
-    Path p = here.resolve("src-test-data/imagenet-synthetic");
-    return Files.isDirectory(p) ? p : here.getParent().resolve("src-test-data/imagenet-synthetic");
-  }
 
   @Test
   void modelsListsTheConvolutionalNetsWithTheirParameterCounts() {
@@ -142,9 +139,9 @@ class ConvolutionalCliTest {
   }
 
   private static void assertSameTrainedModel(Path expected, Path actual, int epochs) throws IOException {
-    Model a = ModelFiles.readModel(expected);
-    Model b = ModelFiles.readModel(actual);
-    assertEquals(epochs, ImageNetRun.epochCount(b));
+    Model a = ModelZip.readModel(expected);
+    Model b = ModelZip.readModel(actual);
+    assertEquals(epochs, ModelZip.epochCount(b));
     assertEquals(a.params(), b.params(), "parameters after resume");
     INDArray stateA = a instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
         : ((ComputationGraph) a).getUpdater().getStateViewArray();
@@ -153,14 +150,9 @@ class ConvolutionalCliTest {
     assertEquals(stateA, stateB, "updater state after resume");
   }
 
-  private static String[] concat(String[] a, String... b) {
-    String[] c = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
-  }
 
   private static List<String> withoutTimes(List<String> csv) {
-    return csv.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    return csv.stream().map(l -> CliRuns.withoutTime(l)).toList();
   }
 
   @Test
@@ -179,11 +171,7 @@ class ConvolutionalCliTest {
   }
 
   private static void assertOneLineError(Run r, String fragment) {
-    assertEquals(Dropout4jCli.USER_ERROR, r.exitCode(), r.err());
-    List<String> errLines = r.err().lines().filter(l -> !l.isBlank()).toList();
-    assertEquals(1, errLines.size(), "one line, no stack trace: " + r.err());
-    assertTrue(errLines.get(0).contains(fragment), errLines.get(0));
-    assertFalse(r.err().contains("Exception"), r.err());
+    CliRuns.assertOneLineError(r, Dropout4jCli.USER_ERROR, fragment);
   }
 
   private static List<String> lines(Path file) {
