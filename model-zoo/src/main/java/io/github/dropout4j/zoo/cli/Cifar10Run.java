@@ -110,30 +110,19 @@ final class Cifar10Run implements DataSetType {
       log.printf(Locale.ROOT, "%s: resuming from %s after epoch %d%n", label, modelFile, manifest.epochsDone());
       log.flush();
     }
-    int done = manifest.epochsDone();
     DataSetIterator train = Cifar10DataSetIterator.builder(data.train()).batchSize(recipe.batchSize())
-        .limit(trainCount).shuffle(seed).startEpoch(done).build();
+        .limit(trainCount).shuffle(seed).startEpoch(manifest.epochsDone()).build();
     DataSetIterator test = Cifar10DataSetIterator.builder(data.test()).batchSize(TEST_BATCH).build();
     train.setPreProcessor(mean);
     test.setPreProcessor(mean);
-    bar.start(label, recipe.epochs());
     TrainingRun.Result result = new TrainingRun(net, manifest, TrainingRun.EpochData.of(train),
         Cifar10Training.evaluation(net, test))
         .saveTo(modelFile, mean::addTo)
         .learningRate(recipe.learningRateSchedule())
-        .listener(new TrainingRun.Listener() {
-          @Override
-          public void epochDone(EpochRecord r, RunManifest m) {
-            bar.update(r.epoch(), done);
-            if (log != null) {
-              bar.clear();
-              log.printf(Locale.ROOT, "%s epoch %d/%d: train loss %.4f, test error %.2f%% (%,d / %,d), rate %.0e, "
-                      + "%.1f s%n", label, r.epoch(), recipe.epochs(), r.trainLoss(), r.testErrorPercent(),
-                  r.testErrors(), r.testCount(), r.learningRate(), r.fitSeconds());
-              log.flush();
-            }
-          }
-        }).run(recipe.epochs());
+        .listener(new EpochLines(label, bar, log, r -> String.format(Locale.ROOT, "%s epoch %d/%d: train loss "
+            + "%.4f, test error %.2f%% (%,d / %,d), rate %.0e, %.1f s", label, r.epoch(), recipe.epochs(),
+            r.trainLoss(), r.testErrorPercent(), r.testErrors(), r.testCount(), r.learningRate(), r.fitSeconds())))
+        .run(recipe.epochs());
     bar.clear();
     return new Outcome(net, result.manifest());
   }

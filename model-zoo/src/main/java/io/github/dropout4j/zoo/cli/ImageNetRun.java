@@ -124,24 +124,13 @@ final class ImageNetRun implements DataSetType {
     ImageNetPreprocessor pre = new ImageNetPreprocessor(s.imageSize(), s.cropSize(), subsample,
         ColourPca.PAPER_SIGMA, stats);
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    int done = manifest.epochsDone();
-    bar.start(label, epochs);
     byte[] statsBytes = Files.readAllBytes(statsFile);
     TrainingRun.Result result = new TrainingRun(net, manifest, new ImageNetEpochs(folder, pre, batch, seed, threads),
         TrainingRun.Evaluation.NONE)
         .saveTo(modelFile, zip -> ModelZip.addEntry(zip, STATISTICS_ENTRY, statsBytes))
-        .listener(new TrainingRun.Listener() {
-          @Override
-          public void epochDone(EpochRecord r, RunManifest m) {
-            bar.update(r.epoch(), done);
-            if (log != null) {
-              bar.clear();
-              log.printf(Locale.ROOT, "%s epoch %d/%d: train loss %.4f, %.1f s%n", label, r.epoch(), epochs,
-                  r.trainLoss(), r.fitSeconds());
-              log.flush();
-            }
-          }
-        }).run(epochs);
+        .listener(new EpochLines(label, bar, log, r -> String.format(Locale.ROOT, "%s epoch %d/%d: train loss "
+            + "%.4f, %.1f s", label, r.epoch(), epochs, r.trainLoss(), r.fitSeconds())))
+        .run(epochs);
     bar.clear();
     return result;
   }

@@ -1,5 +1,7 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
 import io.github.dropout4j.zoo.testsupport.CliRuns;
 import io.github.dropout4j.zoo.testsupport.CliRuns.Run;
 import static io.github.dropout4j.zoo.testsupport.CliRuns.assertOneLineError;
@@ -107,9 +109,12 @@ class CliTest {
   }
 
   @Test
-  void evaluateAndExportMeanNetworkOnATrainedModel(@TempDir Path dir) {
+  void evaluateAndExportMeanNetworkOnATrainedModel(@TempDir Path dir) throws IOException {
     assertEquals(0, run("train", "mnist-800x2-dropout", "--epochs", "1", "--limit", "300", "--quiet", "--out",
         dir.toString()).exitCode());
+    RunManifest m = ModelZip.readManifest(dir.resolve("model.zip")).orElseThrow();
+    assertEquals(List.of("mnist-800x2-dropout", "mnist", "short", "relu", 1), List.of(m.model(), m.dataset(),
+        m.recipe(), m.settings().get("activation"), m.epochsDone()), "the run manifest inside model.zip");
     Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--limit", "200");
     assertEquals(0, eval.exitCode(), eval.err());
     assertTrue(eval.out().contains("/ 200 errors"), eval.out());

@@ -1,6 +1,7 @@
 package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
 import static io.github.dropout4j.zoo.testsupport.CliRuns.concat;
 import static io.github.dropout4j.zoo.testsupport.CliRuns.imageNetSynthetic;
 import static io.github.dropout4j.zoo.testsupport.CliRuns.run;
@@ -73,13 +74,19 @@ class ConvolutionalCliTest {
   }
 
   @Test
-  void trainImageNetThenTenViewEvaluation(@TempDir Path dir) {
+  void trainImageNetThenTenViewEvaluation(@TempDir Path dir) throws IOException {
     String data = imageNetSynthetic().toString();
     Run train = run("train", "imagenet", "--data", data, "--epochs", "1", "--out", dir.toString());
     assertEquals(0, train.exitCode(), train.err());
     assertTrue(train.out().contains("hinton-imagenet epoch 1/1: train loss "), train.out());
     assertTrue(Files.isRegularFile(dir.resolve("model.zip")));
     assertTrue(Files.isRegularFile(dir.resolve(ImageNetRun.STATISTICS_FILE)));
+    RunManifest m = ModelZip.readManifest(dir.resolve("model.zip")).orElseThrow();
+    assertEquals("imagenet", m.dataset());
+    assertEquals(4, m.classNames().size(), "the folder's class names are stored with the model");
+    assertEquals("64", m.preprocessing("cropSize"));
+    assertEquals(1, m.history().size());
+    assertTrue(m.history().get(0).trainLoss() > 0, "the epoch's training loss is recorded");
 
     Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--data", data, "--ten-view");
     assertEquals(0, eval.exitCode(), eval.err());
