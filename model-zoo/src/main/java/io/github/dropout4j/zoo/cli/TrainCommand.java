@@ -163,8 +163,9 @@ final class TrainCommand implements Callable<Integer> {
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters), %d epochs, recipe %s (rate %.0e, batch %d, "
-            + "N(0, %s^2) init, hidden biases %s)%n  data: %s%n", entry.name(), entry.parameterCount(), epochs,
-        recipe.name().toLowerCase(Locale.ROOT), r.learningRate(), r.batchSize(), r.weightStd(), r.hiddenBiasInit(),
+            + "N(0, %s^2) init, hidden biases %s, inputs %s)%n  data: %s%n", entry.name(), entry.parameterCount(),
+        epochs, recipe.name().toLowerCase(Locale.ROOT), r.learningRate(), r.batchSize(), r.weightStd(),
+        r.hiddenBiasInit(), Cifar10Run.pixelScaleName(r.pixelScale()),
         Cifar10Run.describe(data, trainCount, dataOptions));
     stdout.flush();
     Path modelFile = out.resolve("model.zip");

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropout4j.zoo.cli.CliTest.Run;
+import io.github.dropout4j.zoo.data.Cifar10Data;
+import io.github.dropout4j.zoo.data.Cifar10DataSetIterator;
+import io.github.dropout4j.zoo.data.Cifar10Records;
+import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,6 +63,47 @@ class ConvolutionalCliTest {
     assertTrue(eval.out().contains("pixel mean subtracted: " + trained.group(1) + " / 500 errors"),
         "evaluate must apply the zip's pixel mean and match training's last test error: " + eval.out()
             + " vs " + train.out());
+  }
+
+  /**
+   * Appendix F trains on centred raw RGB values: the paper recipe's model zip carries pixel scale 255, and the
+   * stored preprocessing maps a test pixel byte b to b - (mean of that pixel's bytes over the training images),
+   * computed here by hand from the raw records; the short recipe keeps the [0, 1] scale.
+   */
+  @Test
+  void paperRecipeTrainsOnCentredRawRgbValuesAndTheZipCarriesThem(@TempDir Path dir) throws IOException {
+    Run train = run("train", "cifar10", "--recipe", "PAPER", "--epochs", "1", "--limit", "32", "--batch", "16",
+        "--quiet", "--out", dir.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("raw RGB 0..255"), train.out());
+    PixelMeanNormalizer stored = PixelMeanNormalizer.readFrom(dir.resolve("model.zip").toFile());
+    assertEquals(255.0, stored.pixelScale());
+
+    Cifar10Data data = Cifar10Data.synthetic();
+    byte[] train0 = data.train().bytes();
+    int n = data.train().count();
+    INDArray x = Cifar10DataSetIterator.builder(data.test()).batchSize(2).build().next().getFeatures();
+    stored.preProcess(new org.nd4j.linalg.dataset.DataSet(x, null));
+    byte[] test = data.test().bytes();
+    for (int p : new int[] {0, 1, 777, 1024, 2500, 3071}) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += train0[i * Cifar10Records.RECORD_BYTES + 1 + p] & 0xFF;
+      }
+      for (int img = 0; img < 2; img++) {
+        double expected = (test[img * Cifar10Records.RECORD_BYTES + 1 + p] & 0xFF) - sum / n;
+        assertEquals(expected, x.getDouble(img, p / 1024, (p % 1024) / 32, p % 32), 1e-3, "pixel " + p);
+      }
+    }
+    Matcher trained = Pattern.compile("test errors (\\d+) / 500").matcher(train.out());
+    assertTrue(trained.find(), train.out());
+    Run eval = run("evaluate", dir.resolve("model.zip").toString());
+    assertTrue(eval.out().contains(": " + trained.group(1) + " / 500 errors"), eval.out() + " vs " + train.out());
+
+    Path shortDir = dir.resolve("short");
+    assertEquals(0, run("train", "cifar10", "--epochs", "1", "--limit", "16", "--batch", "16", "--quiet", "--out",
+        shortDir.toString()).exitCode());
+    assertEquals(1.0, PixelMeanNormalizer.readFrom(shortDir.resolve("model.zip").toFile()).pixelScale());
   }
 
   @Test
