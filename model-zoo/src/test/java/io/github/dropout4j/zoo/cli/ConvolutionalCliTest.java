@@ -218,6 +218,14 @@ class ConvolutionalCliTest {
   }
 
   @Test
+  void theRateThePlateauRuleDividesIsConv1sInBothNets() {
+    assertEquals(0.1, ImageNetRun.learningRate(io.github.dropout4j.zoo.models.AlexNetDropout.builder().cropSize(64)
+        .widthDivisor(16).fcUnits(8).numClasses(2).build().init()), 1e-12, "DampedMomentum(0.01 / (1 - 0.9), 0.9)");
+    assertEquals(0.1, ImageNetRun.learningRate(io.github.dropout4j.zoo.models.HintonImageNetNet.builder()
+        .cropSize(64).widthDivisor(16).fcUnits(8).numClasses(2).build().init()), 1e-12);
+  }
+
+  @Test
   void imageNetColourNoiseOnlyForAlexNet() {
     assertEquals(0.0, ImageNetRun.colourPcaSigma(false), "Appendix H: crops and reflections only");
     assertEquals(0.1, ImageNetRun.colourPcaSigma(true), "Krizhevsky et al. 2012, section 4.1");
