@@ -60,7 +60,9 @@ import java.util.Map;
  * AlexNet's effective 227 input); conv2sub padding 1 so its output matches conv2's 27x27 (computed for any
  * cropSize); 3x3 kernels with padding 1 for conv3-5 (as AlexNet); DL4J's response-normalisation defaults, which are
  * AlexNet's; weights N(0, 0.01^2), biases 1 in conv2, conv4, conv5 and fc6/fc7 and 0 elsewhere, classical momentum
- * 0.9 with learning rate 0.01 (AlexNet's recipe; as {@code DampedMomentum(0.1, 0.9)}, see {@link AlexNetDropout});
+ * 0.9 with learning rate 0.01 (AlexNet's recipe; as {@code DampedMomentum(0.1, 0.9)}, see {@link AlexNetDropout};
+ * the rate is constant here, {@code train imagenet --recipe paper} divides it by 10 on validation plateaus, batch
+ * 128, crops and reflections without PCA colour noise);
  * max-norm bound {@code c = sqrt(15)} (the paper's MNIST value; none is given for ImageNet). conv2's units have
  * two sets of incoming weights, conv2's {@code [256, 16, 5, 5]} on the pooled conv1 maps and conv2sub's
  * {@code [256, 3, 5, 5]} on the subsampled image, summed before the ReLU; the bound is applied to each layer
