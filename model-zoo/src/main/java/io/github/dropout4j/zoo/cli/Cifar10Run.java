@@ -89,9 +89,9 @@ final class Cifar10Run implements DataSetType {
 
   /**
    * Trains one network for {@code recipe.epochs()} epochs on {@code data} less {@code mean} (the training images'
-   * per-pixel mean, {@code PixelMeanNormalizer.fit(data.train())}, computed once by the caller) through
-   * {@link TrainingRun}, rewriting {@code modelFile} atomically after every epoch with the pixel mean and the run
-   * manifest. With {@code resume} and an existing {@code modelFile}, continues that run after its last finished epoch:
+   * per-pixel mean, {@code PixelMeanNormalizer.fit(data.train())}, computed once by the caller) times the recipe's
+   * pixel scale through {@link TrainingRun}, rewriting {@code modelFile} atomically after every epoch with the pixel
+   * mean and scale and the run manifest. With {@code resume} and an existing {@code modelFile}, continues that run after its last finished epoch:
    * parameters, updater state, iteration and epoch counters come from the zip, the data order of epoch k and the
    * dropout masks are functions of (seed, k) and (seed, iteration), so the result equals an uninterrupted run bit
    * for bit.
@@ -99,10 +99,12 @@ final class Cifar10Run implements DataSetType {
    * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
    */
   static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, String recipeName, Cifar10Data data,
-      PixelMeanNormalizer mean, int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar,
+      PixelMeanNormalizer trainingMean, int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar,
       PrintWriter log) throws IOException {
+    PixelMeanNormalizer mean = trainingMean.withPixelScale(recipe.pixelScale());
     ModelZip.Saved run = ModelZip.freshOrResumed(modelFile, resume, manifest(label, recipeName, seed, trainCount,
-        recipe).withPreprocessing("pixelMean", "objects/" + PixelMeanNormalizer.MODEL_ZIP_KEY),
+        recipe).withPreprocessing("pixelMean", "objects/" + PixelMeanNormalizer.MODEL_ZIP_KEY)
+        .withPreprocessing("pixelScale", String.valueOf(recipe.pixelScale())),
         () -> Cifar10Training.network(dropout, recipe, seed));
     MultiLayerNetwork net = (MultiLayerNetwork) run.network();
     RunManifest manifest = run.manifest();
@@ -142,7 +144,14 @@ final class Cifar10Run implements DataSetType {
     settings.put("momentum", String.valueOf(r.momentum()));
     settings.put("initStd", String.valueOf(r.weightStd()));
     settings.put("hiddenBiasInit", String.valueOf(r.hiddenBiasInit()));
+    settings.put("pixelScale", String.valueOf(r.pixelScale()));
     return RunManifest.fresh(label, "cifar10", "first " + trainCount + " training images", recipeName, settings);
+  }
+
+  /** How the inputs are scaled, for headers and settings. */
+  static String pixelScaleName(double scale) {
+    return scale == Cifar10Recipe.RAW_PIXEL_SCALE ? "raw RGB 0..255 minus the pixel mean"
+        : scale == 1.0 ? "[0, 1] minus the pixel mean" : scale + " x ([0, 1] minus the pixel mean)";
   }
 
   /** Fraction of {@code data}'s test images misclassified by {@code net} (mean network) after {@code mean}. */
@@ -188,9 +197,9 @@ final class Cifar10Run implements DataSetType {
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters), %d epochs, recipe %s (rate %.0e, batch %d, "
-            + "N(0, %s^2) init, hidden biases %s)%n  data: %s%n", entry.name(), entry.parameterCount(), c.run.epochs,
-        c.run.recipeName(), r.learningRate(), r.batchSize(), r.weightStd(), r.hiddenBiasInit(),
-        Cifar10Run.describe(data, trainCount, c.dataOptions));
+            + "N(0, %s^2) init, hidden biases %s, inputs %s)%n  data: %s%n", entry.name(), entry.parameterCount(),
+        c.run.epochs, c.run.recipeName(), r.learningRate(), r.batchSize(), r.weightStd(), r.hiddenBiasInit(),
+        pixelScaleName(r.pixelScale()), Cifar10Run.describe(data, trainCount, c.dataOptions));
     stdout.flush();
     Path modelFile = c.run.out.resolve("model.zip");
     Cifar10Run.Outcome o = Cifar10Run.train(entry.name(), withDropout, r, c.run.recipeName(),

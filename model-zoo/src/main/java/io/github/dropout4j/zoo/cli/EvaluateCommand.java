@@ -1,6 +1,7 @@
 package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.training.LegacyModelZips;
 import io.github.dropout4j.zoo.training.ModelZip;
 import io.github.dropout4j.zoo.training.RunManifest;
@@ -42,6 +43,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--ten-view", description = "ImageNet models: average the softmax over the centre and four "
       + "corner crops and their mirror images (Appendix H; the only ImageNet protocol, so implied).")
   boolean tenView;
+
+  @Option(names = "--max-bad-images", paramLabel = "N", description = "ImageNet: skip and report up to N images "
+      + "that cannot be decoded; more is an error naming them (default: ${DEFAULT-VALUE}).")
+  int maxBadImages = BadImages.DEFAULT_LIMIT;
 
   @Mixin
   DataOptions dataOptions;

@@ -63,7 +63,8 @@ final class MnistRun implements DataSetType {
   static RunManifest manifest(MlpConfig config, String recipe, int trainCount, int batch, long seed) {
     return RunManifest.fresh(config.name(), "mnist", "first " + trainCount + " training digits", recipe,
         Map.of("batch", String.valueOf(batch), "dataSeed", String.valueOf(dataSeed(seed)),
-            "activation", config.activation().name().toLowerCase(Locale.ROOT)));
+            "activation", config.activation().name().toLowerCase(Locale.ROOT),
+            "boundOutputUnits", String.valueOf(config.boundOutputUnits())));
   }
 
   /**

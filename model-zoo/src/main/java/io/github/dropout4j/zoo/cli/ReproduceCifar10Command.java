@@ -60,8 +60,9 @@ final class ReproduceCifar10Command implements Callable<Integer> {
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir.resolve("models"));
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf(Locale.ROOT, "Appendix G at demo scale: %d epochs per network, recipe %s, seed %d%n  data: %s%n",
-        run.epochs, run.recipeName(), run.seed, Cifar10Run.describe(data, trainCount, dataOptions));
+    stdout.printf(Locale.ROOT, "Appendix G at demo scale: %d epochs per network, recipe %s (inputs %s), seed %d%n"
+        + "  data: %s%n", run.epochs, run.recipeName(), Cifar10Run.pixelScaleName(r.pixelScale()), run.seed,
+        Cifar10Run.describe(data, trainCount, dataOptions));
     stdout.flush();
     long start = System.nanoTime();
     ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), run.quiet);

@@ -54,6 +54,10 @@ final class ReproduceMnistCommand implements Callable<Integer> {
       + "Srivastava et al. 2014) or LOGISTIC (the 2012 paper's).")
   HiddenActivation activation = HiddenActivation.RELU;
 
+  @Option(names = "--bound-output-units", description = "Dropout nets: bound the softmax output units' incoming "
+      + "weights too (max-norm on every layer); default: hidden units only, as Appendix A.1.")
+  boolean boundOutputUnits;
+
   @Mixin
   DataOptions dataOptions;
 
@@ -74,8 +78,9 @@ final class ReproduceMnistCommand implements Callable<Integer> {
       this.config = config;
     }
 
-    MlpConfig config(long seed, Recipe recipe, HiddenActivation activation) {
-      return config.get().withSeed(seed).withUpdater(recipe.updater()).withActivation(activation);
+    MlpConfig config(long seed, Recipe recipe, HiddenActivation activation, boolean boundOutputUnits) {
+      return config.get().withSeed(seed).withUpdater(recipe.updater()).withActivation(activation)
+          .withBoundOutputUnits(boundOutputUnits);
     }
   }
 
@@ -109,7 +114,7 @@ final class ReproduceMnistCommand implements Callable<Integer> {
     ErrorCurves curves = new ErrorCurves();
     List<List<EpochRecord>> histories = new ArrayList<>();
     for (Variant v : Variant.values()) {
-      MnistRun.Outcome o = MnistRun.train(v.key, v.config(run.seed, run.recipe, activation),
+      MnistRun.Outcome o = MnistRun.train(v.key, v.config(run.seed, run.recipe, activation, boundOutputUnits),
           run.recipeName(), data, trainCount,
           Math.min(TRAIN_EVAL, trainCount), run.epochs, batch, run.seed,
           dir.resolve("checkpoints").resolve(v.key + ".zip"), run.resume, bar, run.quiet ? null : err);
@@ -132,10 +137,10 @@ final class ReproduceMnistCommand implements Callable<Integer> {
   private String header(MnistData data, int trainCount, int batch, int epochs, long seed, Recipe recipe) {
     return String.format(Locale.ROOT, "Hinton et al. 2012, Figure 1 at demo scale: MNIST 784-800-800-10 (%s "
             + "hidden units), minibatch %d, %d epochs, seed %d%n  data:   %s%n  recipe: %s%n  dropout nets: "
-            + "test-time weight scaling, per-unit max squared length %s, N(0, 0.01^2) init%n%n",
+            + "test-time weight scaling, per-unit max squared length %s (%s units), N(0, 0.01^2) init%n%n",
         activation.name().toLowerCase(Locale.ROOT), batch, epochs, seed,
         DataOptions.describe(data, trainCount, dataOptions), recipe.describe(),
-        (long) MlpConfig.PAPER_MAX_SQUARED_LENGTH);
+        (long) MlpConfig.PAPER_MAX_SQUARED_LENGTH, boundOutputUnits ? "hidden and output" : "hidden");
   }
 
   /** Errors of the last epoch, and their mean over the last (up to) 10 epochs as a check on test-set noise. */

@@ -22,8 +22,8 @@ final class RunOptions {
       + "(default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
-  @Option(names = "--batch", paramLabel = "B", description = "Minibatch size (default: the data set's: 100 MNIST, "
-      + "128 CIFAR-10, 16 ImageNet).")
+  @Option(names = "--batch", paramLabel = "B", description = "Minibatch size (default: the data set's: 100 MNIST; "
+      + "128 CIFAR-10; ImageNet 16 with --recipe short, 128 with --recipe paper, the papers').")
   Integer batch;
 
   @Option(names = "--recipe", paramLabel = "R", description = "short (default: the paper's optimiser, tuned so "

@@ -1,7 +1,9 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.models.ModelRegistry;
 import io.github.dropout4j.zoo.models.ZooEntry;
+import io.github.dropout4j.zoo.training.LearningRatePlateau;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
@@ -53,6 +55,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--fc-units", paramLabel = "N", description = "ImageNet models: units of each globally "
       + "connected layer (default: ${DEFAULT-VALUE}; paper: 4096).")
   int fcUnits = 64;
+
+  @Option(names = "--plateau-patience", paramLabel = "N", description = "ImageNet --recipe paper: divide the "
+      + "learning rate by 10 after N epochs without the validation error falling 0.1 percentage points below its "
+      + "best (default: ${DEFAULT-VALUE}).")
+  int plateauPatience = LearningRatePlateau.DEFAULT_PATIENCE;
+
+  @Option(names = "--max-bad-images", paramLabel = "N", description = "ImageNet: skip and report up to N images "
+      + "that cannot be decoded; more is an error naming them (default: ${DEFAULT-VALUE}).")
+  int maxBadImages = BadImages.DEFAULT_LIMIT;
 
   @Mixin
   DataOptions dataOptions;

@@ -19,7 +19,8 @@ import org.nd4j.linalg.schedule.ISchedule;
  * epoch (0 for a fresh network, k for one read back by {@link ModelZip#readRun}) up to a number of epochs. Each
  * epoch fits every minibatch of the epoch's data ({@code fit(DataSet)} or, for a graph, {@code fit(MultiDataSet)}),
  * advances DL4J's epoch counter (which drives the per-epoch learning-rate and momentum schedules), measures the
- * mean network's errors, appends an {@link EpochRecord} to the {@link RunManifest}, rewrites the {@link ModelZip}
+ * mean network's errors, appends an {@link EpochRecord} to the {@link RunManifest}, runs the {@link EpochHook} if
+ * any, rewrites the {@link ModelZip}
  * atomically and tells the {@link Listener}s.
  *
  * <p>Reproducibility: a run is a pure function of the network's seed, the data's order and the data. Dropout masks
@@ -89,6 +90,18 @@ public final class TrainingRun {
     Errors.Counts measure(Model net) throws IOException;
   }
 
+  /**
+   * Runs after an epoch is measured and before it is saved, e.g. a learning-rate rule driven by the validation
+   * error ({@link LearningRatePlateau}): it may change the network for the next epoch (its learning rate is part of
+   * the saved configuration, so a resumed run keeps it) and returns the manifest to save, e.g. with the rule's
+   * state in its preprocessing map so that {@code --resume} restores it.
+   */
+  @FunctionalInterface
+  public interface EpochHook {
+    /** @param manifest the run including {@code record}; return it, or a copy with more entries */
+    RunManifest afterEpoch(Model net, EpochRecord record, RunManifest manifest) throws IOException;
+  }
+
   /** The finished run: the trained network, its manifest and the time split of its {@code fit} calls. */
   public record Result(Model network, RunManifest manifest, double fitSeconds, double pipelineSeconds) {
     public List<EpochRecord> history() {
@@ -103,6 +116,7 @@ public final class TrainingRun {
   private Path file;
   private ModelZip.Extras extras;
   private ISchedule learningRate;
+  private EpochHook hook;
   private final List<Listener> listeners = new ArrayList<>();
 
   /**
@@ -138,6 +152,12 @@ public final class TrainingRun {
    */
   public TrainingRun learningRate(ISchedule schedule) {
     this.learningRate = schedule;
+    return this;
+  }
+
+  /** Call {@code hook} after every epoch's measurement, before the save. */
+  public TrainingRun afterEachEpoch(EpochHook hook) {
+    this.hook = Objects.requireNonNull(hook, "hook");
     return this;
   }
 
@@ -196,6 +216,9 @@ public final class TrainingRun {
         EpochRecord record = new EpochRecord(epoch + 1, c.trainErrors(), c.trainCount(), c.testErrors(),
             c.testCount(), examples == 0 ? Double.NaN : lossSum / examples, rate, examples, seconds);
         manifest = manifest.plus(record);
+        if (hook != null) {
+          manifest = hook.afterEpoch(net, record, manifest);
+        }
         if (file != null) {
           ModelZip.write(net, manifest, extras, file);
         }

@@ -113,8 +113,9 @@ class CliTest {
     assertEquals(0, run("train", "mnist-800x2-dropout", "--epochs", "1", "--limit", "300", "--quiet", "--out",
         dir.toString()).exitCode());
     RunManifest m = ModelZip.readManifest(dir.resolve("model.zip")).orElseThrow();
-    assertEquals(List.of("mnist-800x2-dropout", "mnist", "short", "relu", 1), List.of(m.model(), m.dataset(),
-        m.recipe(), m.settings().get("activation"), m.epochsDone()), "the run manifest inside model.zip");
+    assertEquals(List.of("mnist-800x2-dropout", "mnist", "short", "relu", "false", 1), List.of(m.model(),
+        m.dataset(), m.recipe(), m.settings().get("activation"), m.settings().get("boundOutputUnits"),
+        m.epochsDone()), "the run manifest inside model.zip (max-norm on hidden units only)");
     Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--limit", "200");
     assertEquals(0, eval.exitCode(), eval.err());
     assertTrue(eval.out().contains("/ 200 errors"), eval.out());

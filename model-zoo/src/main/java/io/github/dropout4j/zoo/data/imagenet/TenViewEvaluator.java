@@ -58,15 +58,69 @@ public final class TenViewEvaluator {
      * @return DL4J {@link Evaluation} (top-N accuracy with N = min(5, classes))
      */
     public Evaluation evaluate(Model net, ImageFolder folder) throws IOException {
+        return evaluate(net, folder, new BadImages(0));
+    }
+
+    /** As {@link #evaluate(Model, ImageFolder)}, skipping (and recording in {@code bad}) undecodable images. */
+    public Evaluation evaluate(Model net, ImageFolder folder, BadImages bad) {
         int classes = folder.numClasses();
         Evaluation eval = new Evaluation(folder.classes(), Math.min(5, classes));
         for (int i = 0; i < folder.size(); i++) {
-            float[] img = ImageTransforms.loadSquare(folder.file(i), preprocessor.imageSize());
+            float[] img;
+            try {
+                img = ImageTransforms.loadSquare(folder.file(i), preprocessor.imageSize());
+            } catch (IOException e) {
+                bad.skip(folder.file(i), e);
+                continue;
+            }
             INDArray p = predict(net, img).reshape(1, classes);
             INDArray y = Nd4j.zeros(p.dataType(), 1, classes);
             y.putScalar(0, folder.label(i), 1);
             eval.eval(y, p);
         }
         return eval;
+    }
+
+    /**
+     * Top-1 errors of {@code net} (inference mode: the mean network) on the centre crops of {@code folder}'s
+     * images, the validation error that drives the learning-rate plateau rule of {@code train --recipe paper};
+     * undecodable images are skipped and recorded in {@code bad}.
+     *
+     * @return misclassified readable images and readable images, as the test counts of an {@code Errors.Counts}
+     * @throws IllegalArgumentException if no image is readable
+     */
+    public static io.github.dropout4j.zoo.training.Errors.Counts centreCropErrors(Model net, ImageFolder folder,
+                                                                                 ImageNetPreprocessor preprocessor,
+                                                                                 BadImages bad) {
+        int errors = 0;
+        int seen = 0;
+        java.util.List<float[]> crops = new java.util.ArrayList<>();
+        java.util.List<Integer> labels = new java.util.ArrayList<>();
+        for (int i = 0; i <= folder.size(); i++) {
+            if (i < folder.size()) {
+                try {
+                    crops.add(preprocessor.centreCrop(ImageTransforms.loadSquare(folder.file(i),
+                            preprocessor.imageSize())));
+                    labels.add(folder.label(i));
+                } catch (IOException e) {
+                    bad.skip(folder.file(i), e);
+                }
+            }
+            if (crops.size() == 32 || (i == folder.size() && !crops.isEmpty())) {
+                INDArray p = output(net, preprocessor.toInputs(crops));
+                for (int k = 0; k < crops.size(); k++) {
+                    if (p.getRow(k).argMax().getInt(0) != labels.get(k)) {
+                        errors++;
+                    }
+                }
+                seen += crops.size();
+                crops.clear();
+                labels.clear();
+            }
+        }
+        if (seen == 0) {
+            throw new IllegalArgumentException("no readable validation image in " + folder.root());
+        }
+        return new io.github.dropout4j.zoo.training.Errors.Counts(0, 0, errors, seen);
     }
 }
