@@ -166,7 +166,8 @@ class AdaptiveDropoutTest {
                 off.put(e.getKey(), mOff);
                 on.put(e.getKey(), mOn);
             }
-            INDArray d = MaskedForward.losses(net, x, y, off, 0).sub(MaskedForward.losses(net, x, y, on, 0));
+            INDArray d = MaskedForward.losses(net, x, y, off, 0, (l, a) -> { })
+                    .sub(MaskedForward.losses(net, x, y, on, 0, (l, a) -> { }));
             sum += d.sumNumber().doubleValue();
             sumSq += d.mul(d).sumNumber().doubleValue();
         }

@@ -23,7 +23,6 @@ class BernoulliDropoutTest {
     private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
 
     private static INDArray apply(BernoulliDropout d, INDArray x, int iteration, int epoch) {
-        d.markWeightScalingAttached();
         return d.applyDropout(x, x.ulike(), iteration, epoch, NO_WS);
     }
 

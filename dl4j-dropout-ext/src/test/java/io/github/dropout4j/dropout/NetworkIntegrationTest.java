@@ -164,37 +164,41 @@ class NetworkIntegrationTest {
     }
 
     @Test
-    void weightScalingWithoutTestTimeWeightScalingFailsLoudlyOnTheSecondIteration() {
+    void weightScalingWithoutTestTimeWeightScalingIsRejectedAtConfigurationTime() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(5)
+                .layer(new DenseLayer.Builder().nIn(4).nOut(5).name("hidden")
                         .dropOut(BernoulliDropout.retainProbability(0.5)).build())
                 .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
                 .build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DropoutPlacement.check(conf));
+        assertTrue(e.getMessage().contains("TestTimeWeightScaling") && e.getMessage().contains("'hidden'"),
+                e.getMessage());
+        // the inference helpers run the same check on the network they are given
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 4);
-        INDArray y = Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}, {1, 0}});
-        net.fit(x, y);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.fit(x, y));
-        assertTrue(e.getMessage().contains("TestTimeWeightScaling"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MeanNetwork.export(net));
+        assertThrows(IllegalArgumentException.class, () -> MonteCarloDropout.of(net));
     }
 
     @Test
-    void layerThatNeverConsultsWeightNoiseFailsLoudly() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1)
-                .weightNoise(new TestTimeWeightScaling()).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(5).build())
-                .layer(new PReLULayer.Builder().inputShape(5).name("prelu")
-                        .dropOut(BernoulliDropout.retainProbability(0.5)).build())
-                .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 4);
-        INDArray y = Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}, {1, 0}});
-        net.fit(x, y);   // DL4J's PReLU applies dropout but reads its weights without weight noise ...
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.fit(x, y));   // ... caught here
-        assertTrue(e.getMessage().contains("TestTimeWeightScaling"), e.getMessage());
+    void layerThatNeverConsultsWeightNoiseIsRejectedUnlessInverted() {
+        for (DropoutScaling scaling : DropoutScaling.values()) {
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1)
+                    .weightNoise(new TestTimeWeightScaling()).list()
+                    .layer(new DenseLayer.Builder().nIn(4).nOut(5).build())
+                    .layer(new PReLULayer.Builder().inputShape(5).name("prelu")   // applies dropout, reads weights raw
+                            .dropOut(BernoulliDropout.retainProbability(0.5).withScaling(scaling)).build())
+                    .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
+                    .build();
+            if (scaling == DropoutScaling.INVERTED) {
+                DropoutPlacement.check(conf);
+            } else {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> DropoutPlacement.check(conf));
+                assertTrue(e.getMessage().contains("'prelu'") && e.getMessage().contains("inverted()"),
+                        e.getMessage());
+            }
+        }
     }
 
     @Test
