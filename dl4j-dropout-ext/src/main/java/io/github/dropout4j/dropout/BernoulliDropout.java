@@ -12,7 +12,6 @@ import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dropout of Hinton et al. (2012, arXiv:1207.0580): on each presentation of each training case, each unit of
@@ -32,9 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Masks are a pure function of {@code (seed, worker index, iteration, epoch, element index)} (see
  * {@link #maskKey}): the same seed gives the same masks whatever the threading, and backprop regenerates the
- * forward mask rather than storing it. Give each layer its own seed: DL4J's global
- * {@code NeuralNetConfiguration.Builder.dropOut(...)} clones one instance into every layer, so layers with equally
- * shaped inputs would then share masks.
+ * forward mask rather than storing it. Seeds are explicit: {@link #withSeed}, or, for an instance built without
+ * one, derived by {@link DropoutPlacement#check} from the network's seed and the layer's position (so DL4J's global
+ * {@code NeuralNetConfiguration.Builder.dropOut(...)}, which clones one instance into every layer, still gives
+ * every layer its own masks). An unseeded instance refuses to draw a mask.
  *
  * <pre>{@code
  * new DenseLayer.Builder().nIn(784).nOut(800)
@@ -54,11 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BernoulliDropout implements IDropout {
 
     private static final long serialVersionUID = 2L;
-    private static final AtomicLong DEFAULT_SEEDS = new AtomicLong(0x5EED_D409_0075L);
 
     private final RetainProbability retain;
     private final DropoutScaling scaling;
-    private final long seed;
+    /** Null until given ({@link #withSeed}) or derived by {@link DropoutPlacement#check}. */
+    private final Long seed;
     /** Per-unit only: where the units are; null means "not resolved" (dimension 1 for rank-2 inputs). */
     private final UnitAxis unitAxis;
 
@@ -74,7 +74,7 @@ public final class BernoulliDropout implements IDropout {
             implements java.io.Serializable {
     }
 
-    private BernoulliDropout(RetainProbability retain, DropoutScaling scaling, long seed, UnitAxis unitAxis,
+    private BernoulliDropout(RetainProbability retain, DropoutScaling scaling, Long seed, UnitAxis unitAxis,
                              TrainingStep lastTrainingStep) {
         this.retain = Objects.requireNonNull(retain, "retainProbability");
         this.scaling = Objects.requireNonNull(scaling, "scaling");
@@ -97,7 +97,7 @@ public final class BernoulliDropout implements IDropout {
                                      @JsonProperty("retainSchedule") ISchedule retainSchedule,
                                      @JsonProperty("retainProbabilities") double[] retainProbabilities,
                                      @JsonProperty("scaling") DropoutScaling scaling,
-                                     @JsonProperty("seed") long seed,
+                                     @JsonProperty("seed") Long seed,
                                      @JsonProperty("unitAxis") UnitAxis unitAxis,
                                      @JsonProperty("lastTrainingStep") TrainingStep lastTrainingStep) {
         RetainProbability retain;
@@ -115,15 +115,18 @@ public final class BernoulliDropout implements IDropout {
                 seed, unitAxis, lastTrainingStep);
     }
 
-    /** Dropout with the given retain probability, test-time weight scaling and a default seed. */
+    /**
+     * Dropout with the given retain probability and test-time weight scaling, not yet seeded: give it
+     * {@link #withSeed}, or let {@link DropoutPlacement#check} derive the seed from the network's seed and the
+     * layer's position.
+     */
     public static BernoulliDropout of(RetainProbability retainProbability) {
-        return new BernoulliDropout(retainProbability, DropoutScaling.TEST_TIME_WEIGHT_SCALING, nextDefaultSeed(),
-                null, null);
+        return new BernoulliDropout(retainProbability, DropoutScaling.TEST_TIME_WEIGHT_SCALING, null, null, null);
     }
 
     /**
      * Dropout that keeps each input unit with probability {@code retainProbability} (the paper: 0.5 for hidden
-     * units, 0.8 for input pixels), with test-time weight scaling and a default seed.
+     * units, 0.8 for input pixels), with test-time weight scaling, not yet seeded ({@link #of}).
      *
      * @param retainProbability probability of keeping a unit, in (0, 1]; 1 disables dropout
      * @throws IllegalArgumentException if the value is outside (0, 1] or NaN
@@ -269,8 +272,23 @@ public final class BernoulliDropout implements IDropout {
         return scaling;
     }
 
+    /**
+     * The seed the masks derive from.
+     *
+     * @throws IllegalStateException if this dropout has not been seeded yet ({@link #isSeeded})
+     */
     public long seed() {
+        if (seed == null) {
+            throw new IllegalStateException("BernoulliDropout(" + retain + ") has no seed yet: give it withSeed(...), "
+                    + "or run DropoutPlacement.check(conf), which derives one from the network's seed and the "
+                    + "layer's position");
+        }
         return seed;
+    }
+
+    /** Whether a seed was given ({@link #withSeed}) or derived ({@link DropoutPlacement#check}). */
+    public boolean isSeeded() {
+        return seed != null;
     }
 
     /** Per-unit dropout: the unit axis set explicitly or by {@link DropoutPlacement#check}; else null. */
@@ -302,7 +320,8 @@ public final class BernoulliDropout implements IDropout {
      */
     public long maskKey(int iteration, int epoch) {
         int worker = workerIndex;
-        return Seeds.key(worker == 0 ? seed : Seeds.derive(seed, worker), iteration, epoch);
+        long s = seed();
+        return Seeds.key(worker == 0 ? s : Seeds.derive(s, worker), iteration, epoch);
     }
 
     /** Multiplier of a kept unit during training: 1, or {@code 1/p} for inverted dropout. */
@@ -420,7 +439,7 @@ public final class BernoulliDropout implements IDropout {
     }
 
     @JsonGetter("seed")
-    long jsonSeed() {
+    Long jsonSeed() {
         return seed;
     }
 
@@ -434,10 +453,6 @@ public final class BernoulliDropout implements IDropout {
         return lastTrainingStep;
     }
 
-    private static long nextDefaultSeed() {
-        return Seeds.mix(DEFAULT_SEEDS.getAndIncrement());
-    }
-
     /** Equal configurations (retain probability, scaling, seed, unit axis); run state is not compared. */
     @Override
     public boolean equals(Object o) {
@@ -448,7 +463,7 @@ public final class BernoulliDropout implements IDropout {
             return false;
         }
         BernoulliDropout that = (BernoulliDropout) o;
-        return seed == that.seed && scaling == that.scaling && unitAxis == that.unitAxis
+        return Objects.equals(seed, that.seed) && scaling == that.scaling && unitAxis == that.unitAxis
                 && retain.equals(that.retain);
     }
 
@@ -459,7 +474,7 @@ public final class BernoulliDropout implements IDropout {
 
     @Override
     public String toString() {
-        return "BernoulliDropout(" + retain + ", scaling=" + scaling + ", seed=" + seed
+        return "BernoulliDropout(" + retain + ", scaling=" + scaling + ", seed=" + (seed == null ? "unset" : seed)
                 + (unitAxis == null ? "" : ", unitAxis=" + unitAxis) + ")";
     }
 }

@@ -3,6 +3,7 @@ package io.github.dropout4j.dropout;
 import io.github.dropout4j.layers.LocallyConnected2D;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.layers.Standout;
+import io.github.dropout4j.random.Seeds;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -60,6 +61,9 @@ import java.util.Set;
  *       noise and a layer whose implementation reads its input weights through weight noise
  *       ({@link #READS_WEIGHT_NOISE}; not, for example, {@code Convolution1DLayer} or {@code PReLULayer}, which
  *       read them directly). Otherwise {@code output()} would silently use unscaled weights.</li>
+ *   <li><b>Seeds are explicit.</b> A {@link BernoulliDropout} built without a seed gets one derived from the
+ *       network's seed and the layer's position (index, or vertex name in a graph), never from construction
+ *       order.</li>
  *   <li><b>Units are read from the data format.</b> A per-unit {@link BernoulliDropout} without a
  *       {@link UnitAxis} is completed from the layer's data format (NCHW/NCW/NCDHW: dimension 1; NHWC/NWC/NDHWC:
  *       the last), by replacing the layer's dropout with {@code withUnitAxis(...)}; an explicit axis that
@@ -103,23 +107,35 @@ public final class DropoutPlacement {
     private DropoutPlacement() {
     }
 
-    /** @throws IllegalArgumentException naming the first layer whose dropout would not act as configured */
+    /**
+     * Checks (and completes: unit axes, seeds) every layer's dropout; an unseeded {@link BernoulliDropout} of layer
+     * {@code i} gets the seed {@code Seeds.derive(networkSeed, i)}.
+     *
+     * @throws IllegalArgumentException naming the first layer whose dropout would not act as configured
+     */
     public static void check(MultiLayerConfiguration conf) {
         for (int i = 0; i < conf.getConfs().size(); i++) {
-            check(conf.getConf(i).getLayer(), "layer " + i);
+            check(conf.getConf(i).getLayer(), "layer " + i, Seeds.derive(conf.getConf(i).getSeed(), i));
         }
     }
 
-    /** @throws IllegalArgumentException naming the first layer vertex whose dropout would not act as configured */
+    /**
+     * As {@link #check(MultiLayerConfiguration)}; an unseeded {@link BernoulliDropout} of the layer vertex named
+     * {@code name} gets the seed {@code Seeds.derive(networkSeed, Seeds.of(name))}.
+     *
+     * @throws IllegalArgumentException naming the first layer vertex whose dropout would not act as configured
+     */
     public static void check(ComputationGraphConfiguration conf) {
+        long networkSeed = conf.getDefaultConfiguration().getSeed();
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             if (e.getValue() instanceof LayerVertex) {
-                check(((LayerVertex) e.getValue()).getLayerConf().getLayer(), "vertex '" + e.getKey() + "'");
+                check(((LayerVertex) e.getValue()).getLayerConf().getLayer(), "vertex '" + e.getKey() + "'",
+                        Seeds.derive(networkSeed, Seeds.of(e.getKey())));
             }
         }
     }
 
-    private static void check(Layer layer, String where) {
+    private static void check(Layer layer, String where, long derivedSeed) {
         IDropout dropout = layer.getIDropout();
         if (dropout == null) {
             return;
@@ -135,6 +151,10 @@ public final class DropoutPlacement {
             return;
         }
         BernoulliDropout bernoulli = (BernoulliDropout) dropout;
+        if (!bernoulli.isSeeded()) {
+            bernoulli = bernoulli.withSeed(derivedSeed);
+            layer.setIDropout(bernoulli);
+        }
         if (bernoulli.scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING) {
             if (!READS_WEIGHT_NOISE.contains(layer.getClass())) {
                 throw new IllegalArgumentException(name + " has " + bernoulli + ", but this layer type does not read "

@@ -3,6 +3,7 @@ package io.github.dropout4j.layers;
 import io.github.dropout4j.constraint.PerUnitWeights;
 import io.github.dropout4j.dropout.InputWeightParams;
 import io.github.dropout4j.layers.impl.RandomChannelGroupConvolutionLayer;
+import io.github.dropout4j.random.Seeds;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -153,8 +154,8 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
     }
 
     /**
-     * The partition wiring drawn from {@code seed}: one Fisher-Yates shuffle of {@code 0..nIn-1} driven by a
-     * {@link SplittableRandom} (a specified algorithm, so the same on every JVM), cut into {@code groups}
+     * The partition wiring drawn from {@code seed}: one permutation of {@code 0..nIn-1} ({@link Seeds#permutation},
+     * the same on every JVM), cut into {@code groups}
      * consecutive rows of {@code channelsPerGroup}, each row sorted ascending. Every channel is in exactly one row.
      *
      * @throws IllegalArgumentException unless {@code groups * channelsPerGroup == nIn}, naming the three values
@@ -170,17 +171,7 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
                     + "): a drawn wiring partitions the input channels (Appendix H: each group gets a unique random "
                     + "subset); give an explicit wiring(...) for any other table");
         }
-        SplittableRandom rng = new SplittableRandom(seed);
-        int[] perm = new int[nIn];
-        for (int i = 0; i < nIn; i++) {
-            perm[i] = i;
-        }
-        for (int i = nIn - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = Seeds.permutation(seed, nIn);
         int[][] out = new int[groups][];
         for (int g = 0; g < groups; g++) {
             out[g] = Arrays.copyOfRange(perm, g * channelsPerGroup, (g + 1) * channelsPerGroup);

@@ -41,4 +41,33 @@ public final class Seeds {
     public static long key(long seed, long a, long b) {
         return mix(mix(mix(seed) + a) ^ (b * GOLDEN_GAMMA));
     }
+
+    /** A 64-bit hash of {@code name} (each UTF-16 unit folded in with {@link #mix}): a stream index for names. */
+    public static long of(String name) {
+        long h = GOLDEN_GAMMA;
+        for (int i = 0; i < name.length(); i++) {
+            h = mix(h + name.charAt(i));
+        }
+        return h;
+    }
+
+    /**
+     * A uniformly random permutation of {@code 0..n-1}: Fisher-Yates from the top ({@code i = n-1 .. 1} swaps with
+     * {@code j = nextInt(i + 1)}) driven by {@code new SplittableRandom(seed)}, a specified algorithm, so the same
+     * on every JVM.
+     */
+    public static int[] permutation(long seed, int n) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
 }
