@@ -82,7 +82,7 @@ public sealed interface RetainProbability extends Serializable
         @Override
         public double valueAt(int iteration, int epoch) {
             double p = schedule.valueAt(iteration, epoch);
-            if (!(p > 0.0 && p <= 1.0)) {
+            if (!Probabilities.isRetain(p)) {
                 throw new IllegalStateException("retainSchedule " + schedule + " gave " + p + " at iteration "
                         + iteration + ", epoch " + epoch + "; retain probabilities must be in (0, 1]");
             }

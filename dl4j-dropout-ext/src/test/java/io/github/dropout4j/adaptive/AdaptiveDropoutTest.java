@@ -89,7 +89,7 @@ class AdaptiveDropoutTest {
         net.fit(new ListDataSetIterator<>(train.asList(), 20), 60);   // train first: effects of an untrained net are noise
         net.addListeners(adaptive);
         net.fit(new ListDataSetIterator<>(train.asList(), 20), 8);   // 8 more epochs -> 8 adaptations
-        double[] p = ((BernoulliDropout) net.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities();
+        double[] p = Dropouts.of(net, 0).orElseThrow().retainProbabilities();
         double informative = mean(p, 0, INFORMATIVE);
         double noise = mean(p, INFORMATIVE, INFORMATIVE + NOISE);
         // From 0.6, 8 steps of at most 0.05: informative inputs can reach 0.95 (capped), noise 0.2. Criterion:
@@ -189,7 +189,7 @@ class AdaptiveDropoutTest {
             AdaptiveDropout a = AdaptiveDropout.builder(v.getFeatures(), v.getLabels()).passes(4).seed(9).build();
             a.adapt(net);
             a.adapt(net);
-            return ((BernoulliDropout) net.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities();
+            return Dropouts.of(net, 0).orElseThrow().retainProbabilities();
         };
         double[] first = run.get();
         assertArrayEquals(first, run.get(), 0.0);
@@ -197,7 +197,7 @@ class AdaptiveDropoutTest {
         MultiLayerNetwork other = synthNet();
         AdaptiveDropout.builder(v.getFeatures(), v.getLabels()).passes(4).seed(10).build().adapt(other);
         assertFalse(Arrays.equals(first,
-                ((BernoulliDropout) other.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities()));
+                Dropouts.of(other, 0).orElseThrow().retainProbabilities()));
     }
 
     @Test
@@ -211,7 +211,7 @@ class AdaptiveDropoutTest {
         assertTrue(a.lastEffects().isEmpty(), "no adaptation after epoch 1 of every 2");
         net.fit(new ListDataSetIterator<>(train.asList(), 30));
         assertEquals(java.util.List.of(0, 1), java.util.List.copyOf(a.lastEffects().keySet()));
-        BernoulliDropout hidden = (BernoulliDropout) net.getLayer(1).conf().getLayer().getIDropout();
+        BernoulliDropout hidden = Dropouts.of(net, 1).orElseThrow();
         assertTrue(hidden.isPerUnit(), "a uniform BernoulliDropout becomes per-unit");
         assertEquals(32, hidden.retainProbabilities().length);
         assertEquals(2, hidden.seed(), "the layer's own mask seed is kept");
@@ -263,11 +263,11 @@ class AdaptiveDropoutTest {
         DataSet v = informativeAndNoiseInputs(100, 51);
         MultiLayerNetwork net = synthNet();
         AdaptiveDropout.builder(v.getFeatures(), v.getLabels()).passes(4).build().adapt(net);
-        double[] p = ((BernoulliDropout) net.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities();
+        double[] p = Dropouts.of(net, 0).orElseThrow().retainProbabilities();
         File file = new File(dir, "adapted.zip");
         ModelSerializer.writeModel(net, file, true);
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
-        assertArrayEquals(p, ((BernoulliDropout) restored.getLayer(0).conf().getLayer().getIDropout())
+        assertArrayEquals(p, Dropouts.of(restored, 0).orElseThrow()
                 .retainProbabilities(), 0.0);
         assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
         assertEquals(net.output(v.getFeatures()), restored.output(v.getFeatures()), "same mean network");

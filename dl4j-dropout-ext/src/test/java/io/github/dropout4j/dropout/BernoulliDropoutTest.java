@@ -146,4 +146,31 @@ class BernoulliDropoutTest {
                 Nd4j.ones(2, 3), Nd4j.ones(2, 3), 0, 0, NO_WS));
         assertTrue(e.getMessage().contains("DropoutPlacement.check"), e.getMessage());
     }
+
+    /**
+     * The worker index of data-parallel training is mixed into the mask key: index 0 gives the single-process masks
+     * bit for bit, other indices other masks; it is runtime state, not configuration (not serialised or cloned).
+     */
+    @Test
+    void workerIndexGivesEachWorkerItsOwnMasksAndZeroTheSingleProcessOnes() {
+        BernoulliDropout d = BernoulliDropout.retainProbability(0.5).withSeed(8);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 16, 32);
+        INDArray single = apply(d, x.dup(), 3, 1);
+        d.setWorkerIndex(0);
+        assertEquals(single, apply(d, x.dup(), 3, 1));
+        d.setWorkerIndex(2);
+        INDArray worker2 = apply(d, x.dup(), 3, 1);
+        assertNotEquals(single, worker2);
+        assertEquals(io.github.dropout4j.random.Seeds.key(io.github.dropout4j.random.Seeds.derive(8, 2), 3, 1),
+                d.maskKey(3, 1));
+        assertEquals(0, d.clone().workerIndex());
+        assertEquals(d, BernoulliDropout.retainProbability(0.5).withSeed(8), "not part of the configuration");
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = TestNets.softmaxNet(4, 5, 2,
+                BernoulliDropout.retainProbability(0.8).withSeed(1), BernoulliDropout.retainProbability(0.5).withSeed(2),
+                1);
+        Dropouts.setWorkerIndex(net, 3);
+        assertEquals(3, Dropouts.of(net, 0).orElseThrow().workerIndex());
+        assertEquals(3, Dropouts.of(net, 1).orElseThrow().workerIndex());
+        assertFalse(net.getLayerWiseConfigurations().toJson().contains("workerIndex"));
+    }
 }
