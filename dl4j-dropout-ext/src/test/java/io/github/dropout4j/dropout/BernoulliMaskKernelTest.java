@@ -50,8 +50,8 @@ class BernoulliMaskKernelTest {
     void keepDecisionsFollowTheSpecification() {
         for (double p : new double[]{0.5, 0.7, 0.123, 1e-3, 1.0}) {
             long t = BernoulliMaskKernel.threshold(p);
-            assertEquals(Math.min(1.0, p), t == 0 ? 1.0 : Long.toUnsignedString(t).length() > 0
-                    ? Double.parseDouble(Long.toUnsignedString(t)) / 0x1p64 : 0, 1e-15, "threshold of " + p);
+            double keptFraction = t == 0 ? 1.0 : Double.parseDouble(Long.toUnsignedString(t)) / 0x1p64;   // P / 2^64
+            assertEquals(p, keptFraction, 1e-15, "threshold of " + p);
             for (long i = 0; i < 300; i++) {
                 assertEquals(keptByDefinition(KEY, i, t), BernoulliMaskKernel.kept(KEY, i, t), "p=" + p + " i=" + i);
             }
