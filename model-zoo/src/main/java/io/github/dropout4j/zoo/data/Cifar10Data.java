@@ -49,6 +49,15 @@ public record Cifar10Data(Cifar10Records train, Cifar10Records test) {
         + " upwards; run inside the Dropout4j repository or pass -D" + SYNTHETIC_DIR_PROPERTY + "=<dir>");
   }
 
+  /** Reads only {@code dir/test_batch.bin} (for evaluation; the training batches need not exist). */
+  public static Cifar10Records loadTest(Path dir) throws IOException {
+    Path test = dir.resolve(TEST_FILE);
+    if (!Files.isRegularFile(test)) {
+      throw new NoSuchFileException(test.toString(), null, "no CIFAR-10 test batch in " + dir);
+    }
+    return Cifar10Records.read(test);
+  }
+
   /** Reads {@code data_batch_1.bin ..} and {@code test_batch.bin} from {@code dir}. */
   public static Cifar10Data load(Path dir) throws IOException {
     List<Path> batches = new ArrayList<>();

@@ -24,7 +24,12 @@ public final class ImageTransforms {
      * @throws IOException naming the file if it cannot be decoded
      */
     public static float[] loadSquare(Path file, int size) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot decode image " + file + " (" + e.getMessage() + ")", e);
+        }
         if (img == null) {
             throw new IOException("cannot decode image " + file + " (not a JPEG/PNG javax.imageio can read)");
         }
