@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.models.HintonImageNetNet;
 import io.github.dropout4j.zoo.models.ModelRegistry;
 import io.github.dropout4j.zoo.models.MnistMlp;
 import io.github.dropout4j.zoo.models.ZooEntry;
@@ -37,7 +38,8 @@ final class ModelsCommand implements Callable<Integer> {
               .batchSize());
       case "imagenet" -> "train default: a tiny variant (--size 72 --crop 64 --width-divisor 16 --fc-units 64) and "
           + "--recipe short = Adam with He init; --recipe paper = the line above's optimiser at the sizes you give; "
-          + "batch " + TrainCommand.IMAGENET_BATCH + " unless --batch (the paper's: 128)";
+          + "batch " + TrainCommand.IMAGENET_BATCH + " (--recipe short) or " + HintonImageNetNet.PAPER_BATCH_SIZE
+          + " (--recipe paper, the paper's) unless --batch";
       default -> null;
     };
   }
