@@ -82,6 +82,18 @@ public final class MeanNetwork {
 
     /** The mean network of {@code graph} as a new, independent {@link ComputationGraph}. */
     public static ComputationGraph export(ComputationGraph graph) {
+        return export(graph, true);
+    }
+
+    /**
+     * Like {@link #export(ComputationGraph)}, but keeps Dropout4j's own layers (for example
+     * {@code RandomChannelGroupConvolution}); loading the result needs Dropout4j on the classpath.
+     */
+    public static ComputationGraph fold(ComputationGraph graph) {
+        return export(graph, false);
+    }
+
+    private static ComputationGraph export(ComputationGraph graph, boolean plainDl4jOnly) {
         DropoutPlacement.check(graph.getConfiguration());
         ComputationGraphConfiguration conf = graph.getConfiguration().clone();
         Map<String, GraphVertex> vertices = conf.getVertices();
@@ -92,7 +104,9 @@ public final class MeanNetwork {
                 folded.put(e.getKey(), strip(layer));
             }
         }
-        requireNoDropout4jClasses(conf.toJson());
+        if (plainDl4jOnly) {
+            requireNoDropout4jClasses(conf.toJson());
+        }
         ComputationGraph out = new ComputationGraph(conf);
         out.init(graph.params().dup(), false);
         for (Map.Entry<String, BernoulliDropout> e : folded.entrySet()) {

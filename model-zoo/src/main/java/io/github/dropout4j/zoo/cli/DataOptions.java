@@ -58,6 +58,17 @@ final class DataOptions {
     return MnistData.load(dir);
   }
 
+  /** Only the test split ({@code evaluate}): for {@code --data DIR} no training files are read or required. */
+  io.github.dropout4j.zoo.data.LabeledImages loadTest() throws IOException {
+    if (download || dir == null) {
+      return load().test();
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("--data " + dir + ": no such directory");
+    }
+    return MnistData.loadTest(dir);
+  }
+
   /** The number of training examples to use: {@code --limit}, validated, or all. */
   int trainCount(MnistData data) {
     return limitFor(data.train());
@@ -88,11 +99,24 @@ final class DataOptions {
     return limit;
   }
 
-  /** E.g. {@code "bundled MNIST subset (8000 train / 1000 test)"}. */
+  /** Where the data come from, e.g. {@code "bundled MNIST subset"}. */
+  String source() {
+    return download ? "full MNIST (downloaded)" : dir == null ? "bundled MNIST subset" : "MNIST-format data from "
+        + dir;
+  }
+
+  /** "digits" for MNIST itself, "images" for {@code --data DIR} (Fashion-MNIST has the same format). */
+  String noun() {
+    return download || dir == null ? "digits" : "images";
+  }
+
+  /**
+   * E.g. {@code "bundled MNIST subset: 8000 training digits, 1000 test digits"}; "images" for {@code --data DIR},
+   * which may hold Fashion-MNIST or any 28x28 set in MNIST's format.
+   */
   static String describe(MnistData data, int trainCount, DataOptions o) {
-    String source = o.download ? "full MNIST (downloaded)" : o.dir == null ? "bundled MNIST subset" : "MNIST from "
-        + o.dir;
-    return source + ": " + trainCount + (trainCount < data.train().count() ? " of " + data.train().count() : "")
-        + " training digits, " + data.test().count() + " test digits";
+    String noun = o.noun();
+    return o.source() + ": " + trainCount + (trainCount < data.train().count() ? " of " + data.train().count() : "")
+        + " training " + noun + ", " + data.test().count() + " test " + noun;
   }
 }

@@ -43,6 +43,8 @@ public final class Dropout4jCli implements Runnable {
     cmd.setExecutionExceptionHandler(new OneLineUserErrors());
     cmd.setExitCodeExceptionMapper(t -> isUserError(t) ? USER_ERROR : INTERNAL_ERROR);
     cmd.setUsageHelpLongOptionsMaxWidth(28);
+    // Every enum option (--recipe, --activation, --split, ...) accepts the documented lower-case spelling too.
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
     return cmd;
   }
 

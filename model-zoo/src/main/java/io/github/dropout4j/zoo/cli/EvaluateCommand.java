@@ -1,6 +1,6 @@
 package io.github.dropout4j.zoo.cli;
 
-import io.github.dropout4j.zoo.data.Cifar10Data;
+import io.github.dropout4j.zoo.data.Cifar10Records;
 import io.github.dropout4j.zoo.data.LabeledImages;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
@@ -75,18 +75,28 @@ final class EvaluateCommand implements Callable<Integer> {
     if (objects.contains(PixelMeanNormalizer.MODEL_ZIP_KEY)) {
       return evaluateCifar10(net);
     }
-    MnistData data = dataOptions.load(split == Split.VALIDATION ? 10_000 : 0);
-    LabeledImages set = switch (split) {
-      case TRAIN -> data.train();
-      case VALIDATION -> data.validation();
-      case TEST -> data.test();
-    };
+    LabeledImages set;
+    String source;
+    if (split == Split.TEST) {
+      set = dataOptions.loadTest();
+      source = dataOptions.source() + ": " + set.count() + " test " + dataOptions.noun();
+    } else {
+      int heldOut = MnistSplit.validationHeldOut(modelFile);
+      MnistData data = dataOptions.load(heldOut);
+      set = split == Split.TRAIN ? data.train() : data.validation();
+      if (set.count() == 0) {
+        throw new IllegalArgumentException(modelFile + " was trained on all " + data.train().count() + " training "
+            + dataOptions.noun() + " of " + dataOptions.source() + " (no validation split held out: "
+            + MnistSplit.describe(heldOut) + "), so --split VALIDATION would measure examples it was trained on");
+      }
+      source = DataOptions.describe(data, data.train().count(), dataOptions) + "; " + MnistSplit.describe(heldOut);
+    }
     ModelFiles.requireInputs(net, set.images().pixelsPerImage(), modelFile);
     int count = dataOptions.limitFor(set);
     int errors = Errors.count(net, set, count);
     spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s (%s): %,d / %,d errors (%.2f%%), accuracy %.2f%%%n",
-        modelFile.getFileName(), split.name().toLowerCase(Locale.ROOT), DataOptions.describe(data,
-            data.train().count(), dataOptions), errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
+        modelFile.getFileName(), split.name().toLowerCase(Locale.ROOT), source, errors, count,
+        100.0 * errors / count, 100.0 - 100.0 * errors / count);
     spec.commandLine().getOut().flush();
     return Dropout4jCli.OK;
   }
@@ -96,13 +106,13 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("CIFAR-10 models are evaluated on the test batch only (no --split)");
     }
     PixelMeanNormalizer mean = PixelMeanNormalizer.readFrom(modelFile.toFile());
-    Cifar10Data data = Cifar10Run.load(dataOptions);
-    int errors = Cifar10Run.testErrors(net, mean, data);
-    int count = data.test().count();
+    Cifar10Records test = Cifar10Run.loadTest(dataOptions);
+    int errors = Cifar10Run.testErrors(net, mean, test);
+    int count = test.count();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s on test (%s), mean network, training pixel mean subtracted: %,d / %,d errors "
-            + "(%.2f%%), accuracy %.2f%%%n", modelFile.getFileName(), Cifar10Run.describe(data,
-            data.train().count(), dataOptions), errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
+    out.printf(Locale.ROOT, "%s on test (%s: %,d test images), mean network, training pixel mean subtracted: %,d / "
+            + "%,d errors (%.2f%%), accuracy %.2f%%%n", modelFile.getFileName(), Cifar10Run.source(dataOptions), count,
+        errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
     out.flush();
     return Dropout4jCli.OK;
   }

@@ -32,6 +32,10 @@ final class ModelFiles {
 
   /** Loads a MultiLayerNetwork or ComputationGraph zip (with updater state if present). */
   static Model readModel(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + " is a directory, not a model zip" + (Files.isRegularFile(file.resolve("model.zip"))
+          ? " (did you mean " + file.resolve("model.zip") + "?)" : ""));
+    }
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": no such file");
     }

@@ -71,11 +71,12 @@ final class ReproduceCifar10Command implements Callable<Integer> {
   public Integer call() throws IOException {
     Dropout4jCli.atLeastOne("--epochs", epochs);
     Dropout4jCli.atLeastOne("--batch", batch);
+    Path dir = out != null ? out : Path.of("runs", "reproduce-cifar10-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    OutputPaths.requireWritableDirectory("--out", dir);
     Cifar10Data data = Cifar10Run.load(dataOptions);
     int trainCount = dataOptions.limitFor(data.train().count(), "training");
     Cifar10Recipe r = Cifar10Run.recipe(recipe, epochs, batch);
-    Path dir = out != null ? out : Path.of("runs", "reproduce-cifar10-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir.resolve("models"));
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "Appendix G at demo scale: %d epochs per network, recipe %s (inputs %s), seed %d%n"

@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -114,10 +115,11 @@ final class ReproduceMnistCommand implements Callable<Integer> {
     long start = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    MnistData data = dataOptions.load();
-    int trainCount = dataOptions.trainCount(data);
     Path dir = out != null ? out : Path.of("runs", "reproduce-mnist-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    OutputPaths.requireWritableDirectory("--out", dir);
+    MnistData data = dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
+    int trainCount = dataOptions.trainCount(data);
     Files.createDirectories(dir.resolve("checkpoints"));
 
     String header = header(data, trainCount);
@@ -128,7 +130,9 @@ final class ReproduceMnistCommand implements Callable<Integer> {
     List<List<EpochRecord>> histories = new ArrayList<>();
     for (Variant v : Variant.values()) {
       MnistRun.Outcome o = MnistRun.train(v.key, v.config(seed, recipe, activation, boundOutputUnits), data,
-          trainCount, Math.min(TRAIN_EVAL, trainCount), epochs, batch, seed,
+          trainCount, Math.min(TRAIN_EVAL, trainCount), epochs, batch, seed, Map.of("--recipe",
+              recipe.name().toLowerCase(Locale.ROOT), "--activation", activation.name().toLowerCase(Locale.ROOT),
+              "--bound-output-units", Boolean.toString(boundOutputUnits)),
           dir.resolve("checkpoints").resolve(v.key + ".zip"), resume, bar, quiet ? null : err);
       curves.add(v.key, o.history());
       histories.add(o.history());

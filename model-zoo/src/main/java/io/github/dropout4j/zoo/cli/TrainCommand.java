@@ -22,9 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +45,11 @@ import picocli.CommandLine.Parameters;
         "ImageNet sizes default to a tiny variant that trains in seconds on src-test-data/imagenet-synthetic; "
             + "the paper's: --size 256 --crop 224 --width-divisor 1 --fc-units 4096 --recipe paper."})
 final class TrainCommand implements Callable<Integer> {
+  /** The default minibatch of ImageNet models (the tiny default variant; the paper's is 128). */
+  static final int IMAGENET_BATCH = 16;
+  /** Options that shape ImageNet models only; rejected for the others. */
+  private static final String[] IMAGENET_ONLY = {"--size", "--crop", "--width-divisor", "--fc-units"};
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -112,7 +117,16 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Dropout4jCli.atLeastOne("--epochs", epochs);
     Dropout4jCli.atLeastOne("--batch", batch);
+    OutputPaths.requireWritableDirectory("--out", out);
     ZooEntry entry = ModelRegistry.standard().require(alias(model, dropout));
+    if (!entry.dataset().equals("imagenet")) {
+      for (String option : IMAGENET_ONLY) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " applies to ImageNet models only; " + entry.name()
+              + " is a " + entry.dataset() + " model");
+        }
+      }
+    }
     if (entry.dataset().equals("cifar10")) {
       return trainCifar10(entry);
     }
@@ -125,18 +139,20 @@ final class TrainCommand implements Callable<Integer> {
     }
     int batch = this.batch == null ? MnistMlp.BATCH_SIZE : this.batch;
     MlpConfig config = ((FeedForwardZooModel) entry.create(seed)).config().withUpdater(recipe.updater());
-    MnistData data = dataOptions.load();
+    MnistData data = dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = dataOptions.trainCount(data);
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf("Training %s (%s, %,d parameters), %d epochs, recipe %s%n  data: %s%n", model,
-        config.architecture(), config.parameterCount(), epochs, recipe.name().toLowerCase(Locale.ROOT),
+    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", model,
+        config.architecture(), config.parameterCount(), epochs, batch, recipe.describe(),
         DataOptions.describe(data, trainCount, dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), quiet);
     MnistRun.Outcome o = MnistRun.train(model, config, data, trainCount, trainCount, epochs, batch, seed,
-        out.resolve("checkpoint.zip"), resume, bar, quiet ? null : spec.commandLine().getErr());
-    ModelSerializer.writeModel(o.network(), out.resolve("model.zip").toFile(), true);
+        Map.of("--recipe", recipe.name().toLowerCase(Locale.ROOT)), out.resolve("checkpoint.zip"), resume, bar,
+        quiet ? null : spec.commandLine().getErr());
+    ModelFiles.writeAtomically(o.network(), out.resolve("model.zip"),
+        zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT));
     ErrorCurves curves = new ErrorCurves();
     curves.add(model, o.history());
     curves.writeCsv(out.resolve("errors.csv"));
@@ -216,12 +232,14 @@ final class TrainCommand implements Callable<Integer> {
     ImageFolder all = ImageNetRun.folder(dataOptions.dir, "train");
     boolean paper = recipe == Recipe.PAPER;
     ImageNetRun.Split split = paper ? ImageNetRun.split(dataOptions.dir, all, seed) : null;
-    ImageFolder folder = paper ? split.train() : all;
+    ImageFolder unlimited = paper ? split.train() : all;
+    int limit = dataOptions.limitFor(unlimited.size(), "training");
+    ImageFolder folder = limit < unlimited.size() ? unlimited.first(limit) : unlimited;
     LearningRatePlateau plateau = paper
         ? new LearningRatePlateau(plateauPatience, LearningRatePlateau.DEFAULT_MIN_IMPROVEMENT) : null;
     boolean alexNet = entry.name().equals("alexnet-dropout");
     ImageNetRun.Shape shape = new ImageNetRun.Shape(imageSize, cropSize, widthDivisor, fcUnits);
-    int b = batch == null ? (paper ? HintonImageNetNet.PAPER_BATCH_SIZE : 16) : batch;
+    int b = batch == null ? (paper ? HintonImageNetNet.PAPER_BATCH_SIZE : IMAGENET_BATCH) : batch;
     String settings = String.format(Locale.ROOT, "model=%s, %s, seed=%d, batch=%d, recipe=%s, data=%s (%d images)%s",
         entry.name(), shape, seed, b, recipe, folder.root().toAbsolutePath(), folder.size(),
         paper ? ", validation: " + split.description() + ", plateau: " + plateau : "");
@@ -232,10 +250,11 @@ final class TrainCommand implements Callable<Integer> {
         !entry.name().endsWith("-nodropout"), shape, folder.numClasses(), recipe, seed), quiet ? null : stdout);
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
             + "batch %d, recipe %s, %dx%d images, %dx%d crops%s, augmentation: crops, reflections%s%n"
-            + "  data: %,d images in %d classes from %s%s%n",
+            + "  data: %,d%s images in %d classes from %s%s%n",
         entry.name(), net.numParams(), entry.parameterCount(), epochs, b, recipe.name().toLowerCase(Locale.ROOT),
         imageSize, imageSize, cropSize, cropSize, ", width / " + widthDivisor + ", fc " + fcUnits,
-        alexNet ? ", PCA colour noise" : "", folder.size(), folder.numClasses(), folder.root(),
+        alexNet ? ", PCA colour noise" : "", folder.size(), limit < unlimited.size()
+            ? String.format(Locale.ROOT, " of %,d", unlimited.size()) : "", folder.numClasses(), folder.root(),
         paper ? "\n  validation: " + split.description() + "; " + plateau : "");
     stdout.flush();
     BadImages bad = new BadImages(maxBadImages);

@@ -261,7 +261,7 @@ public final class Downloader {
   }
 
   /** Lower-case hex SHA-256 of a file's bytes. */
-  static String sha256(Path file) throws IOException {
+  public static String sha256(Path file) throws IOException {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");
