@@ -51,7 +51,7 @@ import java.util.Arrays;
  * MultiLayerNetwork net = new Cifar10Net(Cifar10Recipe.paper(100), 42).init();
  * }</pre>
  */
-public class Cifar10Net extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
+public class Cifar10Net extends PretrainedZooModel<MultiLayerNetwork> {
 
   /** Parameters of the network, computed by hand in the class comment. */
   public static final long PARAMETER_COUNT = 220_042L;
