@@ -4,8 +4,8 @@
 #   pretrained/make-weights.sh MODEL DATA_SET     MODEL: mnist-800x2 | mnist-800x2-dropout (any MNIST zoo model)
 #                                                  DATA_SET: mnist-bundled | fashion-mnist
 #
-# 1. ./dropout4j train MODEL --seed 1 (the default short recipe) on the data set: mnist-bundled 30 epochs on the
-#    bundled 8,000 digits; fashion-mnist 3 epochs on Debian's dataset-fashion-mnist (60,000 images; set
+# 1. ./dropout4j train MODEL --seed 1 (the default short recipe) on the data set: mnist-bundled 10 epochs on the
+#    bundled 8,000 digits; fashion-mnist 2 epochs on Debian's dataset-fashion-mnist (60,000 images; set
 #    FASHION_MNIST_DIR to read them elsewhere).
 # 2. ./dropout4j publish writes $OUT/MODEL.DATA_SET.zip (default OUT: this folder): configuration and parameters
 #    only, entries stored with a fixed time, so equal networks give equal bytes; it measures the test error of
@@ -23,8 +23,8 @@ fi
 model="$1"
 dataset="$2"
 case "$dataset" in
-  mnist-bundled) epochs=30; data=() ;;
-  fashion-mnist) epochs=3; data=(--data "${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}") ;;
+  mnist-bundled) epochs=10; data=() ;;
+  fashion-mnist) epochs=2; data=(--data "${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}") ;;
   *) echo "make-weights.sh: unknown data set '$dataset' (mnist-bundled or fashion-mnist)" >&2; exit 2 ;;
 esac
 registry="${REGISTRY:-$ROOT/model-zoo/src/main/resources/io/github/dropout4j/zoo/pretrained/weights-registry.json}"
