@@ -200,7 +200,7 @@ public record PretrainedWeights(Path cacheDir, List<URI> releaseMirrors, List<UR
    * The repository's {@value #SHIPPED_DIR_NAME}/ folder: the first one holding {@value #MAKE_SCRIPT} in the working
    * directory, the directory of this code (jar or classes) or one of their parents; null if none.
    */
-  static Path findShippedDir() {
+  public static Path findShippedDir() {
     List<Path> starts = new ArrayList<>();
     starts.add(Path.of("").toAbsolutePath());
     try {
