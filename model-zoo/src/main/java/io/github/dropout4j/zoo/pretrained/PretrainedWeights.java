@@ -201,6 +201,20 @@ public record PretrainedWeights(Path cacheDir, List<URI> releaseMirrors, List<UR
    * directory, the directory of this code (jar or classes) or one of their parents; null if none.
    */
   public static Path findShippedDir() {
+    Path start = Path.of("").toAbsolutePath();
+    Path[] cached = SHIPPED_DIR;
+    if (cached != null && cached[0].equals(start)) {
+      return cached[1];
+    }
+    Path found = searchShippedDir();
+    SHIPPED_DIR = new Path[] {start, found};
+    return found;
+  }
+
+  /** (working directory, its shipped folder or null) of the last search: neither changes within a process. */
+  private static volatile Path[] SHIPPED_DIR;
+
+  private static Path searchShippedDir() {
     List<Path> starts = new ArrayList<>();
     starts.add(Path.of("").toAbsolutePath());
     try {

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -93,10 +92,10 @@ class InitPretrainedTest {
 
     LabeledImages test = MnistData.bundled().test();
     float[][] x = pixels(test);
-    INDArray out = net.output(Nd4j.create(x), false);
+    float[][] out = net.output(Nd4j.create(x), false).toFloatMatrix();
     int errors = 0;
     for (int i = 0; i < x.length; i++) {
-      errors += argMax(out.getRow(i).toFloatVector()) == test.label(i) ? 0 : 1;
+      errors += argMax(out[i]) == test.label(i) ? 0 : 1;
     }
     assertEquals(entry.testErrors(), errors, "errors on the 1,000 bundled test digits, as the registry records");
     assertEquals(entry.testExamples(), x.length);
@@ -104,11 +103,17 @@ class InitPretrainedTest {
     // output() is the mean network: every layer's incoming weights times the retain probability of its input
     // (0.8 for the pixels, 0.5 for the hidden units), computed here from the raw stored weights.
     float[] retain = {0.8f, 0.5f, 0.5f};
+    float[][][] weights = new float[3][][];
+    float[][] biases = new float[3][];
+    for (int layer = 0; layer < 3; layer++) {
+      weights[layer] = net.getParam(layer + "_W").castTo(DataType.FLOAT).toFloatMatrix();
+      biases[layer] = net.getParam(layer + "_b").castTo(DataType.FLOAT).toFloatVector();
+    }
     for (int i = 0; i < 20; i++) {
       float[] a = x[i];
       for (int layer = 0; layer < 3; layer++) {
-        float[][] w = net.getParam(layer + "_W").castTo(DataType.FLOAT).toFloatMatrix();
-        float[] b = net.getParam(layer + "_b").castTo(DataType.FLOAT).toFloatVector();
+        float[][] w = weights[layer];
+        float[] b = biases[layer];
         float[] z = new float[b.length];
         for (int j = 0; j < b.length; j++) {
           double s = b[j];
@@ -119,7 +124,7 @@ class InitPretrainedTest {
         }
         a = layer < 2 ? relu(z) : softmax(z);
       }
-      float[] got = out.getRow(i).toFloatVector();
+      float[] got = out[i];
       for (int c = 0; c < 10; c++) {
         assertEquals(a[c], got[c], 1e-4, "digit " + i + ", class " + c);
       }
