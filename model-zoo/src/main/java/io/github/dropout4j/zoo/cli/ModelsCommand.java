@@ -26,13 +26,13 @@ final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%-28s %12s  %-13s %-38s %s%n", "Model", "Parameters", "Input",
+    out.printf(Locale.ROOT, "%-28s %12s  %-13s %-42s %s%n", "Model", "Parameters", "Input",
         "Pretrained (data set, test error)", "Reference");
     for (ZooEntry e : ModelRegistry.standard().entries()) {
       List<WeightsEntry> weights = WeightsRegistry.standard().forModel(e.name());
       String pretrained = weights.isEmpty() ? "-" : String.join("; ", weights.stream().map(w ->
           String.format(Locale.ROOT, "%s %.2f%%", w.trainedOn().id(), w.testErrorPercent())).toList());
-      out.printf(Locale.ROOT, "%-28s %,12d  %-13s %-38s %s%n", e.name(), e.parameterCount(), e.inputShapeString(),
+      out.printf(Locale.ROOT, "%-28s %,12d  %-13s %-42s %s%n", e.name(), e.parameterCount(), e.inputShapeString(),
           pretrained, e.reference());
       if (recipes) {
         out.printf("    %s%n", e.recipe());

@@ -103,10 +103,6 @@ public class Cifar10Net extends PretrainedZooModel<MultiLayerNetwork> {
     return dropout() ? "cifar10-dropout" : "cifar10";
   }
 
-  /** No pretrained weights are published yet. */
-
-
-
   @Override
   @SuppressWarnings("deprecation")
   public ModelMetaData metaData() {
