@@ -122,8 +122,8 @@ public record PretrainedWeights(Path cacheDir, List<URI> releaseMirrors, List<UR
   public Downloader.Fetched fetch(WeightsEntry entry) throws IOException {
     List<URI> sources = sources(entry);
     if (sources.isEmpty() && !Files.isRegularFile(cacheDir.resolve(entry.file()))) {
-      throw new IOException(label(entry) + ": " + entry.file() + " is not in the cache " + cacheDir
-          + " and no mirror is configured");
+      throw new IOException(label(entry) + ": " + (download.offline() ? "offline mode: " : "") + entry.file()
+          + " is not in the cache " + cacheDir + " and no mirror is configured");
     }
     Downloader.Fetched f;
     try {
