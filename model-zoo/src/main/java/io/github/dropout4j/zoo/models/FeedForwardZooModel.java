@@ -31,7 +31,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@code hiddenRetainProbability} on every later one (the hidden units), each with its own seed
  * {@link #layerDropoutSeed(long, int)}. {@link TestTimeWeightScaling} is the weight noise of every layer, so
  * {@code output(x)} is the paper's mean network; {@link PerUnitMaxNorm} (if {@code maxSquaredLength > 0})
- * bounds every unit's incoming weights. Weights start N(0, initStd^2), biases 0.
+ * bounds every hidden unit's incoming weights (Appendix A.1), and the output units' only with
+ * {@link MlpConfig#withBoundOutputUnits(boolean)}. Weights start N(0, initStd^2), biases 0.
  *
  * <p>Pretrained weights, where published, come from {@link PretrainedZooModel#initPretrained(TrainedOn)} (see the
  * weights registry; {@code mnist-800x2} and {@code mnist-800x2-dropout} have them for the bundled MNIST digits and
@@ -89,7 +90,7 @@ public abstract class FeedForwardZooModel extends PretrainedZooModel<MultiLayerN
       if (retain < 1) {
         b.dropOut(BernoulliDropout.retainProbability(retain).withSeed(layerDropoutSeed(c.seed(), i)));
       }
-      if (c.maxSquaredLength() > 0) {
+      if (c.maxSquaredLength() > 0 && (!output || c.boundOutputUnits())) {
         b.constrainWeights(PerUnitMaxNorm.maxSquaredLength(c.maxSquaredLength()));
       }
       list.layer(b.build());
