@@ -280,9 +280,10 @@ class DownloaderTest {
 
   // --- helpers -------------------------------------------------------------------------------------------
 
+  /** A 15 s stall limit: on a loaded shared machine a 5 s one expired before the first bytes (a spurious retry). */
   private DownloadOptions options() {
     return DownloadOptions.defaults().withCacheRoot(cache)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(15))
         .withRetries(2, Duration.ofMillis(10));
   }
 

@@ -226,7 +226,7 @@ class PretrainedWeightsTest {
 
   private PretrainedWeights store(List<URI> userMirrors, Path shipped, boolean offline) {
     return new PretrainedWeights(tmp.resolve("cache"), null, userMirrors, shipped, DownloadOptions.defaults()
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)).withRetries(2, Duration.ofMillis(10))
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(15)).withRetries(2, Duration.ofMillis(10))
         .withOffline(offline));
   }
 
