@@ -4,7 +4,6 @@ import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.Cifar10DataSetIterator;
 import io.github.dropout4j.zoo.data.Cifar10Download;
 import io.github.dropout4j.zoo.data.Cifar10Records;
-import io.github.dropout4j.zoo.data.DownloadOptions;
 import io.github.dropout4j.zoo.data.Downloader;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
@@ -55,9 +54,7 @@ final class Cifar10Run {
   /** CIFAR-10 from {@code --download}, {@code --data DIR} (the {@code cifar-10-batches-bin} layout) or synthetic. */
   static Cifar10Data load(DataOptions o) throws IOException {
     if (o.download) {
-      DownloadOptions options = DownloadOptions.defaults();
-      return Cifar10Data.load(Cifar10Download.fetchAndExtract(new Downloader(o.dir == null ? options
-          : options.withCacheRoot(o.dir))));
+      return Cifar10Data.load(Cifar10Download.fetchAndExtract(new Downloader(o.downloadOptions())));
     }
     if (o.dir == null) {
       return Cifar10Data.synthetic();

@@ -27,6 +27,11 @@ final class DataOptions {
       + "binary archive (163 MB).")
   boolean download;
 
+  @Option(names = "--offline", description = "Never touch the network: use only the cache (and the repository's "
+      + "shipped copies); a cached file with a wrong SHA-256 is renamed aside and reported, not deleted. Also "
+      + "environment variable " + DownloadOptions.OFFLINE_ENV + "=1.")
+  boolean offline;
+
   @Option(names = "--limit", paramLabel = "N", description = "Train on only the first N training examples.")
   Integer limit;
 
@@ -41,8 +46,7 @@ final class DataOptions {
    */
   MnistData load(int canonicalValidation) throws IOException {
     if (download) {
-      DownloadOptions options = DownloadOptions.defaults();
-      Downloader downloader = new Downloader(dir == null ? options : options.withCacheRoot(dir));
+      Downloader downloader = new Downloader(downloadOptions());
       Path fetched = downloader.fetchAll(DatasetManifest.mnist());
       return MnistData.loadCanonical(fetched, canonicalValidation);
     }
@@ -67,6 +71,13 @@ final class DataOptions {
       throw new IOException("--data " + dir + ": no such directory");
     }
     return MnistData.loadTest(dir);
+  }
+
+  /** How downloads behave: {@code --offline} or {@value DownloadOptions#OFFLINE_ENV}, cache root {@code --data}. */
+  DownloadOptions downloadOptions() {
+    DownloadOptions o = DownloadOptions.fromEnvironment();
+    o = offline ? o.withOffline(true) : o;
+    return dir == null ? o : o.withCacheRoot(dir);
   }
 
   /** The number of training examples to use: {@code --limit}, validated, or all. */

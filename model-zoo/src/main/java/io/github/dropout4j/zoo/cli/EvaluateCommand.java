@@ -1,12 +1,18 @@
 package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.zoo.data.Cifar10Records;
+import io.github.dropout4j.zoo.data.Cifar10Data;
+import io.github.dropout4j.zoo.data.Downloader;
 import io.github.dropout4j.zoo.data.LabeledImages;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
 import io.github.dropout4j.zoo.data.imagenet.TenViewEvaluator;
+import io.github.dropout4j.zoo.models.ModelRegistry;
+import io.github.dropout4j.zoo.pretrained.PretrainedWeights;
+import io.github.dropout4j.zoo.pretrained.TrainedOn;
+import io.github.dropout4j.zoo.pretrained.WeightsEntry;
 import io.github.dropout4j.zoo.training.Errors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,8 +46,18 @@ final class EvaluateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL.zip", description = "A DL4J model zip written by 'train'.")
+  @Parameters(index = "0", paramLabel = "MODEL.zip", description = "A DL4J model zip written by 'train', or "
+      + "with --pretrained a zoo model name.")
   Path modelFile;
+
+  @Option(names = "--pretrained", description = "MODEL is a zoo model name: evaluate its published weights (see "
+      + "'models' and 'pull') on the test split of the data set they were trained on.")
+  boolean pretrained;
+
+  @Option(names = "--data-set", paramLabel = "NAME", description = "With --pretrained: mnist-bundled or "
+      + "fashion-mnist (default: the model's first). Fashion-MNIST is read from --data DIR or "
+      + TrainedOn.FASHION_MNIST_DEBIAN_DIR + " (Debian's dataset-fashion-mnist).")
+  String dataSet;
 
   @Option(names = "--split", paramLabel = "SPLIT", description = "MNIST: TRAIN, VALIDATION or TEST (default: "
       + "${DEFAULT-VALUE}).")
@@ -60,6 +76,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (pretrained) {
+      return evaluatePretrained();
+    }
+    if (dataSet != null) {
+      throw new IllegalArgumentException("--data-set applies to --pretrained only");
+    }
     Model model = ModelFiles.readModel(modelFile);
     List<String> objects = ModelFiles.objectsIn(modelFile);
     if (objects.contains(ImageNetRun.SIZES_KEY)) {
@@ -98,6 +120,39 @@ final class EvaluateCommand implements Callable<Integer> {
         modelFile.getFileName(), split.name().toLowerCase(Locale.ROOT), source, errors, count,
         100.0 * errors / count, 100.0 - 100.0 * errors / count);
     spec.commandLine().getOut().flush();
+    return Dropout4jCli.OK;
+  }
+
+  private Integer evaluatePretrained() throws IOException {
+    if (tenView || dataOptions.download) {
+      throw new IllegalArgumentException("--pretrained evaluates on the data set the weights were trained on; "
+          + "--ten-view and --download do not apply");
+    }
+    WeightsEntry entry = PullCommand.entry(modelFile.toString(), dataSet);
+    PretrainedWeights store = PullCommand.store(dataOptions.downloadOptions().offline());
+    Downloader.Fetched fetched = store.fetch(entry);
+    MultiLayerNetwork net = (MultiLayerNetwork) ModelRegistry.standard().require(entry.model()).create(1)
+        .initPretrained(entry.trainedOn(), store);
+    MnistData data = entry.trainedOn().load(dataOptions.dir);
+    LabeledImages set = switch (split) {
+      case TRAIN -> data.train();
+      case VALIDATION -> data.validation();
+      case TEST -> data.test();
+    };
+    if (set.count() == 0) {
+      throw new IllegalArgumentException(entry.trainedOn().id() + " has no " + split.name().toLowerCase(Locale.ROOT)
+          + " split");
+    }
+    int count = dataOptions.limitFor(set);
+    int errors = Errors.count(net, set, count);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s pretrained on %s (%s, from %s) on %s (%,d examples), mean network: %,d / %,d "
+            + "errors (%.2f%%), accuracy %.2f%%%s%n", entry.model(), entry.trainedOn().id(), fetched.file(),
+        fetched.describeSource(), split.name().toLowerCase(Locale.ROOT), set.count(), errors, count,
+        100.0 * errors / count, 100.0 - 100.0 * errors / count, split == Split.TEST && count == set.count()
+            ? String.format(Locale.ROOT, "; the registry records %,d / %,d", entry.testErrors(), entry.testExamples())
+            : "");
+    out.flush();
     return Dropout4jCli.OK;
   }
 

@@ -66,7 +66,7 @@ import java.util.Map;
  *
  * <p>conv1 padding 2 maps 224 to 55 (the paper's 224 with 11x11 stride 4 only gives 55 for a 227 input).
  */
-public final class AlexNetDropout extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
+public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> {
 
     /** Learning rate eps of the paper. */
     public static final double LEARNING_RATE = 0.01;

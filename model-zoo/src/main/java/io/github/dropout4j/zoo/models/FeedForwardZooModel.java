@@ -4,6 +4,11 @@ import io.github.dropout4j.random.Seeds;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import io.github.dropout4j.zoo.pretrained.TrainedOn;
+import io.github.dropout4j.zoo.pretrained.WeightsEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -30,13 +35,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * bounds every hidden unit's incoming weights (Appendix A.1), and the output units' only with
  * {@link MlpConfig#withBoundOutputUnits(boolean)}. Weights start N(0, initStd^2), biases 0.
  *
- * <p>No pretrained weights are published: {@link #pretrainedUrl} is null for every type.
+ * <p>Pretrained weights, where published, come from {@link PretrainedZooModel#initPretrained(TrainedOn)} (see the
+ * weights registry; {@code mnist-800x2} and {@code mnist-800x2-dropout} have them for the bundled MNIST digits and
+ * for Fashion-MNIST).
  *
  * <pre>{@code
  * MultiLayerNetwork net = MnistMlp.of(MnistMlp.paper800(true)).init();
  * }</pre>
  */
-public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
+public abstract class FeedForwardZooModel extends PretrainedZooModel<MultiLayerNetwork> {
   private final MlpConfig config;
 
   protected FeedForwardZooModel(MlpConfig config) {
@@ -103,8 +110,25 @@ public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<Mu
     return config.name();
   }
 
-
-
+  /** The loaded network must have this configuration's layer widths (and so its parameter count). */
+  @Override
+  protected void checkPretrained(MultiLayerNetwork net, WeightsEntry entry) throws IOException {
+    List<String> want = new ArrayList<>();
+    int in = config.nIn();
+    for (int h : config.hiddenSizes()) {
+      want.add(in + "->" + h);
+      in = h;
+    }
+    want.add(in + "->" + config.nOut());
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < net.getnLayers(); i++) {
+      got.add(net.layerInputSize(i) + "->" + net.layerSize(i));
+    }
+    if (!want.equals(got) || net.numParams() != config.parameterCount()) {
+      throw new IOException(entry.file() + " holds a " + got + " network with " + net.numParams() + " parameters; "
+          + modelName() + " is " + want + " with " + config.parameterCount());
+    }
+  }
 
   /**
    * Input shape {@code {{nIn}}}, one output. The zoo type is null: DL4J's deprecated {@code ZooType} has only

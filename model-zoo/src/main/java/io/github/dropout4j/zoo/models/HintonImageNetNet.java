@@ -80,7 +80,7 @@ import java.util.Map;
  * INDArray probs = net.output(crop, subsampled)[0];
  * }</pre>
  */
-public final class HintonImageNetNet extends NoPretrainedWeightsZooModel<ComputationGraph> {
+public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph> {
 
     public static final String CROP_INPUT = "crop";
     public static final String SUBSAMPLED_INPUT = "subsampled";
