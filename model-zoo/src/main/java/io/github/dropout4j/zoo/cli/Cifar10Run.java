@@ -3,7 +3,7 @@ package io.github.dropout4j.zoo.cli;
 import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.Cifar10DataSetIterator;
 import io.github.dropout4j.zoo.data.Cifar10Download;
-import io.github.dropout4j.zoo.data.DownloadOptions;
+import io.github.dropout4j.zoo.data.Cifar10Records;
 import io.github.dropout4j.zoo.data.Downloader;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
@@ -21,6 +21,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,9 +61,7 @@ final class Cifar10Run implements DataSetType {
   /** CIFAR-10 from {@code --download}, {@code --data DIR} (the {@code cifar-10-batches-bin} layout) or synthetic. */
   static Cifar10Data load(DataOptions o) throws IOException {
     if (o.download) {
-      DownloadOptions options = DownloadOptions.defaults();
-      return Cifar10Data.load(Cifar10Download.fetchAndExtract(new Downloader(o.dir == null ? options
-          : options.withCacheRoot(o.dir))));
+      return Cifar10Data.load(Cifar10Download.fetchAndExtract(new Downloader(o.downloadOptions())));
     }
     if (o.dir == null) {
       return Cifar10Data.synthetic();
@@ -70,12 +69,76 @@ final class Cifar10Run implements DataSetType {
     if (!Files.isDirectory(o.dir)) {
       throw new IOException("--data " + o.dir + ": no such directory");
     }
+    requireCompleteBatches(o.dir);
     return Cifar10Data.load(o.dir);
   }
 
+  /** Records in each batch file of CIFAR-10 ({@code data_batch_k.bin}, {@code test_batch.bin}). */
+  static final int RECORDS_PER_BATCH = 10_000;
+
+  /**
+   * For {@code --data DIR}: every batch file present ({@code data_batch_k.bin}, {@code test_batch.bin}) holds
+   * CIFAR-10's {@value #RECORDS_PER_BATCH} records, so that a batch cut at a record boundary is not read as a smaller
+   * data set; a smaller set in the same format (such as the shipped synthetic stand-in) lists its files in
+   * {@code DIR/SHA256SUMS} ({@code sha256sum} format), and then their SHA-256 must match instead.
+   */
+  static void requireCompleteBatches(Path dir) throws IOException {
+    Map<String, String> sums = new LinkedHashMap<>();
+    Path sumsFile = dir.resolve("SHA256SUMS");
+    if (Files.isRegularFile(sumsFile)) {
+      for (String line : Files.readAllLines(sumsFile)) {
+        String[] f = line.trim().split("\\s+\\*?", 2);
+        if (f.length == 2) {
+          sums.put(f[1], f[0].toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    List<Path> batches = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      files.filter(p -> p.getFileName().toString().matches("data_batch_\\d+\\.bin|test_batch\\.bin")).sorted()
+          .forEach(batches::add);
+    }
+    for (Path p : batches) {
+      String name = p.getFileName().toString();
+      if (sums.containsKey(name)) {
+        String actual = Downloader.sha256(p);
+        if (!actual.equals(sums.get(name))) {
+          throw new IOException(p + ": SHA-256 " + actual + " does not match " + sumsFile + " (" + sums.get(name)
+              + "); the file is damaged or truncated");
+        }
+        continue;
+      }
+      long size = Files.size(p);
+      long records = size / Cifar10Records.RECORD_BYTES;
+      if (size % Cifar10Records.RECORD_BYTES == 0 && records != RECORDS_PER_BATCH) {
+        throw new IOException(String.format(Locale.ROOT, "%s holds %,d records, a CIFAR-10 batch %,d: truncated? "
+            + "(a smaller set in this format lists its files in %s)", p, records, RECORDS_PER_BATCH, sumsFile));
+      }
+    }
+  }
+
+  /**
+   * Only the test batch ({@code evaluate}): for {@code --data DIR} just {@code DIR/test_batch.bin}, no training
+   * batches needed.
+   */
+  static Cifar10Records loadTest(DataOptions o) throws IOException {
+    if (o.download || o.dir == null) {
+      return load(o).test();
+    }
+    if (!Files.isDirectory(o.dir)) {
+      throw new IOException("--data " + o.dir + ": no such directory");
+    }
+    requireCompleteBatches(o.dir);
+    return Cifar10Data.loadTest(o.dir);
+  }
+
+  static String source(DataOptions o) {
+    return o.download ? "CIFAR-10 (downloaded)" : o.dir == null ? "shipped SYNTHETIC stand-in (not CIFAR-10)"
+        : "CIFAR-10 from " + o.dir;
+  }
+
   static String describe(Cifar10Data data, int trainCount, DataOptions o) {
-    String source = o.download ? "CIFAR-10 (downloaded)" : o.dir == null
-        ? "shipped SYNTHETIC stand-in (not CIFAR-10)" : "CIFAR-10 from " + o.dir;
+    String source = source(o);
     return String.format(Locale.ROOT, "%s: %,d%s training images, %,d test images", source, trainCount,
         trainCount < data.train().count() ? " of " + String.format(Locale.ROOT, "%,d", data.train().count()) : "",
         data.test().count());
@@ -155,8 +218,8 @@ final class Cifar10Run implements DataSetType {
   }
 
   /** Fraction of {@code data}'s test images misclassified by {@code net} (mean network) after {@code mean}. */
-  static int testErrors(MultiLayerNetwork net, PixelMeanNormalizer mean, Cifar10Data data) {
-    DataSetIterator test = Cifar10DataSetIterator.builder(data.test()).batchSize(TEST_BATCH).build();
+  static int testErrors(MultiLayerNetwork net, PixelMeanNormalizer mean, Cifar10Records testImages) {
+    DataSetIterator test = Cifar10DataSetIterator.builder(testImages).batchSize(TEST_BATCH).build();
     test.setPreProcessor(mean);
     return Errors.count(net, test).errors();
   }
@@ -224,13 +287,13 @@ final class Cifar10Run implements DataSetType {
       throw new IllegalArgumentException("CIFAR-10 models are evaluated on the test batch only (no --split)");
     }
     PixelMeanNormalizer mean = PixelMeanNormalizer.readFrom(c.modelFile.toFile());
-    Cifar10Data data = Cifar10Run.load(c.dataOptions);
-    int errors = Cifar10Run.testErrors(net, mean, data);
-    int count = data.test().count();
+    Cifar10Records test = Cifar10Run.loadTest(c.dataOptions);
+    int errors = Cifar10Run.testErrors(net, mean, test);
+    int count = test.count();
     PrintWriter out = c.spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s on test (%s), mean network, training pixel mean subtracted: %,d / %,d errors "
-            + "(%.2f%%), accuracy %.2f%%%n", c.modelFile.getFileName(), Cifar10Run.describe(data,
-            data.train().count(), c.dataOptions), errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
+    out.printf(Locale.ROOT, "%s on test (%s: %,d test images), mean network, training pixel mean subtracted: %,d / "
+            + "%,d errors (%.2f%%), accuracy %.2f%%%n", c.modelFile.getFileName(), Cifar10Run.source(c.dataOptions),
+        count, errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
     out.flush();
     return Dropout4jCli.OK;
   }}

@@ -5,6 +5,15 @@ import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.training.LegacyModelZips;
 import io.github.dropout4j.zoo.training.ModelZip;
 import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.data.Downloader;
+import io.github.dropout4j.zoo.data.LabeledImages;
+import io.github.dropout4j.zoo.data.MnistData;
+import io.github.dropout4j.zoo.models.ModelRegistry;
+import io.github.dropout4j.zoo.pretrained.PretrainedWeights;
+import io.github.dropout4j.zoo.pretrained.TrainedOn;
+import io.github.dropout4j.zoo.pretrained.WeightsEntry;
+import java.io.PrintWriter;
+import java.util.Locale;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,8 +42,18 @@ final class EvaluateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL.zip", description = "A DL4J model zip written by 'train'.")
+  @Parameters(index = "0", paramLabel = "MODEL.zip", description = "A DL4J model zip written by 'train', or "
+      + "with --pretrained a zoo model name.")
   Path modelFile;
+
+  @Option(names = "--pretrained", description = "MODEL is a zoo model name: evaluate its published weights (see "
+      + "'models' and 'pull') on the test split of the data set they were trained on.")
+  boolean pretrained;
+
+  @Option(names = "--data-set", paramLabel = "NAME", description = "With --pretrained: mnist-bundled or "
+      + "fashion-mnist (default: the model's first). Fashion-MNIST is read from --data DIR or "
+      + TrainedOn.FASHION_MNIST_DEBIAN_DIR + " (Debian's dataset-fashion-mnist).")
+  String dataSet;
 
   @Option(names = "--split", paramLabel = "SPLIT", description = "MNIST: TRAIN, VALIDATION or TEST (default: "
       + "${DEFAULT-VALUE}).")
@@ -53,6 +72,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (pretrained) {
+      return evaluatePretrained();
+    }
+    if (dataSet != null) {
+      throw new IllegalArgumentException("--data-set applies to --pretrained only");
+    }
     Model model = ModelZip.readModel(modelFile);
     // The manifest names the data set; zips written before manifests are recognised by their entries, and a plain
     // DL4J model (an exported mean network, an old MNIST checkpoint) is taken for an MNIST model.
@@ -72,5 +97,38 @@ final class EvaluateCommand implements Callable<Integer> {
           + "by 'train'");
     }
     return net;
+  }
+
+  private Integer evaluatePretrained() throws IOException {
+    if (tenView || dataOptions.download) {
+      throw new IllegalArgumentException("--pretrained evaluates on the data set the weights were trained on; "
+          + "--ten-view and --download do not apply");
+    }
+    WeightsEntry entry = PullCommand.entry(modelFile.toString(), dataSet);
+    PretrainedWeights store = PullCommand.store(dataOptions.downloadOptions().offline());
+    Downloader.Fetched fetched = store.fetch(entry);
+    MultiLayerNetwork net = (MultiLayerNetwork) ModelRegistry.standard().require(entry.model()).create(1)
+        .initPretrained(entry.trainedOn(), store);
+    MnistData data = entry.trainedOn().load(dataOptions.dir);
+    LabeledImages set = switch (split) {
+      case TRAIN -> data.train();
+      case VALIDATION -> data.validation();
+      case TEST -> data.test();
+    };
+    if (set.count() == 0) {
+      throw new IllegalArgumentException(entry.trainedOn().id() + " has no " + split.name().toLowerCase(Locale.ROOT)
+          + " split");
+    }
+    int count = dataOptions.limitFor(set);
+    int errors = MnistRun.errors(net, set, count);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s pretrained on %s (%s, from %s) on %s (%,d examples), mean network: %,d / %,d "
+            + "errors (%.2f%%), accuracy %.2f%%%s%n", entry.model(), entry.trainedOn().id(), fetched.file(),
+        fetched.describeSource(), split.name().toLowerCase(Locale.ROOT), set.count(), errors, count,
+        100.0 * errors / count, 100.0 - 100.0 * errors / count, split == Split.TEST && count == set.count()
+            ? String.format(Locale.ROOT, "; the registry records %,d / %,d", entry.testErrors(), entry.testExamples())
+            : "");
+    out.flush();
+    return Dropout4jCli.OK;
   }
 }

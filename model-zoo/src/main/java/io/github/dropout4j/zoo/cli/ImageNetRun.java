@@ -163,7 +163,7 @@ final class ImageNetRun implements DataSetType {
     settings.put("cropSize", String.valueOf(s.cropSize()));
     settings.put("widthDivisor", String.valueOf(s.widthDivisor()));
     settings.put("fcUnits", String.valueOf(s.fcUnits()));
-    return RunManifest.fresh(label, "imagenet", "all " + folder.size() + " images of " + folder.root()
+    return RunManifest.fresh(label, "imagenet", folder.size() + " images of " + folder.root()
             .toAbsolutePath(), recipe, settings)
         .withPreprocessing("imageSize", String.valueOf(s.imageSize()))
         .withPreprocessing("cropSize", String.valueOf(s.cropSize()))
@@ -371,12 +371,14 @@ final class ImageNetRun implements DataSetType {
     ImageFolder all = ImageNetRun.folder(c.dataOptions.dir, "train");
     boolean paper = c.run.recipe == Recipe.PAPER;
     Split split = paper ? split(c.dataOptions.dir, all, c.run.seed) : null;
-    ImageFolder folder = paper ? split.train() : all;
+    ImageFolder unlimited = paper ? split.train() : all;
+    int limit = c.dataOptions.limitFor(unlimited.size(), "training");
+    ImageFolder folder = limit < unlimited.size() ? unlimited.first(limit) : unlimited;
     LearningRatePlateau plateau = paper
         ? new LearningRatePlateau(c.plateauPatience, LearningRatePlateau.DEFAULT_MIN_IMPROVEMENT) : null;
     boolean alexNet = entry.name().equals("alexnet-dropout");
     ImageNetRun.Shape shape = new ImageNetRun.Shape(c.imageSize, c.cropSize, c.widthDivisor, c.fcUnits);
-    int b = c.run.batchOr(paper ? HintonImageNetNet.PAPER_BATCH_SIZE : 16);
+    int b = c.run.batchOr(paper ? HintonImageNetNet.PAPER_BATCH_SIZE : TrainCommand.IMAGENET_BATCH);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
     Path modelFile = c.run.out.resolve("model.zip");
@@ -389,11 +391,11 @@ final class ImageNetRun implements DataSetType {
     }
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
             + "batch %d, recipe %s, %dx%d images, %dx%d crops%s, augmentation: crops, reflections%s%n"
-            + "  data: %,d images in %d classes from %s%s%n",
+            + "  data: %,d%s images in %d classes from %s%s%n",
         entry.name(), saved.network().numParams(), entry.parameterCount(), c.run.epochs, b,
         c.run.recipeName(), c.imageSize, c.imageSize, c.cropSize, c.cropSize, ", width / "
             + c.widthDivisor + ", fc " + c.fcUnits, alexNet ? ", PCA colour noise" : "", folder.size(),
-        folder.numClasses(), folder.root(), paper ? "\n  validation: " + split.description() + "; " + plateau : "");
+        limit < unlimited.size() ? String.format(Locale.ROOT, " of %,d", unlimited.size()) : "", folder.numClasses(), folder.root(), paper ? "\n  validation: " + split.description() + "; " + plateau : "");
     stdout.flush();
     TrainingRun.Result result = ImageNetRun.train(entry.name(), saved, alexNet, folder,
         paper ? split.validation() : null, plateau, shape, c.run.epochs, b, c.run.seed, modelFile, bad,

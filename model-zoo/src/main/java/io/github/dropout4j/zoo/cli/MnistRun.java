@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,8 +63,8 @@ final class MnistRun implements DataSetType {
   /** The manifest of a fresh MNIST run: what a resumed run must repeat. */
   static RunManifest manifest(MlpConfig config, String recipe, int trainCount, int batch, long seed) {
     return RunManifest.fresh(config.name(), "mnist", "first " + trainCount + " training digits", recipe,
-        Map.of("batch", String.valueOf(batch), "dataSeed", String.valueOf(dataSeed(seed)),
-            "activation", config.activation().name().toLowerCase(Locale.ROOT),
+        Map.of("batch", String.valueOf(batch), "seed", String.valueOf(seed), "dataSeed",
+            String.valueOf(dataSeed(seed)), "activation", config.activation().name().toLowerCase(Locale.ROOT),
             "boundOutputUnits", String.valueOf(config.boundOutputUnits())));
   }
 
@@ -127,19 +128,20 @@ final class MnistRun implements DataSetType {
   public int train(ZooEntry entry, TrainCommand c) throws IOException {
     int batch = c.run.batchOr(MnistMlp.BATCH_SIZE);
     MlpConfig config = ((FeedForwardZooModel) entry.create(c.run.seed)).config().withUpdater(c.run.recipe.updater());
-    MnistData data = c.dataOptions.load();
+    MnistData data = c.dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = c.dataOptions.trainCount(data);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
-    stdout.printf("Training %s (%s, %,d parameters), %d epochs, recipe %s%n  data: %s%n", c.model,
-        config.architecture(), config.parameterCount(), c.run.epochs, c.run.recipeName(),
+    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", c.model,
+        config.architecture(), config.parameterCount(), c.run.epochs, batch, c.run.recipe.describe(),
         DataOptions.describe(data, trainCount, c.dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet);
     MnistRun.Outcome o = MnistRun.train(c.model, config, c.run.recipeName(), data, trainCount,
         trainCount, c.run.epochs, batch, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
         c.run.quiet ? null : c.spec.commandLine().getErr());
-    ModelZip.write(o.network(), o.manifest(), null, c.run.out.resolve("model.zip"));
+    ModelZip.write(o.network(), o.manifest(), zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT),
+        c.run.out.resolve("model.zip"));
     ErrorCurves curves = new ErrorCurves();
     curves.add(c.model, o.history());
     curves.writeCsv(c.run.out.resolve("errors.csv"));
@@ -156,23 +158,34 @@ final class MnistRun implements DataSetType {
   @Override
   public int evaluate(Model model, EvaluateCommand c) throws IOException {
     MultiLayerNetwork net = c.network(model, "mnist");
-    MnistData data = c.dataOptions.load(c.split == EvaluateCommand.Split.VALIDATION ? 10_000 : 0);
-    LabeledImages set = switch (c.split) {
-      case TRAIN -> data.train();
-      case VALIDATION -> data.validation();
-      case TEST -> data.test();
-    };
+    DataOptions dataOptions = c.dataOptions;
+    LabeledImages set;
+    String source;
+    if (c.split == EvaluateCommand.Split.TEST) {
+      set = dataOptions.loadTest();
+      source = dataOptions.source() + ": " + set.count() + " test " + dataOptions.noun();
+    } else {
+      int heldOut = MnistSplit.validationHeldOut(c.modelFile);
+      MnistData data = dataOptions.load(heldOut);
+      set = c.split == EvaluateCommand.Split.TRAIN ? data.train() : data.validation();
+      if (set.count() == 0) {
+        throw new IllegalArgumentException(c.modelFile + " was trained on all " + data.train().count() + " training "
+            + dataOptions.noun() + " of " + dataOptions.source() + " (no validation split held out: "
+            + MnistSplit.describe(heldOut) + "), so --split VALIDATION would measure examples it was trained on");
+      }
+      source = DataOptions.describe(data, data.train().count(), dataOptions) + "; " + MnistSplit.describe(heldOut);
+    }
     requireInputs(net, set.images().pixelsPerImage(), c.modelFile);
-    int count = c.dataOptions.limitFor(set);
+    int count = dataOptions.limitFor(set);
     int errors = MnistRun.errors(net, set, count);
     c.spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s (%s): %,d / %,d errors (%.2f%%), accuracy %.2f%%%n",
-        c.modelFile.getFileName(), c.split.name().toLowerCase(Locale.ROOT), DataOptions.describe(data,
-            data.train().count(), c.dataOptions), errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
+        c.modelFile.getFileName(), c.split.name().toLowerCase(Locale.ROOT), source, errors, count,
+        100.0 * errors / count, 100.0 - 100.0 * errors / count);
     c.spec.commandLine().getOut().flush();
     return Dropout4jCli.OK;
   }
 
-  private static void requireInputs(MultiLayerNetwork net, int inputs, Path modelFile) {
+  static void requireInputs(MultiLayerNetwork net, int inputs, Path modelFile) {
     long nIn = net.layerInputSize(0);
     if (nIn != inputs) {
       throw new IllegalArgumentException(modelFile + " takes " + nIn + " inputs, the data have " + inputs);

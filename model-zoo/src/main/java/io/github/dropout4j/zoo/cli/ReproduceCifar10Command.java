@@ -53,11 +53,12 @@ final class ReproduceCifar10Command implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     run.validate();
+    Path dir = run.out != null ? run.out : Path.of("runs", "reproduce-cifar10-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    OutputPaths.requireWritableDirectory("--out", dir);
     Cifar10Data data = Cifar10Run.load(dataOptions);
     int trainCount = dataOptions.limitFor(data.train().count(), "training");
     Cifar10Recipe r = Cifar10Run.recipe(run.recipe, run.epochs, run.batch);
-    Path dir = run.out != null ? run.out : Path.of("runs", "reproduce-cifar10-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir.resolve("models"));
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "Appendix G at demo scale: %d epochs per network, recipe %s (inputs %s), seed %d%n"

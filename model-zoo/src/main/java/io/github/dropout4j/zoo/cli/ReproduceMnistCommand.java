@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -101,10 +102,11 @@ final class ReproduceMnistCommand implements Callable<Integer> {
     long start = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    MnistData data = dataOptions.load();
-    int trainCount = dataOptions.trainCount(data);
     Path dir = run.out != null ? run.out : Path.of("runs", "reproduce-mnist-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    OutputPaths.requireWritableDirectory("--out", dir);
+    MnistData data = dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
+    int trainCount = dataOptions.trainCount(data);
     Files.createDirectories(dir.resolve("checkpoints"));
 
     String header = header(data, trainCount, batch, run.epochs, run.seed, run.recipe);

@@ -69,13 +69,23 @@ final class SweepCommand implements Callable<Integer> {
     Dropout4jCli.atLeastOne("--epochs", epochs);
     Dropout4jCli.atLeastOne("--seeds", seeds);
     Dropout4jCli.atLeastOne("--hidden", hidden);
+    if (out != null) {
+      OutputPaths.requireWritableDirectory("--out", out);
+    }
+    if (dropProbabilities.isEmpty() || maxNorms.isEmpty()) {
+      throw new IllegalArgumentException((dropProbabilities.isEmpty() ? "--drop" : "--max-norm") + " needs at least "
+          + "one value (comma-separated, e.g. 0,0.5)");
+    }
     for (double d : dropProbabilities) {
       if (!(d >= 0 && d < 1)) {
-        throw new IllegalArgumentException("--drop values must be in [0, 1), got " + d);
+        throw new IllegalArgumentException("--drop values must be drop probabilities in [0, 1), got " + d);
       }
     }
     for (double c : maxNorms) {
-      if (!(c >= 0) || Double.isInfinite(c)) {
+      if (Double.isNaN(c) || Double.isInfinite(c)) {
+        throw new IllegalArgumentException("--max-norm values must be finite numbers (0 = no bound), got " + c);
+      }
+      if (c < 0) {
         throw new IllegalArgumentException("--max-norm values must be >= 0 (0 = no bound), got " + c);
       }
     }

@@ -28,6 +28,11 @@ import picocli.CommandLine.Parameters;
         "ImageNet sizes default to a tiny variant that trains in seconds on src-test-data/imagenet-synthetic; "
             + "the paper's: --size 256 --crop 224 --width-divisor 1 --fc-units 4096 --recipe paper."})
 final class TrainCommand implements Callable<Integer> {
+  /** The default minibatch of ImageNet models (the tiny default variant; the paper's is 128). */
+  static final int IMAGENET_BATCH = 16;
+  /** Options that shape ImageNet models only; rejected for the others. */
+  private static final String[] IMAGENET_ONLY = {"--size", "--crop", "--width-divisor", "--fc-units"};
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -81,7 +86,16 @@ final class TrainCommand implements Callable<Integer> {
     if (run.out == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
     }
+    OutputPaths.requireWritableDirectory("--out", run.out);
     ZooEntry entry = ModelRegistry.standard().require(alias(model, dropout));
+    if (!entry.dataset().equals("imagenet")) {
+      for (String option : IMAGENET_ONLY) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " applies to ImageNet models only; " + entry.name()
+              + " is a " + entry.dataset() + " model");
+        }
+      }
+    }
     return DataSetType.of(entry).train(entry, this);
   }
 

@@ -52,6 +52,15 @@ public record Cifar10Data(Cifar10Records train, Cifar10Records test) {
         + " upwards; run inside the Dropout4j repository or pass -D" + SYNTHETIC_DIR_PROPERTY + "=<dir>");
   }
 
+  /** Reads only {@code dir/test_batch.bin} (for evaluation; the training batches need not exist). */
+  public static Cifar10Records loadTest(Path dir) throws IOException {
+    Path test = dir.resolve(TEST_FILE);
+    if (!Files.isRegularFile(test)) {
+      throw new NoSuchFileException(test.toString(), null, "no CIFAR-10 test batch in " + dir);
+    }
+    return Cifar10Records.read(test);
+  }
+
   /** Training batches in the real archive ({@code data_batch_1.bin} .. {@code data_batch_5.bin}). */
   public static final int ARCHIVE_BATCHES = 5;
   /** A file of the real archive's {@code cifar-10-batches-bin/}; where it exists, all five batches must too. */

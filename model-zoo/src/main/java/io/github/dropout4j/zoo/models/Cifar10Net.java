@@ -52,7 +52,7 @@ import java.util.Arrays;
  * MultiLayerNetwork net = new Cifar10Net(Cifar10Recipe.paper(100), 42).init();
  * }</pre>
  */
-public class Cifar10Net extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
+public class Cifar10Net extends PretrainedZooModel<MultiLayerNetwork> {
 
   /** Parameters of the network, computed by hand in the class comment. */
   public static final long PARAMETER_COUNT = 220_042L;
@@ -103,10 +103,6 @@ public class Cifar10Net extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
   public String modelName() {
     return dropout() ? "cifar10-dropout" : "cifar10";
   }
-
-  /** No pretrained weights are published yet. */
-
-
 
   @Override
   @SuppressWarnings("deprecation")

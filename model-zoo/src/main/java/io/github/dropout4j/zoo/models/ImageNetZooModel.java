@@ -19,7 +19,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * @param <T> {@code MultiLayerNetwork} or {@code ComputationGraph}
  */
-public abstract class ImageNetZooModel<T extends Model> extends NoPretrainedWeightsZooModel<T> {
+public abstract class ImageNetZooModel<T extends Model> extends PretrainedZooModel<T> {
   final int numClasses;
   final int cropSize;
   final int widthDivisor;

@@ -59,6 +59,10 @@ public final class ModelZip {
 
   /** Loads a MultiLayerNetwork or ComputationGraph zip (with updater state if present). */
   public static Model readModel(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + " is a directory, not a model zip" + (Files.isRegularFile(file.resolve("model.zip"))
+          ? " (did you mean " + file.resolve("model.zip") + "?)" : ""));
+    }
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": no such file");
     }

@@ -50,6 +50,9 @@ public record RunManifest(String model, String dataset, String split, String rec
   /** The zip entry holding the manifest. */
   public static final String ZIP_ENTRY = "dropout4j-run.json";
   static final String FORMAT = "dropout4j-run";
+  /** Identity keys the command line sets with an option of the same meaning, named in resume errors. */
+  private static final Map<String, String> OPTIONS = Map.of("seed", "--seed", "batch", "--batch", "recipe",
+      "--recipe", "activation", "--activation", "boundOutputUnits", "--bound-output-units");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public RunManifest {
@@ -112,17 +115,24 @@ public record RunManifest(String model, String dataset, String split, String rec
     SortedMap<String, String> theirs = saved.identity();
     List<String> was = new ArrayList<>();
     List<String> is = new ArrayList<>();
+    List<String> options = new ArrayList<>();
     java.util.SortedSet<String> keys = new java.util.TreeSet<>(mine.keySet());
     keys.addAll(theirs.keySet());
     for (String k : keys) {
       if (!Objects.equals(mine.get(k), theirs.get(k))) {
         was.add(k + "=" + theirs.getOrDefault(k, "(none)"));
         is.add(k + "=" + mine.getOrDefault(k, "(none)"));
+        String option = OPTIONS.get(k);
+        if (option != null) {
+          options.add(option + " " + theirs.getOrDefault(k, "(none)") + " there, " + option + " "
+              + mine.getOrDefault(k, "(none)") + " here");
+        }
       }
     }
     if (!was.isEmpty()) {
       throw new IllegalArgumentException(file + " was written by the run [" + String.join(", ", was)
-          + "], this one is [" + String.join(", ", is) + "]; use the same settings to resume");
+          + "], this one is [" + String.join(", ", is) + "]" + (options.isEmpty() ? ""
+          : " (" + String.join("; ", options) + ")") + "; use the same settings to resume");
     }
   }
 
@@ -194,7 +204,9 @@ public record RunManifest(String model, String dataset, String split, String rec
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IOException(source + ": run manifest is not valid JSON (" + e.getOriginalMessage() + ")", e);
+      String why = e.getOriginalMessage();
+      throw new IOException(source + ": run manifest is not valid JSON" + (why != null && why.contains("end-of-input")
+          ? ", truncated: the text ends before the JSON is complete" : "") + " (" + why + ")", e);
     }
     if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
       throw new IOException(source + ": not a dropout4j run manifest (no \"format\": \"" + FORMAT + "\")");

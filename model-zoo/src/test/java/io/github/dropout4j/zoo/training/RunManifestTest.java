@@ -59,4 +59,25 @@ class RunManifestTest {
     assertTrue(e.getMessage().contains("[recipe=short, seed=5]") && e.getMessage().contains("[recipe=paper, seed=6]"),
         e.getMessage());
   }
+
+  /**
+   * A cut or damaged manifest says what was expected and names the file (issue 18's truncated run states, ported to
+   * the run manifest that replaced them).
+   */
+  @Test
+  void truncatedManifestsSayWhatWasExpected() {
+    String json = sample().toJson();
+    IOException cut = assertThrows(IOException.class,
+        () -> RunManifest.fromJson(json.substring(0, json.length() - 3), "runs/t/model.zip"));
+    assertTrue(cut.getMessage().startsWith("runs/t/model.zip") && cut.getMessage().contains("not valid JSON"),
+        cut.getMessage());
+    IOException record = assertThrows(IOException.class,
+        () -> RunManifest.fromJson(json.replaceFirst("\"testErrors\" : 431,", ""), "runs/t/model.zip"));
+    assertTrue(record.getMessage().contains("no field 'testErrors'"), record.getMessage());
+    IOException badNumber = assertThrows(IOException.class,
+        () -> RunManifest.fromJson(json.replaceFirst("\"testErrors\" : 431", "\"testErrors\" : \"x\""), "m.zip"));
+    assertTrue(badNumber.getMessage().contains("'testErrors' is not an integer"), badNumber.getMessage());
+    IOException foreign = assertThrows(IOException.class, () -> RunManifest.fromJson("\"hello\"", "m.zip"));
+    assertTrue(foreign.getMessage().contains("not a dropout4j run manifest"), foreign.getMessage());
+  }
 }

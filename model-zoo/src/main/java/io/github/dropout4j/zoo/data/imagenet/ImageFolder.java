@@ -218,4 +218,42 @@ public final class ImageFolder {
     public int label(int index) {
         return labels[index];
     }
+
+    /**
+     * The first {@code n} examples taken one class at a time in turn (class order, then file order within a class),
+     * listed in this folder's order; the classes stay those of this folder. For {@code --limit}.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= n <= size()}
+     */
+    public ImageFolder first(int n) {
+        if (n < 1 || n > files.size()) {
+            throw new IllegalArgumentException("need 1 <= n <= " + files.size() + " images, got " + n);
+        }
+        int[] start = new int[classes.size() + 1];
+        for (int label : labels) {
+            start[label + 1]++;
+        }
+        for (int c = 0; c < classes.size(); c++) {
+            start[c + 1] += start[c];
+        }
+        boolean[] taken = new boolean[files.size()];
+        int count = 0;
+        for (int round = 0; count < n; round++) {
+            for (int c = 0; c < classes.size() && count < n; c++) {
+                if (start[c] + round < start[c + 1]) {
+                    taken[start[c] + round] = true;
+                    count++;
+                }
+            }
+        }
+        List<Path> f = new ArrayList<>();
+        int[] l = new int[n];
+        for (int i = 0; i < taken.length; i++) {
+            if (taken[i]) {
+                l[f.size()] = labels[i];
+                f.add(files.get(i));
+            }
+        }
+        return new ImageFolder(root, classes, f, l);
+    }
 }
