@@ -69,6 +69,8 @@ public final class BernoulliDropout implements IDropout {
     private transient double[] unitKeptScales;
     private transient boolean stepSeen;
     private transient long firstStepSeen;
+    /** Data-parallel worker whose masks this replica draws (0: a single process); see {@link WorkerMasks}. */
+    private transient volatile int workerIndex;
 
     @JsonCreator
     private BernoulliDropout(@JsonProperty("retainProbability") double retainProbability,
@@ -232,9 +234,26 @@ public final class BernoulliDropout implements IDropout {
         return p;
     }
 
-    /** The mask key of a training step; masks for equal keys are equal. */
+    /**
+     * The mask key of a training step; masks for equal keys are equal. Worker 0 (a single process) uses the seed as
+     * it is; data-parallel worker {@code k > 0} uses {@link WorkerMasks#workerSeed(long, int)}.
+     */
     public long maskKey(int iteration, int epoch) {
-        return BernoulliMaskKernel.key(seed, iteration, epoch);
+        return BernoulliMaskKernel.key(WorkerMasks.workerSeed(seed, workerIndex), iteration, epoch);
+    }
+
+    /**
+     * Makes this replica draw the masks of data-parallel worker {@code workerIndex} (0 = the single-process masks).
+     * Runtime state of one replica: not serialised, not copied by {@link #clone()}. Call it through
+     * {@link WorkerMasks#assign}.
+     */
+    void assignWorker(int workerIndex) {
+        this.workerIndex = WorkerMasks.requireWorkerIndex(workerIndex);
+    }
+
+    /** The data-parallel worker whose masks this replica draws; 0 in a single process. */
+    public int workerIndex() {
+        return workerIndex;
     }
 
     /** Multiplier of a kept unit during training: 1, or {@code 1/p} for inverted dropout. */

@@ -34,8 +34,23 @@ public class StandoutLayer extends BaseLayer<Standout> {
      * Standout layers with the same seed still draw different masks.
      */
     long maskKey() {
-        return BernoulliMaskKernel.key(BernoulliMaskKernel.key(layerConf().getSeed(), getIndex(), 0),
-                getIterationCount(), getEpochCount());
+        long seed = io.github.dropout4j.dropout.WorkerMasks.workerSeed(layerConf().getSeed(), workerIndex);
+        return BernoulliMaskKernel.key(BernoulliMaskKernel.key(seed, getIndex(), 0), getIterationCount(),
+                getEpochCount());
+    }
+
+    /** Data-parallel worker whose masks this replica draws (0: a single process); runtime state only. */
+    private volatile int workerIndex;
+
+    /**
+     * Makes this replica draw the masks of data-parallel worker {@code workerIndex}; call it through
+     * {@link io.github.dropout4j.dropout.WorkerMasks#assign}.
+     */
+    public void assignWorker(int workerIndex) {
+        if (workerIndex < 0) {
+            throw new IllegalArgumentException("workerIndex must be >= 0, got " + workerIndex);
+        }
+        this.workerIndex = workerIndex;
     }
 
     private boolean separate() {
