@@ -139,13 +139,13 @@ public final class SparkTrain implements Callable<Integer> {
   }
 
   /** The zoo network {@code entry} with {@code recipe}'s optimiser, as {@code ./dropout4j train} builds it. */
-  static MultiLayerNetwork network(ZooEntry entry, Recipe recipe, long seed) {
+  public static MultiLayerNetwork network(ZooEntry entry, Recipe recipe, long seed) {
     MlpConfig config = ((FeedForwardZooModel) entry.create(seed)).config().withUpdater(recipe.updater());
     return MnistMlp.of(config).init();
   }
 
   /** Epoch {@code epoch}'s minibatches of {@code train}, in the seeded order a single-process run would see. */
-  static IdxDataSetIterator epochIterator(LabeledImages train, int batch, long seed, int epoch) {
+  public static IdxDataSetIterator epochIterator(LabeledImages train, int batch, long seed, int epoch) {
     return IdxDataSetIterator.builder(train).batchSize(batch).shuffle(seed).startEpoch(epoch).build();
   }
 
