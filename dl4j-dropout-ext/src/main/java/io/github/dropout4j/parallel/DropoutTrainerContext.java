@@ -1,6 +1,6 @@
 package io.github.dropout4j.parallel;
 
-import io.github.dropout4j.dropout.WorkerMasks;
+import io.github.dropout4j.dropout.Dropouts;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.parallelism.ParallelWrapper;
@@ -15,7 +15,7 @@ import org.deeplearning4j.parallelism.trainer.Trainer;
  * <p>{@code ParallelWrapper} trains worker 0 on the original network and workers {@code 1..N-1} on replicas
  * rebuilt from its JSON configuration, so every replica would draw the same masks at the same step. This context
  * creates DL4J's {@link DefaultTrainer} unchanged except that, once a worker's replica exists, it calls
- * {@link WorkerMasks#assign(Model, int) WorkerMasks.assign(replica, threadId)}: worker 0 keeps the masks of a plain
+ * {@link Dropouts#setWorkerIndex(Model, int) Dropouts.setWorkerIndex(replica, threadId)}: worker 0 keeps the masks of a plain
  * {@code fit}, the others draw their own. Parameter averaging keeps a {@code PerUnitMaxNorm} bound: each worker's
  * unit vectors lie in the ball after its own step, and an average of points of a ball lies in the ball.
  *
@@ -96,7 +96,7 @@ public final class DropoutTrainerContext implements TrainerContext {
         @Override
         protected void postInit() {
             super.postInit();
-            WorkerMasks.assign(replicatedModel, threadId);
+            Dropouts.setWorkerIndex(replicatedModel, threadId);
         }
 
         int workerIndex() {

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
-import io.github.dropout4j.dropout.WorkerMasks;
+import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.layers.Standout;
+import io.github.dropout4j.layers.StandoutLayer;
 import io.github.dropout4j.updater.DampedMomentum;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +94,10 @@ class DataParallelDropoutTest {
         MultiLayerNetwork original = net(1);
         MultiLayerNetwork worker0 = replica(original);
         MultiLayerNetwork worker1 = replica(original);
-        assertEquals(3, WorkerMasks.assign(worker0, 0), "two dropouts and one Standout layer");
-        WorkerMasks.assign(worker1, 1);
+        Dropouts.setWorkerIndex(worker0, 0);
+        Dropouts.setWorkerIndex(worker1, 1);
+        assertEquals(1, ((StandoutLayer) worker1.getLayer(0)).workerIndex(), "the Standout layer's worker");
+        assertEquals(1, Dropouts.require(worker1, 2).workerIndex(), "the output layer's dropout's worker");
         DataSet batch = batches(1, 32, 5).get(0);
         worker0.fit(batch);
         worker1.fit(batch);
@@ -115,7 +118,7 @@ class DataParallelDropoutTest {
     void workerZeroDrawsThePlainFitMasks() {
         MultiLayerNetwork plain = net(2);
         MultiLayerNetwork worker0 = replica(plain);
-        WorkerMasks.assign(worker0, 0);
+        Dropouts.setWorkerIndex(worker0, 0);
         for (DataSet batch : batches(3, 16, 6)) {
             plain.fit(batch);
             worker0.fit(batch);
@@ -126,7 +129,7 @@ class DataParallelDropoutTest {
     @Test
     void workerIndexIsNotSerialised() {
         MultiLayerNetwork worker1 = net(3);
-        WorkerMasks.assign(worker1, 1);
+        Dropouts.setWorkerIndex(worker1, 1);
         MultiLayerNetwork back = replica(worker1);
         BernoulliDropout d = (BernoulliDropout) back.getLayer(1).conf().getLayer().getIDropout();
         assertEquals(0, d.workerIndex());
@@ -135,7 +138,7 @@ class DataParallelDropoutTest {
     @Test
     void rejectsANegativeWorkerIndex() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WorkerMasks.assign(net(4), -1));
+                () -> Dropouts.setWorkerIndex(net(4), -1));
         assertEquals("workerIndex must be >= 0, got -1", e.getMessage());
     }
 

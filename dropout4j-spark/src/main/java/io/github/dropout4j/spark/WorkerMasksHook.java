@@ -1,6 +1,6 @@
 package io.github.dropout4j.spark;
 
-import io.github.dropout4j.dropout.WorkerMasks;
+import io.github.dropout4j.dropout.Dropouts;
 import org.apache.spark.TaskContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.api.TrainingHook;
@@ -12,7 +12,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  *
  * <p>DL4J's Spark workers rebuild the network from the broadcast configuration, so without this every partition
  * would draw the same masks at the same step. Before each minibatch the hook calls
- * {@link WorkerMasks#assign(Model, int) WorkerMasks.assign(replica, partitionId)}: partition 0 keeps the masks of a
+ * {@link WorkerMasks#assign(Model, int) Dropouts.setWorkerIndex(replica, partitionId)}: partition 0 keeps the masks of a
  * plain {@code fit}, the others draw their own. The master advances the iteration counter after each averaging
  * round, so successive rounds draw fresh masks too.
  */
@@ -21,7 +21,7 @@ public final class WorkerMasksHook implements TrainingHook {
 
   @Override
   public void preUpdate(DataSet minibatch, Model model) {
-    WorkerMasks.assign(model, TaskContext.getPartitionId());
+    Dropouts.setWorkerIndex(model, TaskContext.getPartitionId());
   }
 
   @Override
@@ -31,7 +31,7 @@ public final class WorkerMasksHook implements TrainingHook {
 
   @Override
   public void preUpdate(MultiDataSet minibatch, Model model) {
-    WorkerMasks.assign(model, TaskContext.getPartitionId());
+    Dropouts.setWorkerIndex(model, TaskContext.getPartitionId());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.random.Seeds;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
@@ -52,10 +53,7 @@ public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<Mu
    * so different layers (and different model seeds) never share masks.
    */
   public static long layerDropoutSeed(long modelSeed, int layer) {
-    long z = modelSeed + (layer + 1L) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return Seeds.derive(modelSeed, layer);
   }
 
   /** The DL4J configuration; building it allocates no parameters. */

@@ -40,7 +40,7 @@ import java.util.Map;
  *   <tr><td>conv1</td><td>64 filters 11x11 stride 4 pad 2, on crop</td><td>64x55x55</td><td>64*3*121+64 = 23,296</td></tr>
  *   <tr><td>pool1</td><td>max 3x3 stride 2</td><td>64x27x27</td><td>0</td></tr>
  *   <tr><td>norm1</td><td>response normalisation (k 2, n 5, alpha 1e-4, beta 0.75)</td><td>64x27x27</td><td>0</td></tr>
- *   <tr><td>conv2</td><td>{@link RandomChannelGroupConvolution} 256 filters 5x5 pad 2, 4 groups of 64, each wired to a random 16 of 64 channels, linear</td><td>256x27x27</td><td>256*16*25+256 = 102,656</td></tr>
+ *   <tr><td>conv2</td><td>{@link RandomChannelGroupConvolution} 256 filters 5x5 pad 2, 4 groups of 64, each wired to a unique random 16 of the 64 channels (the groups partition them), linear</td><td>256x27x27</td><td>256*16*25+256 = 102,656</td></tr>
  *   <tr><td>conv2sub</td><td>256 filters 5x5 stride 2 pad 1 on the 56x56 input, no bias, linear</td><td>256x27x27</td><td>256*3*25 = 19,200</td></tr>
  *   <tr><td>conv2sum, relu2</td><td>element-wise sum, then ReLU</td><td>256x27x27</td><td>0</td></tr>
  *   <tr><td>pool2, norm2</td><td>max 3x3 stride 2; response normalisation</td><td>256x13x13</td><td>0</td></tr>

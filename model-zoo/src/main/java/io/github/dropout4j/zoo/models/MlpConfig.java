@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.dropout.Probabilities;
 import io.github.dropout4j.updater.DampedMomentum;
 import java.util.List;
 import java.util.Objects;
@@ -75,9 +76,7 @@ public record MlpConfig(String name, int nIn, List<Integer> hiddenSizes, int nOu
   }
 
   private static void requireRetain(String what, double p) {
-    if (!(p > 0 && p <= 1)) {
-      throw new IllegalArgumentException(what + " must be in (0, 1], got " + p);
-    }
+    Probabilities.requireRetain(what, p);
   }
 
   /**
