@@ -37,13 +37,13 @@ import scala.reflect.ClassTag$;
 
 /**
  * Every Dropout4j component travels through the serialisers Spark uses for the broadcast configuration (Java
- * serialisation, Spark's default) and for Kryo (DL4J's recommended {@code Nd4jRegistrator}); the copy trains to
+ * serialisation, Spark's default) and through Kryo with {@link Dropout4jKryoRegistrator}; the copy trains to
  * the same parameters as the original. ParallelWrapper copies configurations through JSON, tested by the library.
  */
 class EngineSerializationTest {
 
   static List<Serializer> serializers() {
-    SparkConf kryo = new SparkConf().set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+    SparkConf kryo = new SparkConf().set("spark.kryo.registrator", Dropout4jKryoRegistrator.class.getName());
     return List.of(new JavaSerializer(new SparkConf()), new KryoSerializer(kryo));
   }
 
@@ -79,6 +79,16 @@ class EngineSerializationTest {
     SerializerInstance s = serializer.newInstance();
     ByteBuffer bytes = s.serialize(conf, ClassTag$.MODULE$.apply(MultiLayerConfiguration.class));
     return s.deserialize(bytes, ClassTag$.MODULE$.apply(MultiLayerConfiguration.class));
+  }
+
+  @org.junit.jupiter.api.Test
+  void dl4jsRegistratorAloneCannotCarryRecords() {
+    // why Dropout4jKryoRegistrator exists: with DL4J's registrator only, Kryo 4 fails on our record values
+    SparkConf kryo = new SparkConf().set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> roundTrip(new KryoSerializer(kryo), everyComponent()));
+    org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getMessage()).contains("FieldSerializer"),
+        e.toString());
   }
 
   @ParameterizedTest
