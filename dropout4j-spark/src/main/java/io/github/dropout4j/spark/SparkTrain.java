@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  *
  * <pre>
  * spark-submit --class io.github.dropout4j.spark.SparkTrain --master spark://host:7077 \
- *     dropout4j-spark-&lt;version&gt;-all.jar --model mnist-800x2-dropout --data /shared/mnist \
+ *     dropout4j-spark-&lt;version&gt;.jar --model mnist-800x2-dropout --data /shared/mnist \
  *     --epochs 50 --batch-per-worker 100 --averaging-frequency 5 --partitions 8 --out /shared/runs/m.zip
  * </pre>
  *
@@ -83,7 +83,15 @@ public final class SparkTrain implements Callable<Integer> {
 
   /** This command with case-insensitive enum values ({@code --recipe short}). */
   static CommandLine commandLine() {
-    return new CommandLine(new SparkTrain()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new SparkTrain()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // a user's mistake (missing or malformed data, bad value) is one line, exit 1
+          if (e instanceof IOException || e instanceof IllegalArgumentException) {
+            cmd.getErr().println("spark-train: " + e.getMessage());
+            return 1;
+          }
+          throw e;
+        });
   }
 
   @Override

@@ -61,6 +61,19 @@ class SparkTrainingTest {
   }
 
   @Test
+  void badInputIsOneLineWithExit1(@TempDir Path dir) {
+    StringWriter err = new StringWriter();
+    int exit = SparkTrain.commandLine().setErr(new PrintWriter(err)).execute("--model", "mnist-800x2-dropout",
+        "--master", "local[1]", "--data", dir.resolve("absent").toString(), "--out", dir.resolve("m.zip").toString());
+    assertEquals(1, exit, err.toString());
+    assertTrue(err.toString().startsWith("spark-train: ") && err.toString().contains("absent"), err.toString());
+    assertEquals(1, err.toString().lines().count(), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, SparkTrain.commandLine().setErr(new PrintWriter(err)).execute("--model", "cifar10",
+        "--out", dir.resolve("m.zip").toString()), "a model spark-train does not train is a usage error");
+  }
+
+  @Test
   void partitionsDrawTheirOwnMasks() throws Exception {
     MnistData mnist = MnistData.bundled();
     RecordingHook.SEEN.clear();
