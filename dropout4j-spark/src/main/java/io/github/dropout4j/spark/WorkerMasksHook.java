@@ -12,7 +12,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  *
  * <p>DL4J's Spark workers rebuild the network from the broadcast configuration, so without this every partition
  * would draw the same masks at the same step. Before each minibatch the hook calls
- * {@link WorkerMasks#assign(Model, int) Dropouts.setWorkerIndex(replica, partitionId)}: partition 0 keeps the masks of a
+ * {@link Dropouts#setWorkerIndex(Model, int) Dropouts.setWorkerIndex(replica, partitionId)}: partition 0 keeps the masks of a
  * plain {@code fit}, the others draw their own. The master advances the iteration counter after each averaging
  * round, so successive rounds draw fresh masks too.
  */
