@@ -2,11 +2,13 @@ package io.github.dropout4j.onednn;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
+import org.deeplearning4j.nn.layers.normalization.LocalResponseNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,8 +17,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import java.lang.reflect.Field;
 
 /**
- * Routes DL4J's 2-D convolution and pooling layers through oneDNN when ND4J's oneDNN natives are loaded, and does
- * nothing otherwise.
+ * Routes DL4J's 2-D convolution, pooling and local response normalisation layers through oneDNN when ND4J's oneDNN
+ * natives are loaded, and does nothing otherwise.
  *
  * <p><b>Why this exists.</b> DL4J 1.0.0-M2.1 ships oneDNN helpers for these layers ({@code MKLDNNConvHelper},
  * {@code MKLDNNSubsamplingHelper}), but never uses them: layer
@@ -27,18 +29,19 @@ import java.lang.reflect.Field;
  * and the helpers installed, the zoo's CIFAR-10 training step is ~8x faster on this project's 2-core machine (see
  * the README's benchmark section); with the generic natives the helpers would gain nothing, so we leave them off.
  *
- * <p><b>Left alone, because DL4J's helper is wrong</b> (found by {@code OneDnnHelpersTest}): local response
- * normalisation ({@code MKLDNNLocalResponseNormalizationHelper} hands NCHW activations to ND4J's {@code lrn} op,
- * which normalises across the last axis, i.e. across image columns instead of channels), and average pooling with
- * {@code avgPoolIncludePadInDivisor(true)} where windows overlap the padding (the helper's input gradient fails
- * the adjoint test {@code <e, A x> = <A^T e, x>}). Those layers keep DL4J's built-in code.
+ * <p><b>Where DL4J's helpers are wrong</b> (found by {@code OneDnnHelpersTest}): DL4J's
+ * {@code MKLDNNLocalResponseNormalizationHelper} hands NCHW activations to ND4J's channels-last {@code lrn} op,
+ * normalising across image columns; we install our own {@link ResponseNormalizationHelper} instead. Average pooling
+ * with {@code avgPoolIncludePadInDivisor(true)} where windows overlap the padding gets a wrong input gradient from
+ * {@code MKLDNNSubsamplingHelper} (it fails the adjoint test {@code <e, A x> = <A^T e, x>}); such layers keep DL4J's
+ * built-in code.
  *
  * <p><b>Selecting the natives.</b> Put {@code org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn-avx2} on the
  * class path and start the JVM with {@code -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2} (the shorter
  * {@code javacpp.platform.extension} is ignored by the loader). ND4J's build information then names
  * {@code HAVE_ONEDNN}; {@link #available()} checks exactly that.
  *
- * <p><b>What changes numerically.</b> Only the order of floating-point operations inside the two layers'
+ * <p><b>What changes numerically.</b> Only the order of floating-point operations inside the three layers'
  * forward and backward passes, for {@code FLOAT} (and half-precision) networks; oneDNN has no double-precision
  * kernels, so for {@code DOUBLE} networks the native ops fall back to ND4J's generic code (only DL4J's Java glue
  * differs). {@code OneDnnHelpersTest} compares outputs and gradients with DL4J's im2col path at several shapes,
@@ -93,8 +96,9 @@ public final class OneDnnHelpers {
     }
 
     /**
-     * Installs oneDNN helpers on every {@code ConvolutionLayer} (2-D convolution) and {@code SubsamplingLayer}
-     * (2-D max pooling; average pooling unless it counts padding in the divisor) of an initialised network, if
+     * Installs oneDNN helpers on every {@code ConvolutionLayer} (2-D convolution), {@code SubsamplingLayer}
+     * (2-D max pooling; average pooling unless it counts padding in the divisor) and
+     * {@code LocalResponseNormalization} layer of an initialised network, if
      * {@link #available()}; otherwise does nothing. Subclasses of those layers (1-D/3-D, deconvolution, depthwise,
      * separable) and other layers are left alone. Call it after {@code init()} or after loading a saved network; the
      * helpers are not part of the configuration or the saved model.
@@ -134,7 +138,8 @@ public final class OneDnnHelpers {
      * diagnostics.
      */
     public static boolean isInstalled(Layer layer) {
-        return layer.getHelper() != null && layer.getHelper().getClass().getSimpleName().startsWith("MKLDNN");
+        return layer.getHelper() instanceof ResponseNormalizationHelper || layer.getHelper() != null
+                && layer.getHelper().getClass().getSimpleName().startsWith("MKLDNN");
     }
 
     private static boolean installOn(Layer layer, DataType dataType) {
@@ -142,6 +147,10 @@ public final class OneDnnHelpers {
             setHelper(ConvolutionLayer.class, layer, new MKLDNNConvHelper(dataType));
         } else if (layer.getClass() == SubsamplingLayer.class && !averagesOverPadding(layer)) {
             setHelper(SubsamplingLayer.class, layer, new MKLDNNSubsamplingHelper(dataType));
+        } else if (layer.getClass() == LocalResponseNormalization.class) {
+            CNN2DFormat format = ((org.deeplearning4j.nn.conf.layers.LocalResponseNormalization) layer.conf()
+                    .getLayer()).getDataFormat();
+            setHelper(LocalResponseNormalization.class, layer, new ResponseNormalizationHelper(format));
         } else {
             return false;
         }
