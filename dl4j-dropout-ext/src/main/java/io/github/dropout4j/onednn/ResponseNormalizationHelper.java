@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -92,7 +93,9 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
                     v[(int) (r * channels + c)] = Math.abs(r - c) <= halfWidth ? 1f : 0f;
                 }
             }
-            b = Nd4j.create(v, new long[]{channels, channels}, DataType.FLOAT).castTo(dataType);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {  // kept across steps
+                b = Nd4j.create(v, new long[]{channels, channels}, DataType.FLOAT).castTo(dataType);
+            }
             band = b;
             bandHalfWidth = halfWidth;
         }

@@ -131,6 +131,41 @@ class OneDnnHelpersTest {
     }
 
     /**
+     * Three SGD steps through {@code fit} (workspaces on, as in real training; no fallback allowed) with and without
+     * the helpers, the zoo's layer kinds: the same parameters afterwards, within float tolerance.
+     */
+    @Test
+    void trainingStepsWithHelpersFollowTheBuiltInPath() {
+        MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+        for (int i = 0; i < 2; i++) {
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                    .updater(new org.nd4j.linalg.learning.config.Sgd(0.1)).weightInit(WeightInit.XAVIER).list()
+                    .layer(conv(5, 5, 1, 1, 0, 0, ConvolutionMode.Same, 8))
+                    .layer(pool(PoolingType.MAX, 3, 3, 2, 2, ConvolutionMode.Same, false))
+                    .layer(lrn(1, 9, 0.001 / 9, 0.75))
+                    .layer(conv(5, 5, 1, 1, 0, 0, ConvolutionMode.Same, 8))
+                    .layer(pool(PoolingType.AVG, 3, 3, 2, 2, ConvolutionMode.Same, false))
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                            .activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.convolutional(12, 12, 3)).build();
+            nets[i] = new MultiLayerNetwork(conf);
+            nets[i].init();
+        }
+        assertEquals(5, OneDnnHelpers.install(nets[1]));
+        Nd4j.getRandom().setSeed(31);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 12, 12);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 3);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 3, 1f);
+        }
+        for (int step = 0; step < 3; step++) {
+            nets[0].fit(x, y);
+            nets[1].fit(x, y);
+        }
+        assertClose(nets[0].params(), nets[1].params(), "parameters after 3 steps");
+    }
+
+    /**
      * Average pooling is linear, {@code y = A x}, so the input gradient for an upstream gradient {@code e} is
      * {@code A^T e} and must satisfy {@code <e, A x> = <A^T e, x>} for any x: a check independent of both
      * implementations (DL4J's oneDNN helper failed it when padding counts in the divisor: 34.04 against 25.26
