@@ -26,8 +26,8 @@ import java.lang.reflect.Field;
  * .isUseMKLDNN} — a class that M2.1's natives no longer have (they have
  * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment.isUseONEDNN}). The check fails and every layer's
  * {@code helper} stays {@code null}, so convolutions run DL4J's im2col + GEMM path. With the oneDNN natives and the
- * helpers installed, the zoo's CIFAR-10 convolutions (forward + backward) ran 8.7x faster than DL4J's im2col path in one measured run on this project's
- * 2-core machine (README, Benchmarks); with the generic natives the helpers would gain nothing, so we leave them off.
+ * helpers installed, the zoo's CIFAR-10 convolutions (forward + backward) ran 8.7x and 12.4x faster than DL4J's
+ * im2col path in two measured runs on this project's 2-core machine (README, Benchmarks); with the generic natives the helpers would gain nothing, so we leave them off.
  *
  * <p><b>Where DL4J's helpers are wrong</b> (found by {@code OneDnnHelpersTest}): DL4J's
  * {@code MKLDNNLocalResponseNormalizationHelper} hands NCHW activations to ND4J's channels-last {@code lrn} op,
