@@ -1,9 +1,11 @@
 package io.github.dropout4j.adaptive;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
-import io.github.dropout4j.dropout.BernoulliMaskKernel;
+import io.github.dropout4j.dropout.DropoutPlacement;
+import io.github.dropout4j.dropout.Dropouts;
+import io.github.dropout4j.dropout.Probabilities;
+import io.github.dropout4j.random.Seeds;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -48,7 +50,7 @@ import java.util.Objects;
  * (Welch), and it shrinks as {@code 1 / sqrt(M B p_u (1 - p_u))}: the estimate uses {@code M B} samples per unit,
  * not {@code M}. Compared with one pass per unit, the price is that each record also carries the other units'
  * dropout noise (in {@code s0, s1}); this is the marginalisation the paper asks for. A unit with fewer than 2
- * records in a group, or with zero variance in both (an input that is always 0, e.g. an MNIST border pixel),
+ * records in a group, or whose input was 0 in every record (an MNIST border pixel: masking it changes nothing),
  * gets {@code z = NaN} and is left alone, so {@code maxRetainProbability = 1} is absorbing (a never-dropped unit
  * cannot be assessed).
  *
@@ -57,8 +59,10 @@ import java.util.Objects;
  * mask of {@code B x U} elements and one small product per layer. Defaults: {@code M = 8}.
  *
  * <p><b>Update</b>, with {@code z_u = effect_u / SE_u}:
- * {@code p_u <- clip(p_u + stepSize * tanh(z_u), minRetainProbability, maxRetainProbability)}: clear effects move
- * a full step, effects within noise move little.
+ * {@code p_u <- clip(p_u + stepSize * sign(z_u) * tanh(max(0, |z_u| - 1)), minRetainProbability,
+ * maxRetainProbability)}: an effect within one standard error ({@code |z_u| <= 1}) does not move {@code p_u} at
+ * all, and clear effects approach a full step ({@code |z_u| = 2}: 0.76 of a step, {@code |z_u| = 3}: 0.96). The
+ * soft threshold is ours (the paper gives no rule); it keeps units whose effect is noise from drifting.
  *
  * <pre>{@code
  * AdaptiveDropout adaptive = AdaptiveDropout.builder(validation.getFeatures(), validation.getLabels())
@@ -99,8 +103,8 @@ public final class AdaptiveDropout extends BaseTrainingListener {
         if (!(b.stepSize > 0 && b.stepSize <= 1)) {
             throw new IllegalArgumentException("stepSize must be in (0, 1], got " + b.stepSize);
         }
-        requireRetain("minRetainProbability", b.minRetainProbability);
-        requireRetain("maxRetainProbability", b.maxRetainProbability);
+        Probabilities.requireRetain("minRetainProbability", b.minRetainProbability);
+        Probabilities.requireRetain("maxRetainProbability", b.maxRetainProbability);
         if (b.minRetainProbability > b.maxRetainProbability) {
             throw new IllegalArgumentException("minRetainProbability (" + b.minRetainProbability
                     + ") must not exceed maxRetainProbability (" + b.maxRetainProbability + ")");
@@ -119,12 +123,6 @@ public final class AdaptiveDropout extends BaseTrainingListener {
         this.maxRetainProbability = b.maxRetainProbability;
         this.seed = b.seed;
         this.layers = b.layers == null ? null : b.layers.clone();
-    }
-
-    private static void requireRetain(String name, double value) {
-        if (!(value > 0.0 && value <= 1.0)) {
-            throw new IllegalArgumentException(name + " must be in (0, 1], got " + value);
-        }
     }
 
     /**
@@ -155,18 +153,19 @@ public final class AdaptiveDropout extends BaseTrainingListener {
      * @return layer index to that layer's estimates, in layer order
      */
     public Map<Integer, UnitEffects> estimate(MultiLayerNetwork net) {
+        DropoutPlacement.check(net.getLayerWiseConfigurations());
         Map<Integer, double[]> retain = new LinkedHashMap<>();
         for (int l : adaptedLayers(net)) {
-            BernoulliDropout d = (BernoulliDropout) net.getLayer(l).conf().getLayer().getIDropout();
-            retain.put(l, d.retainProbabilitiesAt(units(net, l), net.getIterationCount(), net.getEpochCount()));
+            retain.put(l, Dropouts.require(net, l).testTimeRetainProbabilities(units(net, l), net.getIterationCount(),
+                    net.getEpochCount()));
         }
-        long key = BernoulliMaskKernel.key(seed, net.getIterationCount(), net.getEpochCount());
+        long key = Seeds.key(seed, net.getIterationCount(), net.getEpochCount());
         return UnitEffectEstimator.estimate(net, features, labels, retain, passes, key);
     }
 
     /**
      * One adaptation: estimates, then sets each adapted layer's dropout to
-     * {@code withRetainProbabilities(clip(p + stepSize * tanh(effect / SE)))}.
+     * {@code withRetainProbabilities(clip(p + step(effect / SE)))} ({@link #step}).
      *
      * @return the estimates the update was made from
      */
@@ -177,14 +176,22 @@ public final class AdaptiveDropout extends BaseTrainingListener {
             for (int u = 0; u < p.length; u++) {
                 double z = e.zScore(u);
                 if (!Double.isNaN(z)) {
-                    p[u] = Math.min(maxRetainProbability, Math.max(minRetainProbability, p[u] + stepSize * Math.tanh(z)));
+                    p[u] = Math.min(maxRetainProbability, Math.max(minRetainProbability, p[u] + step(z)));
                 }
             }
-            org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(e.layer()).conf().getLayer();
-            conf.setIDropout(((BernoulliDropout) conf.getIDropout()).withRetainProbabilities(p));
+            net.getLayer(e.layer()).conf().getLayer().setIDropout(Dropouts.require(net, e.layer())
+                    .withRetainProbabilities(p));
         }
         lastEffects = Collections.unmodifiableMap(effects);
         return effects;
+    }
+
+    /**
+     * The change of a retain probability for z-score {@code z}: {@code stepSize * sign(z) * tanh(max(0, |z| - 1))}
+     * (0 within one standard error).
+     */
+    public double step(double z) {
+        return stepSize * Math.signum(z) * Math.tanh(Math.max(0.0, Math.abs(z) - 1.0));
     }
 
     /** The estimates of the last adaptation made by this listener (empty before the first). */
@@ -199,9 +206,9 @@ public final class AdaptiveDropout extends BaseTrainingListener {
                     throw new IllegalArgumentException("layers: index " + l + " but the network has "
                             + net.getnLayers() + " layers");
                 }
-                IDropout d = net.getLayer(l).conf().getLayer().getIDropout();
-                if (!(d instanceof BernoulliDropout)) {
-                    throw new IllegalArgumentException("layers: layer " + l + " has dropout " + d
+                if (Dropouts.of(net, l).isEmpty()) {
+                    throw new IllegalArgumentException("layers: layer " + l + " has dropout "
+                            + net.getLayer(l).conf().getLayer().getIDropout()
                             + "; adaptive dropout needs a BernoulliDropout on each adapted layer");
                 }
                 units(net, l);
@@ -209,7 +216,7 @@ public final class AdaptiveDropout extends BaseTrainingListener {
             return layers.clone();
         }
         return java.util.stream.IntStream.range(0, net.getnLayers())
-                .filter(l -> net.getLayer(l).conf().getLayer().getIDropout() instanceof BernoulliDropout)
+                .filter(l -> Dropouts.of(net, l).isPresent())
                 .peek(l -> units(net, l)).toArray();
     }
 

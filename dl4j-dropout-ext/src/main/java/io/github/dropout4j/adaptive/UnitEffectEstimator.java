@@ -1,10 +1,12 @@
 package io.github.dropout4j.adaptive;
 
 import io.github.dropout4j.dropout.BernoulliMaskKernel;
+import io.github.dropout4j.random.Seeds;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +38,7 @@ final class UnitEffectEstimator {
         Map<Integer, long[]> thresholds = new HashMap<>();
         Map<Integer, double[]> inverse = new HashMap<>();
         Map<Integer, INDArray> present = new LinkedHashMap<>();   // rows: count, sum c, sum c^2 over m_u = 1
+        Map<Integer, INDArray> inputMass = new HashMap<>();       // sum over records of |input| per unit
         for (Map.Entry<Integer, double[]> e : retain.entrySet()) {
             double[] p = e.getValue();
             long[] t = new long[p.length];
@@ -47,6 +50,7 @@ final class UnitEffectEstimator {
             thresholds.put(e.getKey(), t);
             inverse.put(e.getKey(), inv);
             present.put(e.getKey(), Nd4j.zeros(DataType.DOUBLE, 3, p.length));
+            inputMass.put(e.getKey(), Nd4j.zeros(DataType.DOUBLE, p.length));
         }
         double total = 0;
         double totalSq = 0;
@@ -55,9 +59,11 @@ final class UnitEffectEstimator {
             Map<Integer, INDArray> scaled = new HashMap<>();
             for (Map.Entry<Integer, long[]> e : thresholds.entrySet()) {
                 scaled.put(e.getKey(), BernoulliMaskKernel.unitMask(batch, e.getValue(), inverse.get(e.getKey()),
-                        BernoulliMaskKernel.key(key, e.getKey(), s), type));
+                        Seeds.key(key, e.getKey(), s), type));
             }
-            INDArray c = MaskedForward.losses(net, features, labels, scaled, BernoulliMaskKernel.key(key, -1, s))
+            INDArray c = MaskedForward.losses(net, features, labels, scaled, Seeds.key(key, -1, s),
+                            (layer, input) -> inputMass.get(layer).addi(Transforms.abs(input.castTo(DataType.DOUBLE),
+                                    true).sum(0)))
                     .castTo(DataType.DOUBLE).subi(baseline);
             INDArray cSq = c.mul(c);
             total += c.sumNumber().doubleValue();
@@ -72,14 +78,19 @@ final class UnitEffectEstimator {
         long records = (long) passes * batch;
         Map<Integer, UnitEffects> out = new LinkedHashMap<>();
         for (Map.Entry<Integer, INDArray> e : present.entrySet()) {
-            out.put(e.getKey(), effects(e.getKey(), retain.get(e.getKey()), e.getValue(), records, total, totalSq));
+            out.put(e.getKey(), effects(e.getKey(), retain.get(e.getKey()), e.getValue(), records, total, totalSq,
+                    inputMass.get(e.getKey()).toDoubleVector()));
         }
         return out;
     }
 
-    /** Difference of conditional means and its Welch standard error, from present-group sums and totals. */
+    /**
+     * Difference of conditional means and its Welch standard error, from present-group sums and totals; NaN for a
+     * unit with fewer than 2 records in a group or whose input was 0 in every record ({@code inputMass[u] == 0}:
+     * masking it changed nothing, so there is no effect to estimate).
+     */
     private static UnitEffects effects(int layer, double[] p, INDArray present, long records, double total,
-                                       double totalSq) {
+                                       double totalSq, double[] inputMass) {
         int units = p.length;
         double[] n1 = present.getRow(0).toDoubleVector();
         double[] s1 = present.getRow(1).toDoubleVector();
@@ -93,7 +104,7 @@ final class UnitEffectEstimator {
             long k0 = records - k1;
             kept[u] = k1;
             absent[u] = k0;
-            if (k0 < 2 || k1 < 2) {
+            if (k0 < 2 || k1 < 2 || inputMass[u] == 0) {
                 effect[u] = Double.NaN;
                 se[u] = Double.NaN;
                 continue;

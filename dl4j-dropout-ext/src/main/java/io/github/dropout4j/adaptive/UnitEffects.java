@@ -11,7 +11,8 @@ import java.util.Arrays;
  * @param layer                layer index in the network
  * @param retainProbabilities  the retain probabilities the passes were sampled with
  * @param effect               {@code mean(loss | unit absent) - mean(loss | unit present)}: positive means the unit
- *                             helps; NaN when a group had fewer than 2 records
+ *                             helps; NaN when a group had fewer than 2 records or the unit's input was 0 in
+ *                             every record (nothing to estimate)
  * @param standardError        the estimator's standard error (NaN likewise)
  * @param absentCount          number of (pass, example) records in which the unit was dropped
  * @param presentCount         number of records in which it was kept

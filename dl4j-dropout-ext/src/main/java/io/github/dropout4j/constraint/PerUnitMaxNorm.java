@@ -1,5 +1,6 @@
 package io.github.dropout4j.constraint;
 
+import io.github.dropout4j.dropout.Probabilities;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -113,9 +114,7 @@ public class PerUnitMaxNorm implements LayerConstraint {
     /** The number behind {@link #forInvertedDropout}: {@code retainProbability * cScaled}. */
     public static double convertToInverted(double cScaled, double retainProbability) {
         requirePositiveFinite("cScaled", cScaled);
-        if (!(retainProbability > 0 && retainProbability <= 1)) {
-            throw new IllegalArgumentException("retainProbability must be in (0, 1], got " + retainProbability);
-        }
+        Probabilities.requireRetain("retainProbability", retainProbability);
         return retainProbability * cScaled;
     }
 

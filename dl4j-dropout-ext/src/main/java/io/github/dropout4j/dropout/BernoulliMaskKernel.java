@@ -1,5 +1,6 @@
 package io.github.dropout4j.dropout;
 
+import io.github.dropout4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -40,7 +41,7 @@ public final class BernoulliMaskKernel {
      * {@code dropout4j.parallelMinElements}.
      */
     static final int PARALLEL_MIN = Integer.getInteger("dropout4j.parallelMinElements", 1 << 18);
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final long GOLDEN = Seeds.GOLDEN_GAMMA;
 
     private BernoulliMaskKernel() {
     }
@@ -56,9 +57,36 @@ public final class BernoulliMaskKernel {
         return Math.max(1L, Math.round(retainProbability * 0x1p63)) << 1;
     }
 
-    /** Mixes a seed with the iteration and epoch counters into one mask key (splitmix64 finaliser, chained). */
+    /** Mixes a seed with the iteration and epoch counters into one mask key: {@link Seeds#key}. */
     public static long key(long seed, long iteration, long epoch) {
-        return mix(mix(mix(seed) + iteration) ^ (epoch * GOLDEN));
+        return Seeds.key(seed, iteration, epoch);
+    }
+
+    /**
+     * Applies the mask described by {@code mask} (uniform or per unit) to {@code in}, writing {@code out}; records a
+     * uniform mask in {@code bits} when not null.
+     *
+     * @return {@code out}
+     */
+    static INDArray apply(INDArray in, INDArray out, StepMask mask, MaskBits bits) {
+        if (mask.isPerUnit()) {
+            return applyPerUnit(in, out, mask.key(), mask.thresholdsUnsafe(), mask.keptScalesUnsafe(),
+                    mask.unitAxis().dimension(in.rank()));
+        }
+        return apply(in, out, mask.key(), mask.threshold0(), mask.keptScale0(), bits);
+    }
+
+    /** Back-propagation of {@link #apply(INDArray, INDArray, StepMask, MaskBits)}: the same mask. */
+    static INDArray applyRecorded(INDArray in, INDArray out, StepMask mask, MaskBits bits) {
+        if (mask.isPerUnit()) {
+            return apply(in, out, mask, null);
+        }
+        return applyRecorded(in, out, mask.key(), mask.threshold0(), mask.keptScale0(), bits);
+    }
+
+    /** The public form of {@link #apply(INDArray, INDArray, StepMask, MaskBits)}, without a mask record. */
+    public static INDArray apply(INDArray in, INDArray out, StepMask mask) {
+        return apply(in, out, mask, null);
     }
 
     /** Whether element {@code index} (C order) is kept under {@code key} and {@code threshold}. */
@@ -162,27 +190,39 @@ public final class BernoulliMaskKernel {
         return out;
     }
 
+    /** {@link #applyPerUnit(INDArray, INDArray, long, long[], double[], int)} with the units on dimension 1. */
+    public static INDArray applyPerUnit(INDArray in, INDArray out, long key, long[] thresholds, double[] keptScales) {
+        return applyPerUnit(in, out, key, thresholds, keptScales, 1);
+    }
+
     /**
      * Per-unit dropout: element {@code i} (C order) belongs to unit {@code (i / inner) % units}, where the units
-     * are dimension 1 of {@code in} ({@code [minibatch, units]}, {@code [minibatch, units, h, w]},
-     * {@code [minibatch, units, timeSteps]}) and {@code inner} is the product of the dimensions after it. The
+     * are dimension {@code unitDimension} of {@code in} (1 for {@code [minibatch, units]}, NCHW
+     * {@code [minibatch, units, h, w]}, NCW {@code [minibatch, units, timeSteps]}; the last for NHWC and NWC) and
+     * {@code inner} is the product of the dimensions after it. The
      * element is kept iff {@code splitmix64(key + (i + 1) * golden) < thresholds[unit]} (unsigned; threshold 0
      * keeps all), and a kept element is multiplied by {@code keptScales[unit]}. One hash per element: per-unit
      * probabilities are for research (adaptive dropout), not the hot path of a fixed-rate network.
      *
      * @return {@code out}
      */
-    public static INDArray applyPerUnit(INDArray in, INDArray out, long key, long[] thresholds, double[] keptScales) {
+    public static INDArray applyPerUnit(INDArray in, INDArray out, long key, long[] thresholds, double[] keptScales,
+                                        int unitDimension) {
         int n = checkedLength(in, out);
-        if (in.rank() < 2 || in.size(1) != thresholds.length) {
+        if (in.rank() < 2 || unitDimension < 1 || unitDimension >= in.rank()
+                || in.size(unitDimension) != thresholds.length) {
             throw new IllegalArgumentException("per-unit dropout has " + thresholds.length + " retain probabilities "
-                    + "but the input has shape " + java.util.Arrays.toString(in.shape()) + " (units are dimension 1)");
+                    + "but the input has shape " + java.util.Arrays.toString(in.shape()) + " (units are dimension "
+                    + unitDimension + ")");
         }
         if (n == 0) {
             return out;
         }
         int units = thresholds.length;
-        long inner = n / (in.size(0) * units);
+        long inner = 1;
+        for (int d = unitDimension + 1; d < in.rank(); d++) {
+            inner *= in.size(d);
+        }
         DataType type = out.dataType().isFPType() ? out.dataType() : DataType.FLOAT;
         boolean asDouble = type == DataType.DOUBLE;
         double[] md = asDouble ? new double[n] : null;
@@ -459,10 +499,8 @@ public final class BernoulliMaskKernel {
         }
     }
 
-    /** splitmix64's finaliser (Steele, Lea &amp; Flood 2014): a bijective 64-bit mix. */
+    /** splitmix64's finaliser: {@link Seeds#mix}. */
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.mix(z);
     }
 }

@@ -2,7 +2,6 @@ package io.github.dropout4j.dropout;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.weightnoise.IWeightNoise;
 import org.deeplearning4j.nn.params.CenterLossParamInitializer;
 import org.deeplearning4j.nn.params.Convolution3DParamInitializer;
@@ -36,13 +35,16 @@ import java.util.Set;
  * The stored parameters stay the trained (unscaled) weights; {@link io.github.dropout4j.inference.MeanNetwork}
  * folds {@code p} into them for zero-overhead deployment.
  *
- * <p>It reads {@code p} from the layer's own {@link BernoulliDropout} (at the layer's current iteration and
- * epoch, for scheduled probabilities) and is the identity on layers whose dropout is absent or
- * {@link DropoutScaling#INVERTED}, so it can be set once on the global configuration:
+ * <p>It reads {@code p} from the layer's own {@link BernoulliDropout} (a schedule at the last training step the
+ * dropout recorded, {@link BernoulliDropout#testTimeStep}; DL4J's counters have already moved one step past it)
+ * and is the identity in training and on layers whose dropout is absent or {@link DropoutScaling#INVERTED}, so it
+ * can be set once on the global configuration:
  * <pre>{@code
  * new NeuralNetConfiguration.Builder().weightNoise(new TestTimeWeightScaling()) ...
  * }</pre>
- * Cost at inference: one multiplication of the input weights per forward pass.
+ * Cost at inference: one multiplication of the input weights per forward pass. A layer whose test-time-scaled
+ * dropout lacks this weight noise, or whose implementation never reads its weights through weight noise, is
+ * rejected by {@link DropoutPlacement#check}.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -61,38 +63,34 @@ public final class TestTimeWeightScaling implements IWeightNoise {
     public INDArray getParameter(Layer layer, String paramKey, int iteration, int epoch, boolean train,
                                  LayerWorkspaceMgr workspaceMgr) {
         INDArray param = layer.getParam(paramKey);
-        IDropout dropout = layer.conf().getLayer().getIDropout();
-        if (!(dropout instanceof BernoulliDropout)) {
-            return param;
-        }
-        BernoulliDropout bernoulli = (BernoulliDropout) dropout;
-        if (bernoulli.scaling() != DropoutScaling.TEST_TIME_WEIGHT_SCALING) {
-            return param;
-        }
-        boolean scaled = inputWeightParams(layer).contains(paramKey);
         if (train) {
-            bernoulli.markWeightScalingAttached();
             return param;
         }
-        if (!scaled) {
+        BernoulliDropout dropout = Dropouts.of(layer).orElse(null);
+        if (dropout == null || dropout.scaling() != DropoutScaling.TEST_TIME_WEIGHT_SCALING
+                || !inputWeightParams(layer).contains(paramKey)) {
             return param;
         }
-        return scaledInputWeight(layer, paramKey, param, bernoulli, iteration, epoch);
+        return scaledInputWeight(layer, paramKey, param, dropout, iteration, epoch);
     }
 
     /**
-     * {@code param} (an input weight of {@code layer}) multiplied by the retain probabilities of {@code dropout}:
+     * {@code param} (an input weight of {@code layer}) multiplied by the test-time retain probabilities of
+     * {@code dropout} ({@link BernoulliDropout#testTimeRetainProbabilities}: a schedule at the last training step):
      * by {@code p}, or for per-unit probabilities, each input unit's slice by its own {@code p_u}. Returns
      * {@code param} itself when every probability is 1, else a new array.
+     *
+     * @param iteration the layer's iteration counter, used only when the dropout recorded no training step
+     * @param epoch     the layer's epoch counter, likewise
      */
     public static INDArray scaledInputWeight(Layer layer, String paramKey, INDArray param, BernoulliDropout dropout,
                                              int iteration, int epoch) {
         if (!dropout.isPerUnit()) {
-            double p = dropout.retainProbabilityAt(iteration, epoch);
+            double p = dropout.testTimeRetainProbabilities(1, iteration, epoch)[0];
             return p == 1.0 ? param : param.mul(p);
         }
         int dim = inputUnitDimension(layer, paramKey);
-        double[] p = dropout.retainProbabilitiesAt((int) param.size(dim), iteration, epoch);
+        double[] p = dropout.testTimeRetainProbabilities((int) param.size(dim), iteration, epoch);
         INDArray out = param.ulike();
         Nd4j.getExecutioner().exec(new BroadcastMulOp(param, Nd4j.createFromArray(p).castTo(param.dataType()), out, dim));
         return out;

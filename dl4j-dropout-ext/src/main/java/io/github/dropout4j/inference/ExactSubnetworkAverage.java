@@ -1,7 +1,8 @@
 package io.github.dropout4j.inference;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
-import org.deeplearning4j.nn.conf.dropout.IDropout;
+import io.github.dropout4j.dropout.DropoutPlacement;
+import io.github.dropout4j.dropout.Dropouts;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,10 +27,8 @@ public final class ExactSubnetworkAverage {
 
     private ExactSubnetworkAverage(MultiLayerNetwork net, int layer) {
         LayerwiseForward.requireLayerIndex(net, layer);
-        IDropout d = Subnetworks.dropoutOf(net, layer);
-        if (!(d instanceof BernoulliDropout)) {
-            throw new IllegalArgumentException("layer " + layer + " must use BernoulliDropout, has " + d);
-        }
+        Dropouts.require(net, layer);
+        DropoutPlacement.check(net.getLayerWiseConfigurations());
         this.net = net;
         this.layer = layer;
     }
@@ -92,6 +91,6 @@ public final class ExactSubnetworkAverage {
     }
 
     private BernoulliDropout dropout() {
-        return (BernoulliDropout) Subnetworks.dropoutOf(net, layer);
+        return Dropouts.require(net, layer);
     }
 }

@@ -1,6 +1,8 @@
 package io.github.dropout4j.inference;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.DropoutPlacement;
+import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.dropout.DropoutScaling;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import org.deeplearning4j.nn.api.Layer;
@@ -24,7 +26,8 @@ import java.util.Map;
 /**
  * Exports the paper's mean network as a plain DL4J network: every {@link BernoulliDropout} with
  * {@link DropoutScaling#TEST_TIME_WEIGHT_SCALING} is folded into its layer's input weights ({@code W <- p W}, or
- * each input unit's weights times its own {@code p_u}; biases unchanged), and every Dropout4j class is removed from the configuration, so the result loads with
+ * each input unit's weights times its own {@code p_u}; biases unchanged; a schedule at the last training step,
+ * {@link BernoulliDropout#testTimeStep}), and every Dropout4j class is removed from the configuration, so the result loads with
  * DL4J alone and predicts with no per-call overhead. Its {@code output(x)} equals the source network's
  * {@code output(x)} (up to float rounding).
  *
@@ -60,6 +63,7 @@ public final class MeanNetwork {
     }
 
     private static MultiLayerNetwork export(MultiLayerNetwork net, boolean plainDl4jOnly) {
+        DropoutPlacement.check(net.getLayerWiseConfigurations());
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         BernoulliDropout[] folded = new BernoulliDropout[net.getnLayers()];
         for (int i = 0; i < folded.length; i++) {
@@ -78,6 +82,19 @@ public final class MeanNetwork {
 
     /** The mean network of {@code graph} as a new, independent {@link ComputationGraph}. */
     public static ComputationGraph export(ComputationGraph graph) {
+        return export(graph, true);
+    }
+
+    /**
+     * Like {@link #export(ComputationGraph)}, but keeps Dropout4j's own layers (for example
+     * {@code RandomChannelGroupConvolution}); loading the result needs Dropout4j on the classpath.
+     */
+    public static ComputationGraph fold(ComputationGraph graph) {
+        return export(graph, false);
+    }
+
+    private static ComputationGraph export(ComputationGraph graph, boolean plainDl4jOnly) {
+        DropoutPlacement.check(graph.getConfiguration());
         ComputationGraphConfiguration conf = graph.getConfiguration().clone();
         Map<String, GraphVertex> vertices = conf.getVertices();
         Map<String, BernoulliDropout> folded = new java.util.HashMap<>();
@@ -87,7 +104,9 @@ public final class MeanNetwork {
                 folded.put(e.getKey(), strip(layer));
             }
         }
-        requireNoDropout4jClasses(conf.toJson());
+        if (plainDl4jOnly) {
+            requireNoDropout4jClasses(conf.toJson());
+        }
         ComputationGraph out = new ComputationGraph(conf);
         out.init(graph.params().dup(), false);
         for (Map.Entry<String, BernoulliDropout> e : folded.entrySet()) {
@@ -102,12 +121,9 @@ public final class MeanNetwork {
      * probabilities must be folded into its input weights, or null.
      */
     private static BernoulliDropout strip(org.deeplearning4j.nn.conf.layers.Layer layer) {
-        BernoulliDropout fold = null;
+        BernoulliDropout fold = Dropouts.of(layer)
+                .filter(d -> d.scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING).orElse(null);
         IDropout d = layer.getIDropout();
-        if (d instanceof BernoulliDropout
-                && ((BernoulliDropout) d).scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING) {
-            fold = (BernoulliDropout) d;
-        }
         if (isOurs(d)) {
             layer.setIDropout(null);
         }

@@ -1,6 +1,7 @@
 package io.github.dropout4j.inference;
 
-import io.github.dropout4j.dropout.BernoulliMaskKernel;
+import io.github.dropout4j.dropout.DropoutPlacement;
+import io.github.dropout4j.random.Seeds;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -39,6 +40,7 @@ public final class MonteCarloDropout {
 
     /** Monte-Carlo inference for {@code net} with 50 samples and seed 0. */
     public static MonteCarloDropout of(MultiLayerNetwork net) {
+        DropoutPlacement.check(net.getLayerWiseConfigurations());
         return new MonteCarloDropout(net, 50, 0L);
     }
 
@@ -63,7 +65,7 @@ public final class MonteCarloDropout {
         for (int s = 0; s < samples; s++) {
             final int sample = s;
             out[s] = LayerwiseForward.run(net, x, 0, true, (layer, a) -> Subnetworks.sample(net, layer, a,
-                    BernoulliMaskKernel.key(seed, sample, layer), sample));
+                    Seeds.key(seed, sample, layer), sample));
         }
         return Nd4j.stack(0, out);
     }

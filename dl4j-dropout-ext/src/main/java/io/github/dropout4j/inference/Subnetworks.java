@@ -1,6 +1,7 @@
 package io.github.dropout4j.inference;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.Dropouts;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -9,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Shared pieces of sub-network sampling and averaging. */
-final class Subnetworks {
+public final class Subnetworks {
 
     /** Probabilities below this are clamped before taking logs, so a zero does not make the mean -infinity. */
     static final double LOG_FLOOR = 1e-30;
@@ -21,26 +22,28 @@ final class Subnetworks {
         return net.getLayer(layer).conf().getLayer().getIDropout();
     }
 
+    /** The test-time retain probabilities of {@code d}'s {@code units} units (a schedule at its last training step). */
     static double[] retainProbabilities(MultiLayerNetwork net, BernoulliDropout d, int units) {
-        return d.retainProbabilitiesAt(units, net.getIterationCount(), net.getEpochCount());
+        return d.testTimeRetainProbabilities(units, net.getIterationCount(), net.getEpochCount());
     }
 
     /**
      * One sampled dropout of a layer's input, expressed for the layer's <em>inference</em> path. A
      * {@link BernoulliDropout} layer at inference multiplies its input weights by {@code p} (test-time scaling)
      * or not (inverted); feeding it {@code x * m / p} gives exactly the training-time sub-network
-     * {@code W (x * m)} resp. {@code W (x * m / p)} in both conventions. Other DL4J dropouts are applied as in
-     * training (they are all of the inverted kind, with no test-time step).
+     * {@code W (x * m)} resp. {@code W (x * m / p)} in both conventions, with the test-time retain probabilities.
+     * Other DL4J dropouts are applied as in training (they are all of the inverted kind, with no test-time step),
+     * at iteration {@code sampleIndex}.
      */
-    static INDArray sample(MultiLayerNetwork net, int layer, INDArray a, long key, int sampleIndex) {
+    public static INDArray sample(MultiLayerNetwork net, int layer, INDArray a, long key, int sampleIndex) {
         IDropout d = dropoutOf(net, layer);
         if (d == null) {
             return a;
         }
         INDArray out = a.ulike();
-        if (d instanceof BernoulliDropout) {
-            return ((BernoulliDropout) d).sampleSubnetworkInput(a, out, key, net.getIterationCount(),
-                    net.getEpochCount());
+        BernoulliDropout bernoulli = Dropouts.of(net, layer).orElse(null);
+        if (bernoulli != null) {
+            return bernoulli.sampleSubnetworkInput(a, out, key, net.getIterationCount(), net.getEpochCount());
         }
         return d.clone().applyDropout(a, out, sampleIndex, 0, LayerWorkspaceMgr.noWorkspaces());
     }

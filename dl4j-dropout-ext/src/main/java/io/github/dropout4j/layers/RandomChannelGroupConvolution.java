@@ -3,6 +3,7 @@ package io.github.dropout4j.layers;
 import io.github.dropout4j.constraint.PerUnitWeights;
 import io.github.dropout4j.dropout.InputWeightParams;
 import io.github.dropout4j.layers.impl.RandomChannelGroupConvolutionLayer;
+import io.github.dropout4j.random.Seeds;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -29,8 +30,8 @@ import java.util.SplittableRandom;
 /**
  * A 2D convolution whose {@code nOut} output channels are split into {@code groups} groups of
  * {@code nOut / groups} filters, each group connected to its own fixed random subset of {@code channelsPerGroup}
- * input channels (Hinton et al. 2012, arXiv 1207.0580, Appendix H: "conv2 ... 256 banks in groups of 64, each group
- * connected to a random 16 of the 64 channels of conv1").
+ * input channels (Hinton et al. 2012, arXiv 1207.0580, Appendix H: conv2's groups each connect to "a unique random
+ * 16 of the 64 channels" of conv1; conv3-conv5 likewise).
  *
  * <pre>
  *   input  x : [minibatch, nIn, h, w]                 (NCHW)
@@ -44,10 +45,22 @@ import java.util.SplittableRandom;
  * {@code ceil(h / sH)}. Dilation is 1.
  *
  * <p><b>The wiring is configuration</b>: it is drawn once, when {@code nIn} becomes known, from
- * {@code wiringSeed} (a partial Fisher-Yates shuffle per group with {@link SplittableRandom}, so the same seed, nIn,
- * groups and channelsPerGroup give the same table on every JVM), or given explicitly with
- * {@link Builder#wiring(int[][])}. It is stored in the JSON configuration and so restored by
- * {@code ModelSerializer}. A channel may feed several groups, or none.
+ * {@code wiringSeed}, or given explicitly with {@link Builder#wiring(int[][])}. It is stored in the JSON
+ * configuration and so restored by {@code ModelSerializer}.
+ * <ul>
+ *   <li><b>Drawn</b> ({@link #WIRING_PARTITION}, the default): the groups <em>partition</em> the input channels.
+ *       One seeded permutation of {@code 0..nIn-1} ({@link #drawWiring}) is cut into {@code groups} consecutive
+ *       pieces of {@code channelsPerGroup}, so every input channel feeds exactly one group. Our reading of the
+ *       paper: "unique" random channels, and its group sizes cover the input exactly (4 x 16 = 64, 16 x 16 = 256,
+ *       16 x 32 = 512). So {@code groups * channelsPerGroup} must equal {@code nIn}; anything else is rejected,
+ *       naming the three values.</li>
+ *   <li><b>Explicit</b>: any table of distinct channels per row, used as given (channels may feed several groups
+ *       or none; the gradient of a shared channel sums over its groups). AlexNet's two towers are one.</li>
+ *   <li><b>Legacy</b> ({@link #WIRING_INDEPENDENT}): configurations saved before the partition rule carry no
+ *       {@code wiringVersion}; they keep their stored table, and if it must be redrawn (a new {@code nIn}) it is
+ *       drawn as then, each group independently ({@link #drawIndependentWiring}), where a channel may feed several
+ *       groups or none.</li>
+ * </ul>
  *
  * <p><b>Dropout</b>: {@code dropOut(BernoulliDropout...)} applies to the input {@code x}; at test time
  * {@code TestTimeWeightScaling} multiplies {@code W} by the retain probability ({@link InputWeightParams}). Per-unit
@@ -65,6 +78,10 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
     private static final long serialVersionUID = 1L;
     /** Seed used when the builder is given neither {@code wiringSeed} nor {@code wiring}. */
     public static final long DEFAULT_WIRING_SEED = 12070580L;
+    /** Wiring version of configurations saved before the partition rule: groups drawn independently. */
+    public static final int WIRING_INDEPENDENT = 1;
+    /** Wiring version of new configurations: one permutation cut into disjoint groups. */
+    public static final int WIRING_PARTITION = 2;
 
     @JsonProperty private int groups;
     @JsonProperty private int channelsPerGroup;
@@ -77,6 +94,8 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
     @JsonProperty private Long wiringSeed;
     /** int[groups][channelsPerGroup]; null only until nIn is known. */
     @JsonProperty private int[][] wiring;
+    /** How a seeded wiring is drawn; absent (null) in configurations saved before versions existed. */
+    @JsonProperty private Integer wiringVersion;
 
     /** For Jackson. */
     protected RandomChannelGroupConvolution() {
@@ -93,6 +112,7 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
         this.hasBias = b.hasBias;
         this.wiringSeed = b.wiring == null ? Long.valueOf(b.wiringSeed) : null;
         this.wiring = b.wiring == null ? null : deepCopy(b.wiring);
+        this.wiringVersion = WIRING_PARTITION;
         validate();
         if (nIn > 0) {
             resolveWiring();
@@ -126,17 +146,47 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
                     + ") must be <= nIn (" + nIn + ")");
         }
         if (wiringSeed != null) {
-            wiring = drawWiring(wiringSeed, (int) nIn, groups, channelsPerGroup);
+            wiring = getWiringVersion() == WIRING_INDEPENDENT
+                    ? drawIndependentWiring(wiringSeed, (int) nIn, groups, channelsPerGroup)
+                    : drawWiring(wiringSeed, name(), (int) nIn, groups, channelsPerGroup);
         }
         checkWiring(wiring, (int) nIn, groups, channelsPerGroup, name());
     }
 
     /**
-     * The wiring drawn from {@code seed}: for each group in turn, {@code channelsPerGroup} distinct channels of
-     * {@code nIn} by a partial Fisher-Yates shuffle of {@code 0..nIn-1} driven by one {@link SplittableRandom}
-     * (specified algorithm, so reproducible across JVMs), each row sorted ascending.
+     * The partition wiring drawn from {@code seed}: one permutation of {@code 0..nIn-1} ({@link Seeds#permutation},
+     * the same on every JVM), cut into {@code groups}
+     * consecutive rows of {@code channelsPerGroup}, each row sorted ascending. Every channel is in exactly one row.
+     *
+     * @throws IllegalArgumentException unless {@code groups * channelsPerGroup == nIn}, naming the three values
      */
     public static int[][] drawWiring(long seed, int nIn, int groups, int channelsPerGroup) {
+        return drawWiring(seed, "RandomChannelGroupConvolution", nIn, groups, channelsPerGroup);
+    }
+
+    private static int[][] drawWiring(long seed, String name, int nIn, int groups, int channelsPerGroup) {
+        if ((long) groups * channelsPerGroup != nIn) {
+            throw new IllegalArgumentException(name + ": groups (" + groups + ") x channelsPerGroup ("
+                    + channelsPerGroup + ") = " + (long) groups * channelsPerGroup + " must equal nIn (" + nIn
+                    + "): a drawn wiring partitions the input channels (Appendix H: each group gets a unique random "
+                    + "subset); give an explicit wiring(...) for any other table");
+        }
+        int[] perm = Seeds.permutation(seed, nIn);
+        int[][] out = new int[groups][];
+        for (int g = 0; g < groups; g++) {
+            out[g] = Arrays.copyOfRange(perm, g * channelsPerGroup, (g + 1) * channelsPerGroup);
+            Arrays.sort(out[g]);
+        }
+        return out;
+    }
+
+    /**
+     * The legacy wiring ({@link #WIRING_INDEPENDENT}, configurations saved before the partition rule): for each
+     * group in turn, {@code channelsPerGroup} distinct channels of {@code nIn} by a partial Fisher-Yates shuffle of
+     * {@code 0..nIn-1} driven by one {@link SplittableRandom}, each row sorted ascending. Groups may overlap and
+     * channels may feed no group.
+     */
+    public static int[][] drawIndependentWiring(long seed, int nIn, int groups, int channelsPerGroup) {
         if (channelsPerGroup > nIn) {
             throw new IllegalArgumentException("channelsPerGroup (" + channelsPerGroup + ") must be <= nIn (" + nIn
                     + ")");
@@ -334,6 +384,14 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
         return wiringSeed;
     }
 
+    /**
+     * How a seeded wiring is drawn: {@link #WIRING_PARTITION}, or {@link #WIRING_INDEPENDENT} for configurations
+     * saved without a version.
+     */
+    public int getWiringVersion() {
+        return wiringVersion == null ? WIRING_INDEPENDENT : wiringVersion;
+    }
+
     /** A copy of the wiring table {@code int[groups][channelsPerGroup]}, or null while nIn is unknown. */
     public int[][] getWiring() {
         return wiring == null ? null : deepCopy(wiring);
@@ -361,7 +419,8 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
         return groups == that.groups && channelsPerGroup == that.channelsPerGroup && hasBias == that.hasBias
                 && Arrays.equals(kernelSize, that.kernelSize) && Arrays.equals(stride, that.stride)
                 && Arrays.equals(padding, that.padding) && convolutionMode == that.convolutionMode
-                && Objects.equals(wiringSeed, that.wiringSeed) && Arrays.deepEquals(wiring, that.wiring);
+                && Objects.equals(wiringSeed, that.wiringSeed) && Arrays.deepEquals(wiring, that.wiring)
+                && getWiringVersion() == that.getWiringVersion();
     }
 
     @Override
@@ -376,7 +435,8 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
         return "RandomChannelGroupConvolution(name=" + layerName + ", nIn=" + nIn + ", nOut=" + nOut + ", groups="
                 + groups + ", channelsPerGroup=" + channelsPerGroup + ", kernel=" + Arrays.toString(kernelSize)
                 + ", stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding) + ", mode="
-                + convolutionMode + ", bias=" + hasBias + ", wiringSeed=" + wiringSeed + ", wiring="
+                + convolutionMode + ", bias=" + hasBias + ", wiringSeed=" + wiringSeed + ", wiringVersion="
+                + getWiringVersion() + ", wiring="
                 + Arrays.deepToString(wiring) + ", activation=" + activationFn + ", dropout=" + iDropout + ")";
     }
 
@@ -407,7 +467,7 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
             return this;
         }
 
-        /** Input channels S each group sees, 1 &lt;= S &lt;= nIn. */
+        /** Input channels S each group sees; a drawn wiring needs {@code groups * S == nIn}. */
         public Builder channelsPerGroup(int channelsPerGroup) {
             this.channelsPerGroup = channelsPerGroup;
             return this;
@@ -445,7 +505,10 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
             return this;
         }
 
-        /** An explicit wiring {@code int[groups][channelsPerGroup]} of distinct channels per row. */
+        /**
+         * An explicit wiring {@code int[groups][channelsPerGroup]} of distinct channels per row, used as given (rows
+         * may share channels, and channels may be left out).
+         */
         public Builder wiring(int[][] wiring) {
             this.wiring = deepCopy(wiring);
             return this;

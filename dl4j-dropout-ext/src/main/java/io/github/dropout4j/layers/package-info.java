@@ -10,7 +10,8 @@
  *   <li>{@link io.github.dropout4j.layers.Standout} (Ba &amp; Frey 2013, retain probabilities as a learned function
  *       of the input; configuration) and {@link io.github.dropout4j.layers.StandoutLayer} (its computation).</li>
  *   <li>{@link io.github.dropout4j.layers.RandomChannelGroupConvolution}: a convolution whose output-channel groups
- *       each see a fixed random subset of the input channels (Appendix H's conv2 to conv5), with
+ *       each see a fixed random subset of the input channels (Appendix H's conv2 to conv5; drawn subsets partition
+ *       the channels), with
  *       {@link io.github.dropout4j.layers.RandomChannelGroupParamInitializer} ({@code W [G, nOut/G, S, kH, kW]}).</li>
  * </ul>
  */

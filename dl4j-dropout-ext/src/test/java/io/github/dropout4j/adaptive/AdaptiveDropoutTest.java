@@ -6,6 +6,7 @@ import io.github.dropout4j.dropout.TestNets;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import io.github.dropout4j.dropout.Dropouts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 
+import static io.github.dropout4j.testsupport.TestSupport.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,7 +89,7 @@ class AdaptiveDropoutTest {
         net.fit(new ListDataSetIterator<>(train.asList(), 20), 60);   // train first: effects of an untrained net are noise
         net.addListeners(adaptive);
         net.fit(new ListDataSetIterator<>(train.asList(), 20), 8);   // 8 more epochs -> 8 adaptations
-        double[] p = ((BernoulliDropout) net.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities();
+        double[] p = Dropouts.of(net, 0).orElseThrow().retainProbabilities();
         double informative = mean(p, 0, INFORMATIVE);
         double noise = mean(p, INFORMATIVE, INFORMATIVE + NOISE);
         // From 0.6, 8 steps of at most 0.05: informative inputs can reach 0.95 (capped), noise 0.2. Criterion:
@@ -95,6 +97,8 @@ class AdaptiveDropoutTest {
         // seeds: 0.92 and 0.44.) A noise unit's effect is harmful only once the net has fitted the noise of the
         // 60 training cases; units with no effect at all would just random-walk.
         String msg = "retain probabilities " + Arrays.toString(p);
+        System.out.printf(java.util.Locale.ROOT, "adaptive dropout: informative mean %.2f, noise mean %.2f%n",
+                informative, noise);
         assertTrue(informative >= 0.8, msg);
         assertTrue(noise <= 0.55, msg);
         assertTrue(informative >= noise + 0.3, msg);
@@ -166,7 +170,8 @@ class AdaptiveDropoutTest {
                 off.put(e.getKey(), mOff);
                 on.put(e.getKey(), mOn);
             }
-            INDArray d = MaskedForward.losses(net, x, y, off, 0).sub(MaskedForward.losses(net, x, y, on, 0));
+            INDArray d = MaskedForward.losses(net, x, y, off, 0, (l, a) -> { })
+                    .sub(MaskedForward.losses(net, x, y, on, 0, (l, a) -> { }));
             sum += d.sumNumber().doubleValue();
             sumSq += d.mul(d).sumNumber().doubleValue();
         }
@@ -184,7 +189,7 @@ class AdaptiveDropoutTest {
             AdaptiveDropout a = AdaptiveDropout.builder(v.getFeatures(), v.getLabels()).passes(4).seed(9).build();
             a.adapt(net);
             a.adapt(net);
-            return ((BernoulliDropout) net.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities();
+            return Dropouts.of(net, 0).orElseThrow().retainProbabilities();
         };
         double[] first = run.get();
         assertArrayEquals(first, run.get(), 0.0);
@@ -192,7 +197,7 @@ class AdaptiveDropoutTest {
         MultiLayerNetwork other = synthNet();
         AdaptiveDropout.builder(v.getFeatures(), v.getLabels()).passes(4).seed(10).build().adapt(other);
         assertFalse(Arrays.equals(first,
-                ((BernoulliDropout) other.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities()));
+                Dropouts.of(other, 0).orElseThrow().retainProbabilities()));
     }
 
     @Test
@@ -206,10 +211,51 @@ class AdaptiveDropoutTest {
         assertTrue(a.lastEffects().isEmpty(), "no adaptation after epoch 1 of every 2");
         net.fit(new ListDataSetIterator<>(train.asList(), 30));
         assertEquals(java.util.List.of(0, 1), java.util.List.copyOf(a.lastEffects().keySet()));
-        BernoulliDropout hidden = (BernoulliDropout) net.getLayer(1).conf().getLayer().getIDropout();
+        BernoulliDropout hidden = Dropouts.of(net, 1).orElseThrow();
         assertTrue(hidden.isPerUnit(), "a uniform BernoulliDropout becomes per-unit");
         assertEquals(32, hidden.retainProbabilities().length);
         assertEquals(2, hidden.seed(), "the layer's own mask seed is kept");
+    }
+
+    /**
+     * Inputs that are 0 on every validation example (MNIST's border pixels) cannot be assessed: masking them changes
+     * nothing, so their z-score would be noise. They are left exactly where they are.
+     */
+    @Test
+    void inputsThatAreZeroOnEveryValidationExampleAreLeftAlone() {
+        DataSet train = informativeAndNoiseInputs(60, 61);
+        DataSet v = informativeAndNoiseInputs(300, 62);
+        int[] dead = {3, 9, 14};
+        for (int u : dead) {
+            v.getFeatures().getColumn(u).assign(0);
+        }
+        MultiLayerNetwork net = synthNet();
+        net.fit(new ListDataSetIterator<>(train.asList(), 20), 20);
+        AdaptiveDropout a = AdaptiveDropout.builder(v.getFeatures(), v.getLabels()).layers(0).passes(8).stepSize(0.2)
+                .seed(4).build();
+        for (int round = 0; round < 4; round++) {
+            UnitEffects e = a.adapt(net).get(0);
+            for (int u : dead) {
+                assertTrue(Double.isNaN(e.zScore(u)), "round " + round + " unit " + u + ": z " + e.zScore(u));
+            }
+        }
+        double[] p = Dropouts.of(net, 0).orElseThrow().retainProbabilities();
+        for (int u : dead) {
+            assertEquals(0.6, p[u], 0.0, "unit " + u);
+        }
+        assertFalse(Arrays.stream(p).allMatch(x -> x == 0.6), "the other units moved");
+    }
+
+    /** The step rule of the Javadoc, exactly: nothing within one standard error, then stepSize * tanh(|z| - 1). */
+    @Test
+    void effectsWithinOneStandardErrorDoNotMove() {
+        AdaptiveDropout a = AdaptiveDropout.builder(Nd4j.zeros(2, 3), Nd4j.zeros(2, 2)).stepSize(0.1).build();
+        for (double z : new double[]{0, 0.3, -0.7, 1.0, -1.0}) {
+            assertEquals(0.0, a.step(z), 0.0, "z = " + z);
+        }
+        assertEquals(0.1 * Math.tanh(1.0), a.step(2.0), 1e-15);
+        assertEquals(-0.1 * Math.tanh(2.0), a.step(-3.0), 1e-15);
+        assertEquals(0.1, a.step(40), 1e-15);
     }
 
     @Test
@@ -217,11 +263,11 @@ class AdaptiveDropoutTest {
         DataSet v = informativeAndNoiseInputs(100, 51);
         MultiLayerNetwork net = synthNet();
         AdaptiveDropout.builder(v.getFeatures(), v.getLabels()).passes(4).build().adapt(net);
-        double[] p = ((BernoulliDropout) net.getLayer(0).conf().getLayer().getIDropout()).retainProbabilities();
+        double[] p = Dropouts.of(net, 0).orElseThrow().retainProbabilities();
         File file = new File(dir, "adapted.zip");
         ModelSerializer.writeModel(net, file, true);
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
-        assertArrayEquals(p, ((BernoulliDropout) restored.getLayer(0).conf().getLayer().getIDropout())
+        assertArrayEquals(p, Dropouts.of(restored, 0).orElseThrow()
                 .retainProbabilities(), 0.0);
         assertEquals(net.getLayerWiseConfigurations(), restored.getLayerWiseConfigurations());
         assertEquals(net.output(v.getFeatures()), restored.output(v.getFeatures()), "same mean network");
@@ -248,10 +294,5 @@ class AdaptiveDropoutTest {
                 () -> AdaptiveDropout.builder(x, y).layers(0).build().adapt(net));
         assertMessage("layers: index 5 but the network has 2 layers",
                 () -> AdaptiveDropout.builder(x, y).layers(5).build().adapt(net));
-    }
-
-    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable ex) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ex);
-        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
     }
 }

@@ -216,9 +216,7 @@ public final class MaxNormBench {
     }
 
     private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return io.github.dropout4j.testsupport.TestSupport.median(a);
     }
 
     private static double[] round(double[] a) {

@@ -14,6 +14,7 @@ import org.nd4j.linalg.schedule.StepSchedule;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,6 @@ class BernoulliDropoutTest {
     private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
 
     private static INDArray apply(BernoulliDropout d, INDArray x, int iteration, int epoch) {
-        d.markWeightScalingAttached();
         return d.applyDropout(x, x.ulike(), iteration, epoch, NO_WS);
     }
 
@@ -108,7 +108,69 @@ class BernoulliDropoutTest {
         assertEquals(a, a.clone());
         assertTrue(a.toString().contains("retainProbability=0.5") && a.toString().contains("TEST_TIME_WEIGHT_SCALING"),
                 a.toString());
-        assertNotEquals(BernoulliDropout.retainProbability(0.5).seed(), BernoulliDropout.retainProbability(0.5).seed(),
-                "default seeds should differ between instances");
+        assertFalse(BernoulliDropout.retainProbability(0.5).isSeeded());
+    }
+
+    /**
+     * An unseeded dropout gets its seed from the network's seed and the layer's position when the configuration is
+     * checked, whatever else the JVM built before; DL4J's global dropOut(...) clones one instance into every layer,
+     * and each layer still gets its own seed. An unseeded instance refuses to draw a mask.
+     */
+    @Test
+    void unseededDropoutsDeriveTheirSeedFromTheNetworkSeedAndTheLayerPosition() {
+        java.util.function.Supplier<org.deeplearning4j.nn.conf.MultiLayerConfiguration> conf = () ->
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(42)
+                        .weightNoise(new TestTimeWeightScaling()).dropOut(BernoulliDropout.retainProbability(0.5))
+                        .list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(4).nOut(4).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(4).nOut(4).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(4).nOut(2).build())
+                        .build();
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration first = conf.get();
+        for (int i = 0; i < 5; i++) {
+            BernoulliDropout.retainProbability(0.5);   // other instances built in between change nothing
+        }
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration second = conf.get();
+        DropoutPlacement.check(first);
+        DropoutPlacement.check(second);
+        java.util.Set<Long> seeds = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            long seed = Dropouts.of(first.getConf(i).getLayer()).orElseThrow().seed();
+            assertEquals(io.github.dropout4j.random.Seeds.derive(42, i), seed, "layer " + i);
+            assertEquals(seed, Dropouts.of(second.getConf(i).getLayer()).orElseThrow().seed(), "layer " + i);
+            seeds.add(seed);
+        }
+        assertEquals(3, seeds.size(), "every layer its own seed");
+        BernoulliDropout unseeded = BernoulliDropout.retainProbability(0.5);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> unseeded.applyDropout(
+                Nd4j.ones(2, 3), Nd4j.ones(2, 3), 0, 0, NO_WS));
+        assertTrue(e.getMessage().contains("DropoutPlacement.check"), e.getMessage());
+    }
+
+    /**
+     * The worker index of data-parallel training is mixed into the mask key: index 0 gives the single-process masks
+     * bit for bit, other indices other masks; it is runtime state, not configuration (not serialised or cloned).
+     */
+    @Test
+    void workerIndexGivesEachWorkerItsOwnMasksAndZeroTheSingleProcessOnes() {
+        BernoulliDropout d = BernoulliDropout.retainProbability(0.5).withSeed(8);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 16, 32);
+        INDArray single = apply(d, x.dup(), 3, 1);
+        d.setWorkerIndex(0);
+        assertEquals(single, apply(d, x.dup(), 3, 1));
+        d.setWorkerIndex(2);
+        INDArray worker2 = apply(d, x.dup(), 3, 1);
+        assertNotEquals(single, worker2);
+        assertEquals(io.github.dropout4j.random.Seeds.key(io.github.dropout4j.random.Seeds.derive(8, 2), 3, 1),
+                d.maskKey(3, 1));
+        assertEquals(0, d.clone().workerIndex());
+        assertEquals(d, BernoulliDropout.retainProbability(0.5).withSeed(8), "not part of the configuration");
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = TestNets.softmaxNet(4, 5, 2,
+                BernoulliDropout.retainProbability(0.8).withSeed(1), BernoulliDropout.retainProbability(0.5).withSeed(2),
+                1);
+        Dropouts.setWorkerIndex(net, 3);
+        assertEquals(3, Dropouts.of(net, 0).orElseThrow().workerIndex());
+        assertEquals(3, Dropouts.of(net, 1).orElseThrow().workerIndex());
+        assertFalse(net.getLayerWiseConfigurations().toJson().contains("workerIndex"));
     }
 }

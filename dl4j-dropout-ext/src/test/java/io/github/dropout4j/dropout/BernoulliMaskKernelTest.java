@@ -14,9 +14,48 @@ class BernoulliMaskKernelTest {
 
     private static final long KEY = BernoulliMaskKernel.key(7, 3, 1);
 
+    /** splitmix64's finaliser, typed out here so the reference shares no code with the kernel. */
+    private static long splitmix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Reference, from the kernel's specification only: element {@code i} is lane {@code b = i % 64} of word
+     * {@code w = i / 64}; its uniform {@code u} has bit {@code 63 - j} equal to bit {@code b} of
+     * {@code splitmix64(key + (64 w + j + 1) * golden)} for {@code j = 0..63} (all 64 bits built, no early exit);
+     * the element is kept iff {@code u < P} unsigned, or always for {@code P = 0} ({@code p = 1}).
+     */
+    private static boolean keptByDefinition(long key, long index, long threshold) {
+        if (threshold == 0) {
+            return true;
+        }
+        long w = index >>> 6;
+        int b = (int) (index & 63);
+        long u = 0;
+        for (int j = 0; j < 64; j++) {
+            long plane = splitmix64(key + (64 * w + j + 1) * 0x9E3779B97F4A7C15L);
+            u |= ((plane >>> b) & 1L) << (63 - j);
+        }
+        return Long.compareUnsigned(u, threshold) < 0;
+    }
+
     /** Reference: element i (C order) of the result, computed one element at a time. */
     private static double expected(double x, long index, long threshold, double scale) {
-        return BernoulliMaskKernel.kept(KEY, index, threshold) ? x * scale : 0.0;
+        return keptByDefinition(KEY, index, threshold) ? x * scale : 0.0;
+    }
+
+    @Test
+    void keepDecisionsFollowTheSpecification() {
+        for (double p : new double[]{0.5, 0.7, 0.123, 1e-3, 1.0}) {
+            long t = BernoulliMaskKernel.threshold(p);
+            double keptFraction = t == 0 ? 1.0 : Double.parseDouble(Long.toUnsignedString(t)) / 0x1p64;   // P / 2^64
+            assertEquals(p, keptFraction, 1e-15, "threshold of " + p);
+            for (long i = 0; i < 300; i++) {
+                assertEquals(keptByDefinition(KEY, i, t), BernoulliMaskKernel.kept(KEY, i, t), "p=" + p + " i=" + i);
+            }
+        }
     }
 
     private static void assertMatchesReference(INDArray in, INDArray out, long threshold, double scale, double tol) {

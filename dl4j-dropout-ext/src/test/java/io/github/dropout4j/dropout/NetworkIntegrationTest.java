@@ -37,6 +37,8 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import java.io.File;
 import java.io.IOException;
 
+import static io.github.dropout4j.testsupport.TestSupport.gradientsOk;
+import static io.github.dropout4j.testsupport.TestSupport.oneHot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,43 +73,25 @@ class NetworkIntegrationTest {
     }
 
     private static MultiLayerNetwork lstmNet() {
+        return lstmNet(DropoutScaling.TEST_TIME_WEIGHT_SCALING);
+    }
+
+    private static MultiLayerNetwork lstmNet(DropoutScaling scaling) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(2).dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
                 .layer(new LSTM.Builder().nIn(3).nOut(4).activation(Activation.TANH)
-                        .dropOut(BernoulliDropout.retainProbability(0.7).withSeed(5)).build())
+                        .dropOut(BernoulliDropout.retainProbability(0.7).withSeed(5).withScaling(scaling)).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
-                        .activation(Activation.SOFTMAX).dropOut(BernoulliDropout.retainProbability(0.5).withSeed(6)).build())
+                        .activation(Activation.SOFTMAX).dropOut(BernoulliDropout.retainProbability(0.5).withSeed(6)
+                                .withScaling(scaling)).build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
     }
 
-    private static INDArray oneHot(int rows, int classes) {
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, rows, classes);
-        for (int i = 0; i < rows; i++) {
-            y.putScalar(i, i % classes, 1.0);
-        }
-        return y;
-    }
-
-    private static boolean gradientsOk(MultiLayerNetwork net, INDArray x, INDArray y) {
-        DataType previous = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
-            return checkGradients(net, x, y);
-        } finally {
-            Nd4j.setDefaultDataTypes(previous, previous);
-        }
-    }
-
-    private static boolean checkGradients(MultiLayerNetwork net, INDArray x, INDArray y) {
-        // No RNG reset between passes: BernoulliDropout's masks are a function of (seed, iteration, epoch).
-        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).callEachIter(n -> { }));
-    }
 
     @Test
     void gradientCheckThroughDenseConvolutionAndRecurrentDropoutInBothModes() {
@@ -127,25 +111,64 @@ class NetworkIntegrationTest {
                 y.putScalar(new int[]{i, (i + t) % 2, t}, 1.0);
             }
         }
-        assertTrue(gradientsOk(lstmNet(), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), y), "lstm");
+        for (DropoutScaling scaling : DropoutScaling.values()) {
+            assertTrue(gradientsOk(lstmNet(scaling), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), y), "lstm " + scaling);
+        }
     }
 
+    /**
+     * The reference is built by hand: the same configuration with every dropout and weight noise removed (DL4J
+     * setters), the trained parameters copied, and each layer's input weight W multiplied by the retain probability
+     * written here (0.8, 0.5, 0.5, 0.6 for the conv net; 0.7, 0.5 for the LSTM net). Biases and the LSTM's recurrent
+     * weights RW are left as they are: if TestTimeWeightScaling scaled them, the outputs would differ.
+     */
     @Test
     void weightScaledConvAndRecurrentNetworksPredictWithPTimesTheirInputWeights() {
-        for (MultiLayerNetwork net : new MultiLayerNetwork[]{convNet(DropoutScaling.TEST_TIME_WEIGHT_SCALING), lstmNet()}) {
-            INDArray x = net.getnLayers() == 2 ? Nd4j.rand(DataType.DOUBLE, 2, 3, 5) : Nd4j.rand(DataType.DOUBLE, 2, 2, 7, 7);
-            // Reference: the same network without any dropout, with each layer's W multiplied by its p by hand.
-            MultiLayerNetwork reference = MeanNetwork.export(net);
-            for (int i = 0; i < net.getnLayers(); i++) {
-                assertTrue(reference.getLayer(i).conf().getLayer().getIDropout() == null);
-                if (net.getLayer(i).numParams() > 0) {
-                    double p = ((BernoulliDropout) net.getLayer(i).conf().getLayer().getIDropout()).retainProbability();
-                    assertTrue(net.getLayer(i).getParam("W").mul(p).equalsWithEps(reference.getLayer(i).getParam("W"), 1e-12));
-                    assertEquals(net.getLayer(i).getParam("b"), reference.getLayer(i).getParam("b"), "biases unscaled");
-                }
+        MultiLayerNetwork conv = convNet(DropoutScaling.TEST_TIME_WEIGHT_SCALING);
+        MultiLayerNetwork lstm = lstmNet();
+        assertPredictsWithScaledInputWeights(conv, new double[]{0.8, 0, 0.5, 0.5, 0.6},
+                Nd4j.rand(DataType.DOUBLE, 2, 2, 7, 7));
+        assertPredictsWithScaledInputWeights(lstm, new double[]{0.7, 0.5}, Nd4j.rand(DataType.DOUBLE, 2, 3, 5));
+        // the recurrent weights really matter here (so leaving them unscaled is tested): scaling RW changes output
+        MultiLayerNetwork scaledRw = referenceWithScaledInputWeights(lstm, new double[]{0.7, 0.5});
+        scaledRw.getLayer(0).getParam("RW").muli(0.7);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 5);
+        assertTrue(lstm.output(x).sub(scaledRw.output(x)).amaxNumber().doubleValue() > 1e-6);
+        // and the exported mean network keeps RW and b raw
+        MultiLayerNetwork exported = MeanNetwork.export(lstm);
+        assertEquals(lstm.getLayer(0).getParam("RW"), exported.getLayer(0).getParam("RW"));
+        assertEquals(lstm.getLayer(0).getParam("b"), exported.getLayer(0).getParam("b"));
+    }
+
+    private static MultiLayerNetwork referenceWithScaledInputWeights(MultiLayerNetwork net, double[] p) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            org.deeplearning4j.nn.conf.layers.Layer layer = conf.getConf(i).getLayer();
+            layer.setIDropout(null);
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer) {
+                ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer).setWeightNoise(null);
             }
-            assertTrue(net.output(x).equalsWithEps(reference.output(x), 1e-12));
         }
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init(net.params().dup(), true);
+        for (int i = 0; i < p.length; i++) {
+            if (net.getLayer(i).numParams() > 0) {
+                reference.getLayer(i).getParam("W").muli(p[i]);   // the view into the flat parameter vector
+            }
+        }
+        return reference;
+    }
+
+    private static void assertPredictsWithScaledInputWeights(MultiLayerNetwork net, double[] p, INDArray x) {
+        MultiLayerNetwork reference = referenceWithScaledInputWeights(net, p);
+        for (int i = 0; i < p.length; i++) {
+            if (net.getLayer(i).numParams() > 0) {
+                assertTrue(net.getLayer(i).getParam("W").mul(p[i]).equalsWithEps(reference.getLayer(i).getParam("W"),
+                        1e-15));
+                assertEquals(net.getLayer(i).getParam("b"), reference.getLayer(i).getParam("b"), "biases unscaled");
+            }
+        }
+        assertTrue(net.output(x).equalsWithEps(reference.output(x), 1e-12), net.output(x) + "\nvs\n" + reference.output(x));
     }
 
     @Test
@@ -164,37 +187,41 @@ class NetworkIntegrationTest {
     }
 
     @Test
-    void weightScalingWithoutTestTimeWeightScalingFailsLoudlyOnTheSecondIteration() {
+    void weightScalingWithoutTestTimeWeightScalingIsRejectedAtConfigurationTime() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(5)
+                .layer(new DenseLayer.Builder().nIn(4).nOut(5).name("hidden")
                         .dropOut(BernoulliDropout.retainProbability(0.5)).build())
                 .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
                 .build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DropoutPlacement.check(conf));
+        assertTrue(e.getMessage().contains("TestTimeWeightScaling") && e.getMessage().contains("'hidden'"),
+                e.getMessage());
+        // the inference helpers run the same check on the network they are given
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 4);
-        INDArray y = Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}, {1, 0}});
-        net.fit(x, y);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.fit(x, y));
-        assertTrue(e.getMessage().contains("TestTimeWeightScaling"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MeanNetwork.export(net));
+        assertThrows(IllegalArgumentException.class, () -> MonteCarloDropout.of(net));
     }
 
     @Test
-    void layerThatNeverConsultsWeightNoiseFailsLoudly() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1)
-                .weightNoise(new TestTimeWeightScaling()).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(5).build())
-                .layer(new PReLULayer.Builder().inputShape(5).name("prelu")
-                        .dropOut(BernoulliDropout.retainProbability(0.5)).build())
-                .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 4);
-        INDArray y = Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}, {1, 0}});
-        net.fit(x, y);   // DL4J's PReLU applies dropout but reads its weights without weight noise ...
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.fit(x, y));   // ... caught here
-        assertTrue(e.getMessage().contains("TestTimeWeightScaling"), e.getMessage());
+    void layerThatNeverConsultsWeightNoiseIsRejectedUnlessInverted() {
+        for (DropoutScaling scaling : DropoutScaling.values()) {
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1)
+                    .weightNoise(new TestTimeWeightScaling()).list()
+                    .layer(new DenseLayer.Builder().nIn(4).nOut(5).build())
+                    .layer(new PReLULayer.Builder().inputShape(5).name("prelu")   // applies dropout, reads weights raw
+                            .dropOut(BernoulliDropout.retainProbability(0.5).withScaling(scaling)).build())
+                    .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
+                    .build();
+            if (scaling == DropoutScaling.INVERTED) {
+                DropoutPlacement.check(conf);
+            } else {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> DropoutPlacement.check(conf));
+                assertTrue(e.getMessage().contains("'prelu'") && e.getMessage().contains("inverted()"),
+                        e.getMessage());
+            }
+        }
     }
 
     @Test

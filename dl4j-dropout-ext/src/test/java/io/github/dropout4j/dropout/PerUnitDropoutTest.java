@@ -1,5 +1,11 @@
 package io.github.dropout4j.dropout;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import io.github.dropout4j.inference.ExactSubnetworkAverage;
 import io.github.dropout4j.inference.MeanNetwork;
 import io.github.dropout4j.inference.SubnetworkMean;
@@ -30,8 +36,8 @@ class PerUnitDropoutTest {
         assertThrows(IllegalArgumentException.class, () -> BernoulliDropout.perUnitRetainProbabilities(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> BernoulliDropout.perUnitRetainProbabilities());
         BernoulliDropout d = BernoulliDropout.perUnitRetainProbabilities(0.5, 0.5).withSeed(1);
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> { d.markWeightScalingAttached();
-            d.applyDropout(Nd4j.ones(4, 3), Nd4j.ones(4, 3), 0, 0, LayerWorkspaceMgr.noWorkspaces()); });
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, 
+                () -> d.applyDropout(Nd4j.ones(4, 3), Nd4j.ones(4, 3), 0, 0, LayerWorkspaceMgr.noWorkspaces()));
         assertTrue(shape.getMessage().contains("[4, 3]"), shape.getMessage());
     }
 
@@ -50,8 +56,8 @@ class PerUnitDropoutTest {
             assertTrue(Math.abs(kept - n * p[u]) <= 3.29 * sd + 1e-9, "unit " + u + ": kept " + kept);
             assertEquals(1 / p[u], col.maxNumber().doubleValue(), 1e-6, "inverted scale of unit " + u);
         }
-        // channels of a rank-4 input are the units: every position of a channel uses that channel's p
-        INDArray conv = d.applyDropout(Nd4j.ones(DataType.FLOAT, 2000, 4, 3, 3), Nd4j.zeros(DataType.FLOAT, 2000, 4, 3, 3),
+        // channels of a rank-4 NCHW input are the units: every position of a channel uses that channel's p
+        INDArray conv = d.withUnitAxis(UnitAxis.CHANNELS_FIRST).applyDropout(Nd4j.ones(DataType.FLOAT, 2000, 4, 3, 3), Nd4j.zeros(DataType.FLOAT, 2000, 4, 3, 3),
                 0, 0, LayerWorkspaceMgr.noWorkspaces());
         double keptChannel0 = conv.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
                 .neq(0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
@@ -107,5 +113,53 @@ class PerUnitDropoutTest {
         } finally {
             Nd4j.setDefaultDataTypes(previous, previous);
         }
+    }
+
+    /** A conv layer with per-unit dropout, data format {@code format}, 4 input channels (the units). */
+    private static MultiLayerConfiguration convConf(CNN2DFormat format, BernoulliDropout dropout) {
+        return new NeuralNetConfiguration.Builder().seed(1).weightNoise(new TestTimeWeightScaling()).list()
+                .layer(new ConvolutionLayer.Builder(1, 1).nOut(2).dataFormat(format).dropOut(dropout).build())
+                .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(4, 4, 4, format))
+                .build();
+    }
+
+    @Test
+    void unitsAreReadFromTheLayersDataFormat() {
+        // NHWC input [n, h=4, w=4, c=4]: size(1) equals the unit count, so "units on dimension 1" would be silently
+        // wrong. Units 0..3 keep with p = 1, 0, ... (0.001), so which axis holds the units is visible exactly.
+        double[] p = {1.0, 0.001, 1.0, 0.001};
+        MultiLayerConfiguration nhwc = convConf(CNN2DFormat.NHWC, BernoulliDropout.perUnitRetainProbabilities(p)
+                .withSeed(2).inverted());
+        DropoutPlacement.check(nhwc);
+        BernoulliDropout d = Dropouts.of(nhwc.getConf(0).getLayer()).orElseThrow();
+        assertEquals(UnitAxis.CHANNELS_LAST, d.unitAxis());
+        INDArray y = d.applyDropout(Nd4j.ones(DataType.DOUBLE, 50, 4, 4, 4), Nd4j.zeros(DataType.DOUBLE, 50, 4, 4, 4),
+                0, 0, LayerWorkspaceMgr.noWorkspaces());
+        for (int c = 0; c < 4; c++) {   // by hand: channel c is index c of the LAST dimension
+            double kept = y.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(c))
+                    .neq(0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+            assertEquals(p[c] == 1.0 ? 1.0 : 0.0, kept, 0.01, "NHWC channel " + c);
+        }
+        MultiLayerConfiguration nchw = convConf(CNN2DFormat.NCHW, BernoulliDropout.perUnitRetainProbabilities(p)
+                .withSeed(2));
+        DropoutPlacement.check(nchw);
+        assertEquals(UnitAxis.CHANNELS_FIRST, Dropouts.of(nchw.getConf(0).getLayer()).orElseThrow().unitAxis());
+        // the completed axis is configuration: it survives JSON
+        assertEquals(nhwc, MultiLayerConfiguration.fromJson(nhwc.toJson()));
+        // an explicit axis contradicting the layer's format is rejected, naming both
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DropoutPlacement.check(
+                convConf(CNN2DFormat.NHWC, BernoulliDropout.perUnitRetainProbabilities(p)
+                        .withUnitAxis(UnitAxis.CHANNELS_FIRST))));
+        assertTrue(e.getMessage().contains("CHANNELS_FIRST") && e.getMessage().contains("CHANNELS_LAST"),
+                e.getMessage());
+    }
+
+    @Test
+    void perUnitDropoutOnAnUnresolvedRank4InputFailsInsteadOfGuessing() {
+        BernoulliDropout d = BernoulliDropout.perUnitRetainProbabilities(0.5, 0.5, 0.5, 0.5).withSeed(1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.applyDropout(
+                Nd4j.ones(2, 4, 4, 4), Nd4j.ones(2, 4, 4, 4), 0, 0, LayerWorkspaceMgr.noWorkspaces()));
+        assertTrue(e.getMessage().contains("DropoutPlacement.check"), e.getMessage());
     }
 }

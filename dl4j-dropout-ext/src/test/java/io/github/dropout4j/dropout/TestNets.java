@@ -42,6 +42,7 @@ public final class TestNets {
                 .layer(new OutputLayer.Builder(loss).nIn(hidden).nOut(nOut).activation(outAct)
                         .dropOut(hiddenDropout).build())
                 .build();
+        DropoutPlacement.check(conf);   // seeds unseeded dropouts from the network seed and layer position
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;

@@ -49,6 +49,33 @@ class PaperClaimsTest {
         return Nd4j.stack(0, q);
     }
 
+    /**
+     * By hand, element by element: {@code sum_k w_k q_k} (arithmetic), or {@code exp(sum_k w_k log q_k)} renormalised
+     * over each example's classes (geometric), for predictions {@code q} of shape [masks, minibatch, classes].
+     */
+    private static INDArray combineByHand(INDArray q, double[] w, boolean geometric) {
+        int masks = (int) q.size(0);
+        int rows = (int) q.size(1);
+        int classes = (int) q.size(2);
+        double[][] out = new double[rows][classes];
+        for (int r = 0; r < rows; r++) {
+            double total = 0;
+            for (int c = 0; c < classes; c++) {
+                double acc = 0;
+                for (int k = 0; k < masks; k++) {
+                    double v = q.getDouble(k, r, c);
+                    acc += w[k] * (geometric ? Math.log(v) : v);
+                }
+                out[r][c] = geometric ? Math.exp(acc) : acc;
+                total += out[r][c];
+            }
+            for (int c = 0; c < classes && geometric; c++) {
+                out[r][c] /= total;
+            }
+        }
+        return Nd4j.createFromArray(out);
+    }
+
     private static double[] maskWeights(int n, double p) {
         double[] w = new double[1 << n];
         for (int k = 0; k < w.length; k++) {
@@ -68,8 +95,8 @@ class PaperClaimsTest {
             INDArray mean = net.output(x);
             INDArray byHand = subnetworksByHand(net, x, Activation.SOFTMAX);
             INDArray w = Nd4j.createFromArray(maskWeights(HIDDEN, p));
-            INDArray geometric = Subnetworks.combine(byHand, w, SubnetworkMean.GEOMETRIC);
-            INDArray arithmetic = Subnetworks.combine(byHand, w, SubnetworkMean.ARITHMETIC);
+            INDArray geometric = combineByHand(byHand, maskWeights(HIDDEN, p), true);
+            INDArray arithmetic = combineByHand(byHand, maskWeights(HIDDEN, p), false);
             assertTrue(ExactSubnetworkAverage.of(net, 1).subnetworkPredictions(x).equalsWithEps(byHand, 1e-12),
                     "ExactSubnetworkAverage enumerates the sub-networks of the trained weights");
             // 2^12 terms of magnitude <= 1 summed in double precision: rounding is ~1e-13, so 1e-6 is generous.

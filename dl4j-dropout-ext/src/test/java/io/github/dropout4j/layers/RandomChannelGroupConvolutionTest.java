@@ -18,6 +18,9 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.github.dropout4j.fixtures.LegacyFixtures;
+import io.github.dropout4j.fixtures.LegacyModels;
+import io.github.dropout4j.testsupport.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
@@ -34,6 +37,8 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 
+import static io.github.dropout4j.testsupport.TestSupport.assertMessage;
+import static io.github.dropout4j.testsupport.TestSupport.gradientsOk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,9 +61,15 @@ class RandomChannelGroupConvolutionTest {
         Nd4j.setDefaultDataTypes(previous, previous);
     }
 
+    /** nIn 6 -> nOut 6 in 3 groups of 2 filters, each seeing 4 of the 6 channels: an explicit, shared wiring. */
     private static RandomChannelGroupConvolution.Builder grouped() {
-        // nIn 6 -> nOut 6 in 3 groups of 2 filters, each seeing 4 of the 6 channels (so channels are shared)
         return new RandomChannelGroupConvolution.Builder(3, 3).nOut(6).groups(3).channelsPerGroup(4)
+                .padding(1, 1).wiring(new int[][]{{0, 2, 3, 5}, {1, 2, 3, 4}, {0, 1, 4, 5}});
+    }
+
+    /** nIn 6 -> nOut 6 in 3 groups of 2 filters, each seeing its own 2 of the 6 channels: a drawn partition. */
+    private static RandomChannelGroupConvolution.Builder partitioned() {
+        return new RandomChannelGroupConvolution.Builder(3, 3).nOut(6).groups(3).channelsPerGroup(2)
                 .padding(1, 1).wiringSeed(11);
     }
 
@@ -78,17 +89,7 @@ class RandomChannelGroupConvolutionTest {
     }
 
     private static INDArray labels(int n) {
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, n, 3);
-        for (int i = 0; i < n; i++) {
-            y.putScalar(i, i % 3, 1.0);
-        }
-        return y;
-    }
-
-    private static boolean gradientsOk(MultiLayerNetwork net, INDArray x, INDArray y) {
-        // No RNG reset between passes: BernoulliDropout's masks are a function of (seed, iteration, epoch).
-        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).callEachIter(n -> { }));
+        return TestSupport.oneHot(n, 3);
     }
 
     @Test
@@ -98,13 +99,15 @@ class RandomChannelGroupConvolutionTest {
                 .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(5)).build(), null);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 6, 5, 5).subi(0.5);
         assertTrue(gradientsOk(net, x, labels(2)));
+        assertTrue(gradientsOk(net(partitioned().activation(Activation.TANH)
+                .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(5)).build(), null), x, labels(2)));
     }
 
     @Test
     void gradientCheckStridedSameModeWithoutBias() {
         Nd4j.getRandom().setSeed(2);
         MultiLayerNetwork net = net(new RandomChannelGroupConvolution.Builder(2, 3).nOut(4).groups(2)
-                .channelsPerGroup(2).stride(2, 2).convolutionMode(ConvolutionMode.Same).hasBias(false)
+                .channelsPerGroup(3).stride(2, 2).convolutionMode(ConvolutionMode.Same).hasBias(false)
                 .wiringSeed(4).activation(Activation.SIGMOID).build(),
                 BernoulliDropout.retainProbability(0.5).withSeed(9));
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 6, 5, 5).subi(0.5);
@@ -114,7 +117,12 @@ class RandomChannelGroupConvolutionTest {
     /** The reference: a full convolution whose weights are zero outside the wiring computes the same function. */
     @Test
     void equalsFullConvolutionWithWeightsZeroOutsideTheWiring() {
-        MultiLayerNetwork ours = net(grouped().activation(Activation.RELU)
+        equalsFullConvolution(grouped());
+        equalsFullConvolution(partitioned());
+    }
+
+    private static void equalsFullConvolution(RandomChannelGroupConvolution.Builder grouped) {
+        MultiLayerNetwork ours = net(grouped.activation(Activation.RELU)
                 .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(5)).build(), null);
         MultiLayerNetwork full = net(new ConvolutionLayer.Builder(3, 3).nOut(6).padding(1, 1)
                 .activation(Activation.RELU).dropOut(BernoulliDropout.retainProbability(0.5).withSeed(5)).build(),
@@ -125,7 +133,7 @@ class RandomChannelGroupConvolutionTest {
         INDArray fullW = Nd4j.zeros(DataType.DOUBLE, 6, 6, 3, 3);       // [nOut, nIn, kH, kW]
         for (int g = 0; g < 3; g++) {
             for (int j = 0; j < 2; j++) {
-                for (int s = 0; s < 4; s++) {
+                for (int s = 0; s < wiring[g].length; s++) {
                     fullW.get(NDArrayIndex.point(g * 2 + j), NDArrayIndex.point(wiring[g][s]), NDArrayIndex.all(),
                             NDArrayIndex.all()).assign(w.get(NDArrayIndex.point(g), NDArrayIndex.point(j),
                             NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.all()));
@@ -151,7 +159,7 @@ class RandomChannelGroupConvolutionTest {
         INDArray gfw = gFull.getFirst().getGradientFor("0_W");
         for (int g = 0; g < 3; g++) {
             for (int j = 0; j < 2; j++) {
-                for (int s = 0; s < 4; s++) {
+                for (int s = 0; s < wiring[g].length; s++) {
                     INDArray a = gw.get(NDArrayIndex.point(g), NDArrayIndex.point(j), NDArrayIndex.point(s),
                             NDArrayIndex.all(), NDArrayIndex.all());
                     INDArray b = gfw.get(NDArrayIndex.point(g * 2 + j), NDArrayIndex.point(wiring[g][s]),
@@ -196,38 +204,31 @@ class RandomChannelGroupConvolutionTest {
 
     @Test
     void sameSeedSameWiringDifferentSeedDifferentWiring() {
-        int[][] a = RandomChannelGroupConvolution.drawWiring(42, 64, 16, 16);
-        assertArrayEquals(a, RandomChannelGroupConvolution.drawWiring(42, 64, 16, 16));
-        assertFalse(java.util.Arrays.deepEquals(a, RandomChannelGroupConvolution.drawWiring(43, 64, 16, 16)));
-        Set<String> rows = new HashSet<>();
-        for (int[] row : a) {
-            assertEquals(16, java.util.Arrays.stream(row).distinct().count(), "distinct channels per group");
-            assertTrue(java.util.Arrays.stream(row).allMatch(c -> c >= 0 && c < 64));
-            rows.add(java.util.Arrays.toString(row));
-        }
-        assertTrue(rows.size() > 1, "groups see different channel subsets");
+        int[][] a = RandomChannelGroupConvolution.drawWiring(42, 256, 16, 16);
+        assertArrayEquals(a, RandomChannelGroupConvolution.drawWiring(42, 256, 16, 16));
+        assertFalse(java.util.Arrays.deepEquals(a, RandomChannelGroupConvolution.drawWiring(43, 256, 16, 16)));
         // the layer built from nIn draws the same table
-        RandomChannelGroupConvolution conf = new RandomChannelGroupConvolution.Builder(3, 3).nIn(64).nOut(32)
+        RandomChannelGroupConvolution conf = new RandomChannelGroupConvolution.Builder(3, 3).nIn(256).nOut(32)
                 .groups(16).channelsPerGroup(16).wiringSeed(42).build();
         assertArrayEquals(a, conf.getWiring());
         // and a wiring set later from the input type is the same
         RandomChannelGroupConvolution late = new RandomChannelGroupConvolution.Builder(3, 3).nOut(32)
                 .groups(16).channelsPerGroup(16).wiringSeed(42).build();
-        late.setNIn(InputType.convolutional(8, 8, 64), false);
+        late.setNIn(InputType.convolutional(8, 8, 256), false);
         assertArrayEquals(a, late.getWiring());
     }
 
     @Test
     void parameterCountIsTheReducedOne() {
-        // nIn 8 -> nOut 12 in 3 groups, each seeing 2 channels, kernel 3x2: 12 * 2 * 3 * 2 weights + 12 biases
+        // nIn 8 -> nOut 12 in 4 groups, each seeing 2 channels, kernel 3x2: 12 * 2 * 3 * 2 weights + 12 biases
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
-                .layer(new RandomChannelGroupConvolution.Builder(3, 2).nOut(12).groups(3).channelsPerGroup(2).build())
+                .layer(new RandomChannelGroupConvolution.Builder(3, 2).nOut(12).groups(4).channelsPerGroup(2).build())
                 .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(6, 6, 8)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         assertEquals(12 * 2 * 3 * 2 + 12, net.getLayer(0).numParams());
-        assertArrayEquals(new long[]{3, 4, 2, 3, 2}, net.getLayer(0).getParam("W").shape());
+        assertArrayEquals(new long[]{4, 3, 2, 3, 2}, net.getLayer(0).getParam("W").shape());
         assertArrayEquals(new long[]{12}, net.getLayer(0).getParam("b").shape());
         // full convolution would have 12 * 8 * 3 * 2 + 12
         assertEquals(12 * 8 * 3 * 2 + 12, new ConvolutionLayer.Builder(3, 2).nIn(8).nOut(12).build()
@@ -278,8 +279,60 @@ class RandomChannelGroupConvolutionTest {
         assertNotEquals(null, ok.toString());
     }
 
-    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable e) {
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
-        assertTrue(ex.getMessage().contains(expected), "message was: " + ex.getMessage());
+    /** App. H: each group gets "a unique random" subset; the paper's sizes cover the input channels exactly. */
+    @Test
+    void drawnGroupsPartitionTheInputChannels() {
+        int[][] sizes = {{64, 4, 16}, {256, 16, 16}, {512, 16, 32}, {6, 3, 2}, {5, 1, 5}};
+        for (int[] c : sizes) {
+            int[][] wiring = RandomChannelGroupConvolution.drawWiring(7, c[0], c[1], c[2]);
+            int[] uses = new int[c[0]];
+            for (int[] row : wiring) {
+                assertEquals(c[2], row.length);
+                for (int ch : row) {
+                    uses[ch]++;
+                }
+            }
+            for (int ch = 0; ch < c[0]; ch++) {
+                assertEquals(1, uses[ch], "nIn " + c[0] + ": channel " + ch + " feeds " + uses[ch] + " groups");
+            }
+        }
+        // the layer's own table too, and groups are not simply consecutive channels
+        int[][] wiring = partitioned().nIn(6).build().getWiring();
+        assertEquals(6, java.util.Arrays.stream(wiring).flatMapToInt(java.util.Arrays::stream).distinct().count());
+        assertFalse(java.util.Arrays.deepEquals(RandomChannelGroupConvolution.drawWiring(1, 64, 4, 16),
+                RandomChannelGroupConvolution.drawWiring(2, 64, 4, 16)), "different seeds, different partitions");
+    }
+
+    @Test
+    void drawnWiringThatCannotPartitionIsRejectedNamingTheValues() {
+        assertMessage("groups (3) x channelsPerGroup (4) = 12 must equal nIn (6)",
+                () -> new RandomChannelGroupConvolution.Builder(3, 3).nIn(6).nOut(6).groups(3).channelsPerGroup(4)
+                        .build());
+        assertMessage("groups (2) x channelsPerGroup (2) = 4 must equal nIn (6)", () -> new NeuralNetConfiguration
+                .Builder().list()
+                .layer(new RandomChannelGroupConvolution.Builder(3, 3).nOut(4).groups(2).channelsPerGroup(2).build())
+                .layer(new OutputLayer.Builder().nOut(2).build())
+                .setInputType(InputType.convolutional(5, 5, 6)).build());
+    }
+
+    /**
+     * A model saved before the partition rule (fixture written by commit ea12509: 3 groups of 3 of 8 channels,
+     * drawn independently) loads with its old wiring and outputs; redrawn without a stored table it uses the old
+     * independent draw, because its JSON has no wiringVersion.
+     */
+    @Test
+    void legacyModelsKeepTheirIndependentWiring() throws IOException {
+        MultiLayerNetwork net = LegacyModels.restore("channel-groups");
+        RandomChannelGroupConvolution layer = (RandomChannelGroupConvolution) net.getLayer(0).conf().getLayer();
+        assertArrayEquals(new int[][]{{3, 5, 7}, {3, 5, 7}, {3, 4, 6}}, layer.getWiring());
+        assertEquals(RandomChannelGroupConvolution.WIRING_INDEPENDENT, layer.getWiringVersion());
+        LegacyModels.assertOutputsAsSaved(net, "channel-groups", LegacyFixtures.input(3, 8, 4, 4));
+        String json = LegacyModels.json("channel-groups").replaceAll("\\\"wiring\\\" : \\[[^\\n]*\\],\\n", "");
+        assertFalse(json.contains("\"wiring\""), json);
+        MultiLayerNetwork fresh = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json));
+        fresh.init();   // no stored table: drawn when the layer is instantiated
+        RandomChannelGroupConvolution redrawn = (RandomChannelGroupConvolution) fresh.getLayer(0).conf().getLayer();
+        assertArrayEquals(RandomChannelGroupConvolution.drawIndependentWiring(21, 8, 3, 3), redrawn.getWiring());
+        assertArrayEquals(layer.getWiring(), redrawn.getWiring());
     }
 }

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
+import io.github.dropout4j.testsupport.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.github.dropout4j.testsupport.TestSupport.oneHot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -53,25 +55,9 @@ class StandoutTest {
         return net;
     }
 
-    private static INDArray oneHot(int rows, int classes) {
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, rows, classes);
-        for (int i = 0; i < rows; i++) {
-            y.putScalar(i, i % classes, 1.0);
-        }
-        return y;
-    }
-
     private static boolean gradientsOk(MultiLayerNetwork net, INDArray x, INDArray y, Set<String> exclude) {
-        DataType previous = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
-            // masks depend on (seed, iteration, epoch) only, so every perturbed pass sees the same sample
-            return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).excludeParams(exclude)
-                    .callEachIter(n -> { }));
-        } finally {
-            Nd4j.setDefaultDataTypes(previous, previous);
-        }
+        // masks depend on (seed, iteration, epoch) only, so every perturbed pass sees the same sample
+        return TestSupport.gradientsOk(net, x, y, exclude.toArray(new String[0]));
     }
 
     @Test

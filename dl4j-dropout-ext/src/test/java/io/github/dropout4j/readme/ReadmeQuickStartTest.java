@@ -29,7 +29,7 @@ class ReadmeQuickStartTest {
             .seed(42)
             .weightNoise(new TestTimeWeightScaling())          // output() = the paper's mean network
             .constrainWeights(PerUnitMaxNorm.maxSquaredLength(15))
-            .updater(DampedMomentum.mnistRecipe())
+            .updater(new DampedMomentum(1.0, 0.5))             // Appendix A.1's momentum, eps = 1, p = 0.5
             .list()
             .layer(new DenseLayer.Builder().nIn(784).nOut(800).activation(Activation.RELU)
                 .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1)).build())   // 20% input dropout

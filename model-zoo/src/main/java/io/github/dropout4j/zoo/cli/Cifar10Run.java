@@ -3,7 +3,7 @@ package io.github.dropout4j.zoo.cli;
 import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.Cifar10DataSetIterator;
 import io.github.dropout4j.zoo.data.Cifar10Download;
-import io.github.dropout4j.zoo.data.DownloadOptions;
+import io.github.dropout4j.zoo.data.Cifar10Records;
 import io.github.dropout4j.zoo.data.Downloader;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
@@ -54,9 +54,7 @@ final class Cifar10Run {
   /** CIFAR-10 from {@code --download}, {@code --data DIR} (the {@code cifar-10-batches-bin} layout) or synthetic. */
   static Cifar10Data load(DataOptions o) throws IOException {
     if (o.download) {
-      DownloadOptions options = DownloadOptions.defaults();
-      return Cifar10Data.load(Cifar10Download.fetchAndExtract(new Downloader(o.dir == null ? options
-          : options.withCacheRoot(o.dir))));
+      return Cifar10Data.load(Cifar10Download.fetchAndExtract(new Downloader(o.downloadOptions())));
     }
     if (o.dir == null) {
       return Cifar10Data.synthetic();
@@ -64,42 +62,109 @@ final class Cifar10Run {
     if (!Files.isDirectory(o.dir)) {
       throw new IOException("--data " + o.dir + ": no such directory");
     }
+    requireCompleteBatches(o.dir);
     return Cifar10Data.load(o.dir);
   }
 
+  /** Records in each batch file of CIFAR-10 ({@code data_batch_k.bin}, {@code test_batch.bin}). */
+  static final int RECORDS_PER_BATCH = 10_000;
+
+  /**
+   * For {@code --data DIR}: every batch file present ({@code data_batch_k.bin}, {@code test_batch.bin}) holds
+   * CIFAR-10's {@value #RECORDS_PER_BATCH} records, so that a batch cut at a record boundary is not read as a smaller
+   * data set; a smaller set in the same format (such as the shipped synthetic stand-in) lists its files in
+   * {@code DIR/SHA256SUMS} ({@code sha256sum} format), and then their SHA-256 must match instead.
+   */
+  static void requireCompleteBatches(Path dir) throws IOException {
+    Map<String, String> sums = new LinkedHashMap<>();
+    Path sumsFile = dir.resolve("SHA256SUMS");
+    if (Files.isRegularFile(sumsFile)) {
+      for (String line : Files.readAllLines(sumsFile)) {
+        String[] f = line.trim().split("\\s+\\*?", 2);
+        if (f.length == 2) {
+          sums.put(f[1], f[0].toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    List<Path> batches = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      files.filter(p -> p.getFileName().toString().matches("data_batch_\\d+\\.bin|test_batch\\.bin")).sorted()
+          .forEach(batches::add);
+    }
+    for (Path p : batches) {
+      String name = p.getFileName().toString();
+      if (sums.containsKey(name)) {
+        String actual = Downloader.sha256(p);
+        if (!actual.equals(sums.get(name))) {
+          throw new IOException(p + ": SHA-256 " + actual + " does not match " + sumsFile + " (" + sums.get(name)
+              + "); the file is damaged or truncated");
+        }
+        continue;
+      }
+      long size = Files.size(p);
+      long records = size / Cifar10Records.RECORD_BYTES;
+      if (size % Cifar10Records.RECORD_BYTES == 0 && records != RECORDS_PER_BATCH) {
+        throw new IOException(String.format(Locale.ROOT, "%s holds %,d records, a CIFAR-10 batch %,d: truncated? "
+            + "(a smaller set in this format lists its files in %s)", p, records, RECORDS_PER_BATCH, sumsFile));
+      }
+    }
+  }
+
+  /**
+   * Only the test batch ({@code evaluate}): for {@code --data DIR} just {@code DIR/test_batch.bin}, no training
+   * batches needed.
+   */
+  static Cifar10Records loadTest(DataOptions o) throws IOException {
+    if (o.download || o.dir == null) {
+      return load(o).test();
+    }
+    if (!Files.isDirectory(o.dir)) {
+      throw new IOException("--data " + o.dir + ": no such directory");
+    }
+    requireCompleteBatches(o.dir);
+    return Cifar10Data.loadTest(o.dir);
+  }
+
+  static String source(DataOptions o) {
+    return o.download ? "CIFAR-10 (downloaded)" : o.dir == null ? "shipped SYNTHETIC stand-in (not CIFAR-10)"
+        : "CIFAR-10 from " + o.dir;
+  }
+
   static String describe(Cifar10Data data, int trainCount, DataOptions o) {
-    String source = o.download ? "CIFAR-10 (downloaded)" : o.dir == null
-        ? "shipped SYNTHETIC stand-in (not CIFAR-10)" : "CIFAR-10 from " + o.dir;
+    String source = source(o);
     return String.format(Locale.ROOT, "%s: %,d%s training images, %,d test images", source, trainCount,
         trainCount < data.train().count() ? " of " + String.format(Locale.ROOT, "%,d", data.train().count()) : "",
         data.test().count());
   }
 
   /**
-   * {@code --recipe paper}: Appendix F exactly ({@link Cifar10Recipe#paper}); {@code short} (default): the same with
-   * N(0, 0.05^2) weights, hidden biases 0.1 and rate 0.02, which learns within a few epochs at our scale (see
-   * {@code Cifar10Net}'s Javadoc: the paper's init stalls on short runs).
+   * {@code --recipe paper}: Appendix F's recipe ({@link Cifar10Recipe#paper}: centred raw RGB values, rate 1e-3,
+   * N(0, 0.01^2), hidden biases 1, batch 128); {@code short} (default): N(0, 0.05^2) weights, hidden biases 0.1 and
+   * rate 0.02 on centred inputs in the [0, 1] scale, the setting that learns within a few epochs at our scale (the
+   * rate and init were chosen at that scale; the paper's init stalls on short runs, see {@code Cifar10Net}).
    */
   static Cifar10Recipe recipe(Recipe r, int epochs, Integer batch) {
     Cifar10Recipe c = Cifar10Recipe.paper(epochs);
     if (r == Recipe.SHORT) {
-      c = c.withInit(0.05, 0.1).withLearningRate(0.02);
+      c = c.withInit(0.05, 0.1).withLearningRate(0.02).withPixelScale(1.0);
     }
     return batch == null ? c : c.withBatchSize(batch);
   }
 
   /**
    * Trains one network for {@code recipe.epochs()} epochs on {@code data} less {@code mean} (the training images'
-   * per-pixel mean, {@code PixelMeanNormalizer.fit(data.train())}, computed once by the caller), rewriting {@code modelFile} atomically after every epoch
-   * with the pixel mean, the run's settings ({@value #RUN_KEY}) and the epochs so far ({@value #HISTORY_KEY}). With
+   * per-pixel mean, {@code PixelMeanNormalizer.fit(data.train())}, computed once by the caller) times the recipe's
+   * pixel scale, rewriting {@code modelFile} atomically after every epoch with the pixel mean and scale, the run's settings ({@value #RUN_KEY}) and the epochs so far ({@value #HISTORY_KEY}). With
    * {@code resume} and an existing {@code modelFile}, continues that run after its last finished epoch: parameters,
    * updater state, iteration and epoch counters come from the zip, the data order of epoch k and the dropout masks
    * are functions of (seed, k) and (seed, iteration), so the result equals an uninterrupted run bit for bit.
    *
    * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
    */
-  static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, Cifar10Data data, PixelMeanNormalizer mean,
-      int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
+  static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, Cifar10Data data,
+      PixelMeanNormalizer trainingMean, int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar,
+      PrintWriter log) throws IOException {
+    PixelMeanNormalizer mean = trainingMean.withPixelScale(recipe.pixelScale());
     String settings = settings(label, seed, trainCount, recipe);
     MultiLayerNetwork net;
     List<Cifar10Training.EpochReport> reports = new ArrayList<>();
@@ -157,8 +222,14 @@ final class Cifar10Run {
         : "/10 from epoch " + r.firstDropEpoch() + (r.secondDropEpoch() < r.epochs() ? ", /100 from epoch "
             + r.secondDropEpoch() : "");
     return String.format(Locale.ROOT, "model=%s, seed=%d, training images=%d, batch=%d, rate=%s (%s), momentum=%s, "
-        + "init N(0, %s^2), hidden biases %s", label, seed, trainCount, r.batchSize(), r.learningRate(), schedule,
-        r.momentum(), r.weightStd(), r.hiddenBiasInit());
+        + "init N(0, %s^2), hidden biases %s, inputs %s", label, seed, trainCount, r.batchSize(), r.learningRate(),
+        schedule, r.momentum(), r.weightStd(), r.hiddenBiasInit(), pixelScaleName(r.pixelScale()));
+  }
+
+  /** How the inputs are scaled, for headers and settings. */
+  static String pixelScaleName(double scale) {
+    return scale == Cifar10Recipe.RAW_PIXEL_SCALE ? "raw RGB 0..255 minus the pixel mean"
+        : scale == 1.0 ? "[0, 1] minus the pixel mean" : scale + " x ([0, 1] minus the pixel mean)";
   }
 
   /** Model-zip entry: the run's settings as a String, compared on {@code --resume}. */
@@ -187,10 +258,10 @@ final class Cifar10Run {
   }
 
   /** Fraction of {@code data}'s test images misclassified by {@code net} (mean network) after {@code mean}. */
-  static int testErrors(MultiLayerNetwork net, PixelMeanNormalizer mean, Cifar10Data data) {
-    DataSetIterator test = Cifar10DataSetIterator.builder(data.test()).batchSize(TEST_BATCH).build();
+  static int testErrors(MultiLayerNetwork net, PixelMeanNormalizer mean, Cifar10Records testImages) {
+    DataSetIterator test = Cifar10DataSetIterator.builder(testImages).batchSize(TEST_BATCH).build();
     test.setPreProcessor(mean);
-    return (int) Math.round(Cifar10Training.testError(net, test) * data.test().count());
+    return (int) Math.round(Cifar10Training.testError(net, test) * testImages.count());
   }
 
   static final String CSV_HEADER = "variant,epoch,train_loss,test_errors,test_count,test_error_pct,learning_rate,"

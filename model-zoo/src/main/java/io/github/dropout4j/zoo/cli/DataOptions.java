@@ -27,6 +27,11 @@ final class DataOptions {
       + "binary archive (163 MB).")
   boolean download;
 
+  @Option(names = "--offline", description = "Never touch the network: use only the cache (and the repository's "
+      + "shipped copies); a cached file with a wrong SHA-256 is renamed aside and reported, not deleted. Also "
+      + "environment variable " + DownloadOptions.OFFLINE_ENV + "=1.")
+  boolean offline;
+
   @Option(names = "--limit", paramLabel = "N", description = "Train on only the first N training examples.")
   Integer limit;
 
@@ -41,8 +46,7 @@ final class DataOptions {
    */
   MnistData load(int canonicalValidation) throws IOException {
     if (download) {
-      DownloadOptions options = DownloadOptions.defaults();
-      Downloader downloader = new Downloader(dir == null ? options : options.withCacheRoot(dir));
+      Downloader downloader = new Downloader(downloadOptions());
       Path fetched = downloader.fetchAll(DatasetManifest.mnist());
       return MnistData.loadCanonical(fetched, canonicalValidation);
     }
@@ -56,6 +60,24 @@ final class DataOptions {
       return MnistData.loadCanonical(dir, canonicalValidation);
     }
     return MnistData.load(dir);
+  }
+
+  /** Only the test split ({@code evaluate}): for {@code --data DIR} no training files are read or required. */
+  io.github.dropout4j.zoo.data.LabeledImages loadTest() throws IOException {
+    if (download || dir == null) {
+      return load().test();
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("--data " + dir + ": no such directory");
+    }
+    return MnistData.loadTest(dir);
+  }
+
+  /** How downloads behave: {@code --offline} or {@value DownloadOptions#OFFLINE_ENV}, cache root {@code --data}. */
+  DownloadOptions downloadOptions() {
+    DownloadOptions o = DownloadOptions.fromEnvironment();
+    o = offline ? o.withOffline(true) : o;
+    return dir == null ? o : o.withCacheRoot(dir);
   }
 
   /** The number of training examples to use: {@code --limit}, validated, or all. */
@@ -88,11 +110,24 @@ final class DataOptions {
     return limit;
   }
 
-  /** E.g. {@code "bundled MNIST subset (8000 train / 1000 test)"}. */
+  /** Where the data come from, e.g. {@code "bundled MNIST subset"}. */
+  String source() {
+    return download ? "full MNIST (downloaded)" : dir == null ? "bundled MNIST subset" : "MNIST-format data from "
+        + dir;
+  }
+
+  /** "digits" for MNIST itself, "images" for {@code --data DIR} (Fashion-MNIST has the same format). */
+  String noun() {
+    return download || dir == null ? "digits" : "images";
+  }
+
+  /**
+   * E.g. {@code "bundled MNIST subset: 8000 training digits, 1000 test digits"}; "images" for {@code --data DIR},
+   * which may hold Fashion-MNIST or any 28x28 set in MNIST's format.
+   */
   static String describe(MnistData data, int trainCount, DataOptions o) {
-    String source = o.download ? "full MNIST (downloaded)" : o.dir == null ? "bundled MNIST subset" : "MNIST from "
-        + o.dir;
-    return source + ": " + trainCount + (trainCount < data.train().count() ? " of " + data.train().count() : "")
-        + " training digits, " + data.test().count() + " test digits";
+    String noun = o.noun();
+    return o.source() + ": " + trainCount + (trainCount < data.train().count() ? " of " + data.train().count() : "")
+        + " training " + noun + ", " + data.test().count() + " test " + noun;
   }
 }

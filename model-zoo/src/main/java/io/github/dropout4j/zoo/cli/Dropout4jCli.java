@@ -22,7 +22,8 @@ import picocli.CommandLine.ParameterException;
     versionProvider = Dropout4jCli.Version.class,
     description = "Dropout (Hinton et al. 2012, arXiv:1207.0580) on Deeplearning4j: reproduce, train, evaluate.",
     subcommands = {ReproduceCommand.class, TrainCommand.class, EvaluateCommand.class, ModelsCommand.class,
-        SweepCommand.class, ExportMeanNetworkCommand.class, CommandLine.HelpCommand.class})
+        SweepCommand.class, ExportMeanNetworkCommand.class, PullCommand.class, PublishCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Dropout4jCli implements Runnable {
   public static final int OK = 0;
   public static final int USER_ERROR = 1;
@@ -43,6 +44,8 @@ public final class Dropout4jCli implements Runnable {
     cmd.setExecutionExceptionHandler(new OneLineUserErrors());
     cmd.setExitCodeExceptionMapper(t -> isUserError(t) ? USER_ERROR : INTERNAL_ERROR);
     cmd.setUsageHelpLongOptionsMaxWidth(28);
+    // Every enum option (--recipe, --activation, --split, ...) accepts the documented lower-case spelling too.
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
     return cmd;
   }
 

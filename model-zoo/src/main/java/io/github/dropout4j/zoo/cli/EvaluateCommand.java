@@ -1,11 +1,18 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.data.Cifar10Records;
 import io.github.dropout4j.zoo.data.Cifar10Data;
+import io.github.dropout4j.zoo.data.Downloader;
 import io.github.dropout4j.zoo.data.LabeledImages;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
 import io.github.dropout4j.zoo.data.imagenet.TenViewEvaluator;
+import io.github.dropout4j.zoo.models.ModelRegistry;
+import io.github.dropout4j.zoo.pretrained.PretrainedWeights;
+import io.github.dropout4j.zoo.pretrained.TrainedOn;
+import io.github.dropout4j.zoo.pretrained.WeightsEntry;
 import io.github.dropout4j.zoo.training.Errors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,8 +46,18 @@ final class EvaluateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL.zip", description = "A DL4J model zip written by 'train'.")
+  @Parameters(index = "0", paramLabel = "MODEL.zip", description = "A DL4J model zip written by 'train', or "
+      + "with --pretrained a zoo model name.")
   Path modelFile;
+
+  @Option(names = "--pretrained", description = "MODEL is a zoo model name: evaluate its published weights (see "
+      + "'models' and 'pull') on the test split of the data set they were trained on.")
+  boolean pretrained;
+
+  @Option(names = "--data-set", paramLabel = "NAME", description = "With --pretrained: mnist-bundled or "
+      + "fashion-mnist (default: the model's first). Fashion-MNIST is read from --data DIR or "
+      + TrainedOn.FASHION_MNIST_DEBIAN_DIR + " (Debian's dataset-fashion-mnist).")
+  String dataSet;
 
   @Option(names = "--split", paramLabel = "SPLIT", description = "MNIST: TRAIN, VALIDATION or TEST (default: "
       + "${DEFAULT-VALUE}).")
@@ -50,11 +67,21 @@ final class EvaluateCommand implements Callable<Integer> {
       + "corner crops and their mirror images (Appendix H; the only ImageNet protocol, so implied).")
   boolean tenView;
 
+  @Option(names = "--max-bad-images", paramLabel = "N", description = "ImageNet: skip and report up to N images "
+      + "that cannot be decoded; more is an error naming them (default: ${DEFAULT-VALUE}).")
+  int maxBadImages = BadImages.DEFAULT_LIMIT;
+
   @Mixin
   DataOptions dataOptions;
 
   @Override
   public Integer call() throws IOException {
+    if (pretrained) {
+      return evaluatePretrained();
+    }
+    if (dataSet != null) {
+      throw new IllegalArgumentException("--data-set applies to --pretrained only");
+    }
     Model model = ModelFiles.readModel(modelFile);
     List<String> objects = ModelFiles.objectsIn(modelFile);
     if (objects.contains(ImageNetRun.SIZES_KEY)) {
@@ -70,19 +97,62 @@ final class EvaluateCommand implements Callable<Integer> {
     if (objects.contains(PixelMeanNormalizer.MODEL_ZIP_KEY)) {
       return evaluateCifar10(net);
     }
-    MnistData data = dataOptions.load(split == Split.VALIDATION ? 10_000 : 0);
+    LabeledImages set;
+    String source;
+    if (split == Split.TEST) {
+      set = dataOptions.loadTest();
+      source = dataOptions.source() + ": " + set.count() + " test " + dataOptions.noun();
+    } else {
+      int heldOut = MnistSplit.validationHeldOut(modelFile);
+      MnistData data = dataOptions.load(heldOut);
+      set = split == Split.TRAIN ? data.train() : data.validation();
+      if (set.count() == 0) {
+        throw new IllegalArgumentException(modelFile + " was trained on all " + data.train().count() + " training "
+            + dataOptions.noun() + " of " + dataOptions.source() + " (no validation split held out: "
+            + MnistSplit.describe(heldOut) + "), so --split VALIDATION would measure examples it was trained on");
+      }
+      source = DataOptions.describe(data, data.train().count(), dataOptions) + "; " + MnistSplit.describe(heldOut);
+    }
+    ModelFiles.requireInputs(net, set.images().pixelsPerImage(), modelFile);
+    int count = dataOptions.limitFor(set);
+    int errors = Errors.count(net, set, count);
+    spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s (%s): %,d / %,d errors (%.2f%%), accuracy %.2f%%%n",
+        modelFile.getFileName(), split.name().toLowerCase(Locale.ROOT), source, errors, count,
+        100.0 * errors / count, 100.0 - 100.0 * errors / count);
+    spec.commandLine().getOut().flush();
+    return Dropout4jCli.OK;
+  }
+
+  private Integer evaluatePretrained() throws IOException {
+    if (tenView || dataOptions.download) {
+      throw new IllegalArgumentException("--pretrained evaluates on the data set the weights were trained on; "
+          + "--ten-view and --download do not apply");
+    }
+    WeightsEntry entry = PullCommand.entry(modelFile.toString(), dataSet);
+    PretrainedWeights store = PullCommand.store(dataOptions.downloadOptions().offline());
+    Downloader.Fetched fetched = store.fetch(entry);
+    MultiLayerNetwork net = (MultiLayerNetwork) ModelRegistry.standard().require(entry.model()).create(1)
+        .initPretrained(entry.trainedOn(), store);
+    MnistData data = entry.trainedOn().load(dataOptions.dir);
     LabeledImages set = switch (split) {
       case TRAIN -> data.train();
       case VALIDATION -> data.validation();
       case TEST -> data.test();
     };
-    ModelFiles.requireInputs(net, set.images().pixelsPerImage(), modelFile);
+    if (set.count() == 0) {
+      throw new IllegalArgumentException(entry.trainedOn().id() + " has no " + split.name().toLowerCase(Locale.ROOT)
+          + " split");
+    }
     int count = dataOptions.limitFor(set);
     int errors = Errors.count(net, set, count);
-    spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s (%s): %,d / %,d errors (%.2f%%), accuracy %.2f%%%n",
-        modelFile.getFileName(), split.name().toLowerCase(Locale.ROOT), DataOptions.describe(data,
-            data.train().count(), dataOptions), errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
-    spec.commandLine().getOut().flush();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s pretrained on %s (%s, from %s) on %s (%,d examples), mean network: %,d / %,d "
+            + "errors (%.2f%%), accuracy %.2f%%%s%n", entry.model(), entry.trainedOn().id(), fetched.file(),
+        fetched.describeSource(), split.name().toLowerCase(Locale.ROOT), set.count(), errors, count,
+        100.0 * errors / count, 100.0 - 100.0 * errors / count, split == Split.TEST && count == set.count()
+            ? String.format(Locale.ROOT, "; the registry records %,d / %,d", entry.testErrors(), entry.testExamples())
+            : "");
+    out.flush();
     return Dropout4jCli.OK;
   }
 
@@ -91,30 +161,40 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("CIFAR-10 models are evaluated on the test batch only (no --split)");
     }
     PixelMeanNormalizer mean = PixelMeanNormalizer.readFrom(modelFile.toFile());
-    Cifar10Data data = Cifar10Run.load(dataOptions);
-    int errors = Cifar10Run.testErrors(net, mean, data);
-    int count = data.test().count();
+    Cifar10Records test = Cifar10Run.loadTest(dataOptions);
+    int errors = Cifar10Run.testErrors(net, mean, test);
+    int count = test.count();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s on test (%s), mean network, training pixel mean subtracted: %,d / %,d errors "
-            + "(%.2f%%), accuracy %.2f%%%n", modelFile.getFileName(), Cifar10Run.describe(data,
-            data.train().count(), dataOptions), errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
+    out.printf(Locale.ROOT, "%s on test (%s: %,d test images), mean network, training pixel mean subtracted: %,d / "
+            + "%,d errors (%.2f%%), accuracy %.2f%%%n", modelFile.getFileName(), Cifar10Run.source(dataOptions), count,
+        errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
     out.flush();
     return Dropout4jCli.OK;
   }
 
   private Integer evaluateImageNet(Model net) throws IOException {
-    ImageFolder folder = ImageNetRun.folder(dataOptions.dir, "val");
+    if (maxBadImages < 0) {
+      throw new IllegalArgumentException("--max-bad-images must be >= 0, got " + maxBadImages);
+    }
+    List<String> classes = ImageNetRun.classesOf(modelFile);
+    Path root = ImageNetRun.splitRoot(dataOptions.dir, "val");
+    ImageFolder folder = classes == null ? ImageFolder.open(root) : ImageFolder.openLabelled(root, classes);
     TenViewEvaluator evaluator = new TenViewEvaluator(ImageNetRun.preprocessorOf(modelFile));
     long start = System.nanoTime();
-    Evaluation eval = evaluator.evaluate(net, folder);
-    int count = folder.size();
+    BadImages bad = new BadImages(maxBadImages);
+    Evaluation eval = evaluator.evaluate(net, folder, bad);
+    int count = folder.size() - bad.count();
     double top1 = 1.0 - eval.accuracy();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s on %s (%,d images, %d classes), ten views, mean network: top-1 error %.2f%% "
+    out.printf(Locale.ROOT, "%s on %s (%,d images, %d classes%s), ten views, mean network: top-1 error %.2f%% "
             + "(%,d / %,d)%s, %.1f s%n", modelFile.getFileName(), folder.root(), count, folder.numClasses(),
+        classes == null ? ", labels from the folder's own listing: the zip stores no class names" : "",
         100 * top1, Math.round(top1 * count), count, folder.numClasses() > 5
             ? String.format(Locale.ROOT, ", top-5 error %.2f%%", 100 * (1 - eval.topNAccuracy())) : "",
         (System.nanoTime() - start) / 1e9);
+    if (bad.count() > 0) {
+      out.println(bad.summary());
+    }
     out.flush();
     return Dropout4jCli.OK;
   }

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -39,13 +41,19 @@ final class MnistRun {
    * @param trainEval  how many of the first training digits to measure the training error on after each epoch
    * @param checkpoint rewritten after every epoch
    * @param resume     continue from {@code checkpoint} if it exists; without it an existing checkpoint is an error
+   * @param settings   the options that shape the run besides model, batch and data (e.g. {@code --recipe}), as
+   *                   given; stored in the checkpoint and required to be equal on resume ({@code --seed} is added)
    * @param log        per-epoch lines, or null for none
    */
   static Outcome train(String label, MlpConfig config, MnistData data, int trainCount, int trainEval, int epochs,
-      int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
+      int batch, long seed, Map<String, String> settings, Path checkpoint, boolean resume, ProgressBar bar,
+      PrintWriter log) throws IOException {
     MultiLayerNetwork net;
     RunState state;
-    RunState fresh = new RunState(config.name(), batch, dataSeed(seed), trainCount, List.of());
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("--seed", Long.toString(seed));
+    all.putAll(new java.util.TreeMap<>(settings));
+    RunState fresh = new RunState(config.name(), batch, dataSeed(seed), trainCount, all, List.of());
     if (Files.exists(checkpoint)) {
       if (!resume) {
         throw new IOException(checkpoint + " already exists: pass --resume to continue that run, or another --out");
@@ -54,7 +62,16 @@ final class MnistRun {
       state = cp.state();
       requireSame("model", fresh.model(), state.model(), checkpoint);
       requireSame("--batch", fresh.batchSize(), state.batchSize(), checkpoint);
-      requireSame("--seed (data order)", fresh.dataSeed(), state.dataSeed(), checkpoint);
+      for (Map.Entry<String, String> e : all.entrySet()) {
+        String saved = state.settings().get(e.getKey());
+        if (saved == null) {
+          throw new IllegalArgumentException(checkpoint + " does not record " + e.getKey() + " (written by an older "
+              + "dropout4j), so resuming it with " + e.getKey() + " " + e.getValue() + " cannot be checked; start "
+              + "the run again in another --out");
+        }
+        requireSame(e.getKey(), e.getValue(), saved, checkpoint);
+      }
+      requireSame("data-order seed", fresh.dataSeed(), state.dataSeed(), checkpoint);
       requireSame("training examples (--limit/--data)", fresh.trainLimit(), state.trainLimit(), checkpoint);
       net = cp.network();
       if (log != null) {
@@ -93,8 +110,9 @@ final class MnistRun {
 
   private static void requireSame(String what, Object expected, Object actual, Path checkpoint) {
     if (!expected.equals(actual)) {
-      throw new IllegalArgumentException(checkpoint + " was written with " + what + " = " + actual
-          + ", this run has " + expected + "; use the same settings to resume");
+      String sep = what.startsWith("--") ? " " : " = ";
+      throw new IllegalArgumentException(checkpoint + " was written with " + what + sep + actual + ", this run has "
+          + what + sep + expected + "; use the same settings to resume");
     }
   }
 }

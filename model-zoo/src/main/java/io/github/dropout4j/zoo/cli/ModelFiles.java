@@ -36,6 +36,10 @@ final class ModelFiles {
    * natives are loaded ({@link OneDnnHelpers}), as the zoo's {@code init()} builds them.
    */
   static Model readModel(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + " is a directory, not a model zip" + (Files.isRegularFile(file.resolve("model.zip"))
+          ? " (did you mean " + file.resolve("model.zip") + "?)" : ""));
+    }
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": no such file");
     }

@@ -3,15 +3,18 @@ package io.github.dropout4j.zoo.cli;
 import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
 import io.github.dropout4j.zoo.models.Cifar10Training;
 import io.github.dropout4j.zoo.models.FeedForwardZooModel;
+import io.github.dropout4j.zoo.models.HintonImageNetNet;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.ModelRegistry;
 import io.github.dropout4j.zoo.models.MnistMlp;
 import io.github.dropout4j.zoo.models.ZooEntry;
 import io.github.dropout4j.zoo.training.EpochRecord;
+import io.github.dropout4j.zoo.training.LearningRatePlateau;
 import io.github.dropout4j.zoo.training.Recipe;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,9 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +45,11 @@ import picocli.CommandLine.Parameters;
         "ImageNet sizes default to a tiny variant that trains in seconds on src-test-data/imagenet-synthetic; "
             + "the paper's: --size 256 --crop 224 --width-divisor 1 --fc-units 4096 --recipe paper."})
 final class TrainCommand implements Callable<Integer> {
+  /** The default minibatch of ImageNet models (the tiny default variant; the paper's is 128). */
+  static final int IMAGENET_BATCH = 16;
+  /** Options that shape ImageNet models only; rejected for the others. */
+  private static final String[] IMAGENET_ONLY = {"--size", "--crop", "--width-divisor", "--fc-units"};
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -55,8 +63,8 @@ final class TrainCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
-  @Option(names = "--batch", paramLabel = "B", description = "Minibatch size (default: 100 MNIST, 128 CIFAR-10, "
-      + "16 ImageNet).")
+  @Option(names = "--batch", paramLabel = "B", description = "Minibatch size (default: 100 MNIST; 128 CIFAR-10; "
+      + "ImageNet 16 with --recipe short, 128 with --recipe paper, the papers').")
   Integer batch;
 
   @Option(names = "--recipe", paramLabel = "R", description = "short (default) or paper; see 'reproduce mnist "
@@ -82,6 +90,15 @@ final class TrainCommand implements Callable<Integer> {
       + "connected layer (default: ${DEFAULT-VALUE}; paper: 4096).")
   int fcUnits = 64;
 
+  @Option(names = "--plateau-patience", paramLabel = "N", description = "ImageNet --recipe paper: divide the "
+      + "learning rate by 10 after N epochs without the validation error falling 0.1 percentage points below its "
+      + "best (default: ${DEFAULT-VALUE}).")
+  int plateauPatience = LearningRatePlateau.DEFAULT_PATIENCE;
+
+  @Option(names = "--max-bad-images", paramLabel = "N", description = "ImageNet: skip and report up to N images "
+      + "that cannot be decoded; more is an error naming them (default: ${DEFAULT-VALUE}).")
+  int maxBadImages = BadImages.DEFAULT_LIMIT;
+
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory: model.zip, "
       + "errors.csv (MNIST, CIFAR-10), figure.png; MNIST also checkpoint.zip, ImageNet imagenet-statistics.bin.")
   Path out;
@@ -100,7 +117,16 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Dropout4jCli.atLeastOne("--epochs", epochs);
     Dropout4jCli.atLeastOne("--batch", batch);
+    OutputPaths.requireWritableDirectory("--out", out);
     ZooEntry entry = ModelRegistry.standard().require(alias(model, dropout));
+    if (!entry.dataset().equals("imagenet")) {
+      for (String option : IMAGENET_ONLY) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " applies to ImageNet models only; " + entry.name()
+              + " is a " + entry.dataset() + " model");
+        }
+      }
+    }
     if (entry.dataset().equals("cifar10")) {
       return trainCifar10(entry);
     }
@@ -113,18 +139,20 @@ final class TrainCommand implements Callable<Integer> {
     }
     int batch = this.batch == null ? MnistMlp.BATCH_SIZE : this.batch;
     MlpConfig config = ((FeedForwardZooModel) entry.create(seed)).config().withUpdater(recipe.updater());
-    MnistData data = dataOptions.load();
+    MnistData data = dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = dataOptions.trainCount(data);
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf("Training %s (%s, %,d parameters), %d epochs, recipe %s%n  data: %s%n", model,
-        config.architecture(), config.parameterCount(), epochs, recipe.name().toLowerCase(Locale.ROOT),
+    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", model,
+        config.architecture(), config.parameterCount(), epochs, batch, recipe.describe(),
         DataOptions.describe(data, trainCount, dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), quiet);
     MnistRun.Outcome o = MnistRun.train(model, config, data, trainCount, trainCount, epochs, batch, seed,
-        out.resolve("checkpoint.zip"), resume, bar, quiet ? null : spec.commandLine().getErr());
-    ModelSerializer.writeModel(o.network(), out.resolve("model.zip").toFile(), true);
+        Map.of("--recipe", recipe.name().toLowerCase(Locale.ROOT)), out.resolve("checkpoint.zip"), resume, bar,
+        quiet ? null : spec.commandLine().getErr());
+    ModelFiles.writeAtomically(o.network(), out.resolve("model.zip"),
+        zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT));
     ErrorCurves curves = new ErrorCurves();
     curves.add(model, o.history());
     curves.writeCsv(out.resolve("errors.csv"));
@@ -163,8 +191,9 @@ final class TrainCommand implements Callable<Integer> {
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters), %d epochs, recipe %s (rate %.0e, batch %d, "
-            + "N(0, %s^2) init, hidden biases %s)%n  data: %s%n", entry.name(), entry.parameterCount(), epochs,
-        recipe.name().toLowerCase(Locale.ROOT), r.learningRate(), r.batchSize(), r.weightStd(), r.hiddenBiasInit(),
+            + "N(0, %s^2) init, hidden biases %s, inputs %s)%n  data: %s%n", entry.name(), entry.parameterCount(),
+        epochs, recipe.name().toLowerCase(Locale.ROOT), r.learningRate(), r.batchSize(), r.weightStd(),
+        r.hiddenBiasInit(), Cifar10Run.pixelScaleName(r.pixelScale()),
         Cifar10Run.describe(data, trainCount, dataOptions));
     stdout.flush();
     Path modelFile = out.resolve("model.zip");
@@ -196,29 +225,46 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--width-divisor and --fc-units must be >= 1, got " + widthDivisor
           + " and " + fcUnits);
     }
-    ImageFolder folder = ImageNetRun.folder(dataOptions.dir, "train");
+    Dropout4jCli.atLeastOne("--plateau-patience", plateauPatience);
+    if (maxBadImages < 0) {
+      throw new IllegalArgumentException("--max-bad-images must be >= 0, got " + maxBadImages);
+    }
+    ImageFolder all = ImageNetRun.folder(dataOptions.dir, "train");
+    boolean paper = recipe == Recipe.PAPER;
+    ImageNetRun.Split split = paper ? ImageNetRun.split(dataOptions.dir, all, seed) : null;
+    ImageFolder unlimited = paper ? split.train() : all;
+    int limit = dataOptions.limitFor(unlimited.size(), "training");
+    ImageFolder folder = limit < unlimited.size() ? unlimited.first(limit) : unlimited;
+    LearningRatePlateau plateau = paper
+        ? new LearningRatePlateau(plateauPatience, LearningRatePlateau.DEFAULT_MIN_IMPROVEMENT) : null;
     boolean alexNet = entry.name().equals("alexnet-dropout");
     ImageNetRun.Shape shape = new ImageNetRun.Shape(imageSize, cropSize, widthDivisor, fcUnits);
-    int b = batch == null ? 16 : batch;
-    String settings = String.format(Locale.ROOT, "model=%s, %s, seed=%d, batch=%d, recipe=%s, data=%s (%d images)",
-        entry.name(), shape, seed, b, recipe, folder.root().toAbsolutePath(), folder.size());
+    int b = batch == null ? (paper ? HintonImageNetNet.PAPER_BATCH_SIZE : IMAGENET_BATCH) : batch;
+    String settings = String.format(Locale.ROOT, "model=%s, %s, seed=%d, batch=%d, recipe=%s, data=%s (%d images)%s",
+        entry.name(), shape, seed, b, recipe, folder.root().toAbsolutePath(), folder.size(),
+        paper ? ", validation: " + split.description() + ", plateau: " + plateau : "");
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
     Path modelFile = out.resolve("model.zip");
     Model net = ImageNetRun.freshOrResumed(modelFile, resume, settings, () -> ImageNetRun.network(alexNet,
         !entry.name().endsWith("-nodropout"), shape, folder.numClasses(), recipe, seed), quiet ? null : stdout);
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
-            + "batch %d, recipe %s, %dx%d images, %dx%d crops%s%n  data: %,d images in %d classes from %s%n",
+            + "batch %d, recipe %s, %dx%d images, %dx%d crops%s, augmentation: crops, reflections%s%n"
+            + "  data: %,d%s images in %d classes from %s%s%n",
         entry.name(), net.numParams(), entry.parameterCount(), epochs, b, recipe.name().toLowerCase(Locale.ROOT),
         imageSize, imageSize, cropSize, cropSize, ", width / " + widthDivisor + ", fc " + fcUnits,
-        folder.size(), folder.numClasses(), folder.root());
+        alexNet ? ", PCA colour noise" : "", folder.size(), limit < unlimited.size()
+            ? String.format(Locale.ROOT, " of %,d", unlimited.size()) : "", folder.numClasses(), folder.root(),
+        paper ? "\n  validation: " + split.description() + "; " + plateau : "");
     stdout.flush();
-    List<Double> losses = ImageNetRun.train(entry.name(), net, !alexNet, folder, shape, epochs, b, seed, settings,
-        modelFile, ProgressBar.forTerminal(spec.commandLine().getErr(), quiet), quiet ? null : stdout);
+    BadImages bad = new BadImages(maxBadImages);
+    List<Double> losses = ImageNetRun.train(entry.name(), net, alexNet, folder, paper ? split.validation() : null,
+        plateau, shape, epochs, b, seed, settings, modelFile, bad,
+        ProgressBar.forTerminal(spec.commandLine().getErr(), quiet), quiet ? null : stdout);
     ImageNetRun.writeLossPng(out.resolve("figure.png"), entry.name(), losses);
-    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%nWrote %s, %s and %s%n", entry.name(),
-        losses.size(), losses.get(losses.size() - 1), modelFile, out.resolve(ImageNetRun.STATISTICS_FILE),
-        out.resolve("figure.png"));
+    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%s%nWrote %s, %s and %s%n", entry.name(),
+        losses.size(), losses.get(losses.size() - 1), bad.count() == 0 ? "" : "\n" + bad.summary(), modelFile,
+        out.resolve(ImageNetRun.STATISTICS_FILE), out.resolve("figure.png"));
     stdout.flush();
     return Dropout4jCli.OK;
   }

@@ -1,8 +1,8 @@
 package io.github.dropout4j.zoo.data;
 
+import io.github.dropout4j.random.Seeds;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -79,26 +79,11 @@ abstract class ByteImageDataSetIterator implements DataSetIterator {
   abstract int label(int example);
 
   /**
-   * The order of epoch {@code epoch}: a Fisher-Yates shuffle of {@code 0..n-1} using
-   * {@code new SplittableRandom(seed ^ mix(epoch))}, where {@code mix} is the SplitMix64 finaliser.
+   * The order of epoch {@code epoch}: {@link Seeds#permutation} of {@code 0..n-1} with seed
+   * {@code seed ^ Seeds.derive(0, epoch)} (the SplitMix64 finaliser of the epoch).
    */
   static int[] permutation(int n, long seed, int epoch) {
-    long z = (epoch + 1L) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    z ^= z >>> 31;
-    SplittableRandom random = new SplittableRandom(seed ^ z);
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return Seeds.permutation(seed ^ Seeds.derive(0, epoch), n);
   }
 
   @Override

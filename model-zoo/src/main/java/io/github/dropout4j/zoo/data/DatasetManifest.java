@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  *
  * @param name    data set name, also the cache sub-directory ({@code ~/.dropout4j/data/<name>/}); letters,
  *                digits, {@code . _ -}
- * @param mirrors base URLs, each ending in {@code /} (added if missing); http or https
+ * @param mirrors base URLs, each ending in {@code /} (added if missing); http, https, or {@code file:} for a local
+ *                directory (used even in offline mode)
  * @param files   the files, with their SHA-256 and size
  */
 public record DatasetManifest(String name, List<URI> mirrors, List<DatasetFile> files) {
@@ -67,8 +68,8 @@ public record DatasetManifest(String name, List<URI> mirrors, List<DatasetFile> 
     }
     mirrors = mirrors.stream().map(DatasetManifest::withSlash).toList();
     for (URI m : mirrors) {
-      if (!"http".equals(m.getScheme()) && !"https".equals(m.getScheme())) {
-        throw new IllegalArgumentException(name + ": mirror must be http or https, got " + m);
+      if (!"http".equals(m.getScheme()) && !"https".equals(m.getScheme()) && !"file".equals(m.getScheme())) {
+        throw new IllegalArgumentException(name + ": mirror must be http, https or file, got " + m);
       }
     }
     files = List.copyOf(files);

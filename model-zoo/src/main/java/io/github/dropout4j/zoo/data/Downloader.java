@@ -1,52 +1,65 @@
 package io.github.dropout4j.zoo.data;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads the files of a {@link DatasetManifest} into a cache directory and verifies their SHA-256.
+ * Downloads the files of a {@link DatasetManifest} (or any {@link DatasetFile} from a list of mirrors) into a
+ * cache directory and verifies their SHA-256.
  *
- * <p>For each file, into {@code cacheRoot/<dataset>/}:
+ * <p>For each file, into its cache directory ({@code cacheRoot/<dataset>/} for a manifest):
  * <ol>
- *   <li>A cached file whose SHA-256 matches is returned without any request; one that does not match is
- *       deleted (and downloaded again, or reported in offline mode).
- *   <li>In offline mode nothing else happens: a missing file is an {@link IOException} naming it and the
- *       cache directory.
- *   <li>Otherwise bytes go to {@code <name>.part}. If it already holds N bytes (an earlier cut transfer),
- *       the request carries {@code Range: bytes=N-}: a 206 answer is appended, a 200 answer restarts the file.
- *       A connection error, a cut body or a stall longer than {@code stallTimeout} is retried on the same
- *       mirror, resuming, up to {@code attemptsPerMirror} times; a 404 (or any other 4xx) moves to the next
- *       mirror at once.
+ *   <li>A cached file whose SHA-256 matches is returned without any request. One that does not match is deleted
+ *       and downloaded again; in offline mode it is instead renamed aside to
+ *       {@code <name>.sha256-mismatch-<first 12 hex digits of its hash>} (it may be the user's only copy) and
+ *       reported in the exception.
+ *   <li>Mirrors are tried in order. A {@code file:} mirror is a local directory (a shipped copy): the file is
+ *       copied from it. In offline mode only {@code file:} mirrors are used, never the network; with none that
+ *       holds the file, the {@link IOException} names it and the cache directory.
+ *   <li>From an http(s) mirror bytes go to {@code <name>.part}. If it already holds N bytes (an earlier cut
+ *       transfer), the request carries {@code Range: bytes=N-}: a 206 answer is appended, a 200 answer restarts
+ *       the file. A connection error, a cut body or a stall longer than {@code stallTimeout} is retried on the same
+ *       mirror, resuming, up to {@code attemptsPerMirror} times; a 404 (or any other 4xx) or an unknown host
+ *       moves to the next mirror at once.
  *   <li>The complete {@code .part} is verified; on a mismatch it is deleted and the next mirror is tried, and
  *       if none serves the right bytes a {@link ChecksumMismatchException} names the file, the expected and
  *       the actual hash. A verified file is moved to its final name with {@code ATOMIC_MOVE}, so the final
- *       name never holds a partial or unverified file.
+ *       name never holds a partial or unverified file. The mirror that served it is logged and returned.
  * </ol>
- * Not safe for two processes filling the same cache directory at the same moment.
+ * Safe for several threads and processes filling the same cache at once: a download holds an exclusive lock
+ * on {@code <name>.lock} (a {@link FileChannel#lock()} between processes, a lock per file within this JVM) and
+ * re-checks the cache once it has the lock, so the second caller finds the first one's verified file. The
+ * empty {@code .lock} files stay in the cache directory (deleting them would race with a waiting process).
  *
  * <pre>{@code
  * Path dir = new Downloader(DownloadOptions.defaults()).fetchAll(DatasetManifest.mnist());
@@ -55,6 +68,9 @@ import org.slf4j.LoggerFactory;
 public final class Downloader {
   private static final Logger log = LoggerFactory.getLogger(Downloader.class);
   private static final Pattern CONTENT_RANGE_START = Pattern.compile("bytes\\s+(\\d+)-");
+
+  /** One lock per cache file within this JVM (a {@link FileLock} excludes other processes, not other threads). */
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
   private final DownloadOptions options;
   private HttpClient client;
@@ -85,33 +101,91 @@ public final class Downloader {
 
   /** Returns the verified cached file, downloading it first if needed (see the class comment). */
   public Path fetch(DatasetManifest manifest, DatasetFile file) throws IOException {
-    Path dir = cacheDir(manifest);
+    return fetch(cacheDir(manifest), manifest.mirrors(), file).file();
+  }
+
+  /**
+   * A verified file and where it came from.
+   *
+   * @param file   the verified file in the cache directory
+   * @param source the mirror base URI that served it, or null if it was already in the cache
+   */
+  public record Fetched(Path file, URI source) {
+    /** {@code "the cache"} or the mirror's URI. */
+    public String describeSource() {
+      return source == null ? "the cache" : source.toString();
+    }
+  }
+
+  /**
+   * Returns {@code file} verified in {@code dir}, from the cache or else from the first of {@code mirrors} (base
+   * URIs ending in {@code /}; http, https or a {@code file:} directory) that serves the right bytes.
+   */
+  public Fetched fetch(Path dir, List<URI> mirrors, DatasetFile file) throws IOException {
     Path target = dir.resolve(file.fileName());
+    if (Files.isRegularFile(target) && sha256(target).equals(file.sha256())) {
+      return new Fetched(target, null); // complete files only ever appear under this name by an atomic move
+    }
+    if (!Files.isDirectory(dir)) {
+      if (options.offline() && mirrors.stream().noneMatch(Downloader::isLocal)) {
+        throw notInCache(dir, file, mirrors);
+      }
+      Files.createDirectories(dir);
+    }
+    ReentrantLock inProcess = LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), k -> new ReentrantLock());
+    inProcess.lock();
+    try (FileChannel lockFile = FileChannel.open(dir.resolve(file.fileName() + ".lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+      return fetchLocked(dir, mirrors, file, target);
+    } finally {
+      inProcess.unlock();
+    }
+  }
+
+  private Fetched fetchLocked(Path dir, List<URI> mirrors, DatasetFile file, Path target) throws IOException {
     if (Files.isRegularFile(target)) {
       String actual = sha256(target);
       if (actual.equals(file.sha256())) {
-        return target;
+        return new Fetched(target, null); // another thread or process fetched it while we waited for the lock
       }
-      Files.delete(target);
-      String msg = target + ": cached file has SHA-256 " + actual + ", expected " + file.sha256() + "; deleted it";
+      String msg = target + ": cached file has SHA-256 " + actual + ", expected " + file.sha256();
       if (options.offline()) {
-        throw new ChecksumMismatchException(msg + " (offline mode: not downloading it again)");
+        Path aside = target.resolveSibling(file.fileName() + ".sha256-mismatch-" + actual.substring(0, 12));
+        Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        msg += "; kept it aside as " + aside;
+        if (mirrors.stream().noneMatch(Downloader::isLocal)) {
+          throw new ChecksumMismatchException(msg + " (offline mode: not downloading it again)");
+        }
+        log.warn("{} (offline mode: trying the local mirrors)", msg);
+      } else {
+        Files.delete(target);
+        log.warn("{}; deleted it", msg);
       }
-      log.warn(msg);
     }
-    if (options.offline()) {
-      throw new IOException("offline mode: " + file.fileName() + " is not in the cache " + dir
-          + "; download it once without offline mode, or put the file (SHA-256 " + file.sha256() + ") there");
+    List<URI> usable = options.offline() ? mirrors.stream().filter(Downloader::isLocal).toList() : mirrors;
+    if (usable.isEmpty()) {
+      throw notInCache(dir, file, mirrors);
     }
-    Files.createDirectories(dir);
-    return download(manifest, file, target);
+    return download(usable, file, target);
   }
 
-  private Path download(DatasetManifest manifest, DatasetFile file, Path target) throws IOException {
+  private IOException notInCache(Path dir, DatasetFile file, List<URI> mirrors) {
+    return new IOException("offline mode: " + file.fileName() + " is not in the cache " + dir
+        + (mirrors.stream().anyMatch(Downloader::isLocal) ? " nor in the local mirrors " + mirrors.stream()
+            .filter(Downloader::isLocal).toList() : "")
+        + "; download it once without offline mode, or put the file (SHA-256 " + file.sha256() + ") there");
+  }
+
+  /** A {@code file:} mirror: a directory on this machine, usable in offline mode. */
+  static boolean isLocal(URI mirror) {
+    return "file".equals(mirror.getScheme());
+  }
+
+  private Fetched download(List<URI> mirrors, DatasetFile file, Path target) throws IOException {
     Path part = target.resolveSibling(file.fileName() + ".part");
     List<String> failures = new ArrayList<>();
     ChecksumMismatchException mismatch = null;
-    for (URI mirror : manifest.mirrors()) {
+    for (URI mirror : mirrors) {
       URI url = mirror.resolve(file.fileName());
       for (int attempt = 1; attempt <= options.attemptsPerMirror(); attempt++) {
         if (attempt > 1) {
@@ -123,13 +197,25 @@ public final class Downloader {
           have = 0;
         }
         int status;
-        if (file.sizeBytes() >= 0 && have == file.sizeBytes()) {
+        if (isLocal(mirror)) {
+          Path source = Path.of(url);
+          if (!Files.isRegularFile(source)) {
+            failures.add(url + ": no such file");
+            break;
+          }
+          Files.copy(source, part, StandardCopyOption.REPLACE_EXISTING);
+          status = 200;
+        } else if (file.sizeBytes() >= 0 && have == file.sizeBytes()) {
           status = 200; // an earlier transfer already received every byte; only verification is left
         } else {
           try {
             log.info("Downloading {}{}", url, have > 0 ? " from byte " + have : "");
             status = request(url, part, have, file.sizeBytes());
           } catch (IOException e) {
+            if (unknownHost(e)) {
+              failures.add(url + ": unknown host (no network?)");
+              break;
+            }
             failures.add(url + " (attempt " + attempt + "): " + describe(e));
             continue;
           }
@@ -155,8 +241,8 @@ public final class Downloader {
         String actual = sha256(part);
         if (actual.equals(file.sha256())) {
           Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          log.info("Verified {} ({} bytes, SHA-256 {})", target, size, actual);
-          return target;
+          log.info("Verified {} ({} bytes, SHA-256 {}), served by {}", target, size, actual, mirror);
+          return new Fetched(target, mirror);
         }
         Files.delete(part);
         mismatch = new ChecksumMismatchException(file.fileName() + " from " + url + ": SHA-256 mismatch, expected "
@@ -167,11 +253,10 @@ public final class Downloader {
     }
     String all = String.join("\n  ", failures);
     if (mismatch != null) {
-      ChecksumMismatchException e = new ChecksumMismatchException(mismatch.getMessage()
+      throw new ChecksumMismatchException(mismatch.getMessage()
           + (failures.size() > 1 ? "\nall attempts:\n  " + all : ""));
-      throw e;
     }
-    throw new IOException("could not download " + file.fileName() + " from any of " + manifest.mirrors()
+    throw new IOException("could not download " + file.fileName() + " from any of " + mirrors
         + (Files.isRegularFile(part) ? " (kept " + Files.size(part) + " bytes in " + part + " to resume)" : "")
         + ":\n  " + all);
   }
@@ -255,23 +340,33 @@ public final class Downloader {
     }
   }
 
+  /** The host name did not resolve (no network, or a wrong name): retrying the same mirror cannot help. */
+  private static boolean unknownHost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String describe(IOException e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   /** Lower-case hex SHA-256 of a file's bytes. */
-  static String sha256(Path file) throws IOException {
+  public static String sha256(Path file) throws IOException {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      for (long at = 0; at < size; at += Integer.MAX_VALUE) {
+        digest.update(channel.map(FileChannel.MapMode.READ_ONLY, at, Math.min(Integer.MAX_VALUE, size - at)));
       }
     }
     return HexFormat.of().formatHex(digest.digest());

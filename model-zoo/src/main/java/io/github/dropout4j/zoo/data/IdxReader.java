@@ -73,7 +73,9 @@ public final class IdxReader {
     raw.reset();
     if (b0 == 0x1f && b1 == 0x8b) {
       try {
-        return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+        // Not wrapped in a BufferedInputStream: that would drop the count of bytes it delivered in a read that
+        // then fails, and the Cursor reads large blocks anyway.
+        return new GZIPInputStream(raw, 1 << 16);
       } catch (IOException e) {
         raw.close();
         throw new IdxFormatException(path.getFileName().toString(), -1,
@@ -148,14 +150,23 @@ public final class IdxReader {
       return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
     }
 
+    /** Up to {@code n} bytes (fewer only at the end of the data); {@code offset} counts every byte delivered. */
     private byte[] read(int n, String what) throws IOException {
+      byte[] b = new byte[n];
+      int got = 0;
       try {
-        byte[] b = in.readNBytes(n);
-        offset += b.length;
-        return b;
+        while (got < n) {
+          int r = in.read(b, got, n - got);
+          if (r < 0) {
+            break;
+          }
+          got += r;
+          offset += r;
+        }
       } catch (IOException e) {
         throw corrupt(e);
       }
+      return got == n ? b : java.util.Arrays.copyOf(b, got);
     }
 
     /** GZIPInputStream reports a cut or damaged stream as EOFException / ZipException. */

@@ -47,6 +47,16 @@ public record MnistData(LabeledImages train, LabeledImages validation, LabeledIm
   }
 
   /**
+   * Only the test split of {@code dir}: {@code t10k-*} (canonical files) if present, else {@code test-*} (the
+   * bundled layout); training files need not exist.
+   */
+  public static LabeledImages loadTest(Path dir) throws IOException {
+    boolean canonical = Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz"))
+        || Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte"));
+    return split(dir, canonical ? "t10k" : "test", "test");
+  }
+
+  /**
    * Loads the repository's bundled subset: the directory named by system property {@value #DATA_DIR_PROPERTY}
    * if set, otherwise the first {@code src-test-data/mnist} found in the working directory or one of its
    * parents.

@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.experiments;
 
+import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.adaptive.AdaptiveDropout;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
@@ -167,7 +168,7 @@ public final class StandoutComparison {
     }
 
     private static double[] retain(MultiLayerNetwork net, int layer) {
-        return ((BernoulliDropout) net.getLayer(layer).conf().getLayer().getIDropout()).retainProbabilities();
+        return Dropouts.of(net, layer).orElseThrow().retainProbabilities();
     }
 
     /** Per unit of Standout layer {@code layer}, the mean test-time retain probability over {@code x}'s rows. */

@@ -1,8 +1,14 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.random.Seeds;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import io.github.dropout4j.zoo.pretrained.TrainedOn;
+import io.github.dropout4j.zoo.pretrained.WeightsEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -26,15 +32,18 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@code hiddenRetainProbability} on every later one (the hidden units), each with its own seed
  * {@link #layerDropoutSeed(long, int)}. {@link TestTimeWeightScaling} is the weight noise of every layer, so
  * {@code output(x)} is the paper's mean network; {@link PerUnitMaxNorm} (if {@code maxSquaredLength > 0})
- * bounds every unit's incoming weights. Weights start N(0, initStd^2), biases 0.
+ * bounds every hidden unit's incoming weights (Appendix A.1), and the output units' only with
+ * {@link MlpConfig#withBoundOutputUnits(boolean)}. Weights start N(0, initStd^2), biases 0.
  *
- * <p>No pretrained weights are published: {@link #pretrainedUrl} is null for every type.
+ * <p>Pretrained weights, where published, come from {@link PretrainedZooModel#initPretrained(TrainedOn)} (see the
+ * weights registry; {@code mnist-800x2} and {@code mnist-800x2-dropout} have them for the bundled MNIST digits and
+ * for Fashion-MNIST).
  *
  * <pre>{@code
  * MultiLayerNetwork net = MnistMlp.of(MnistMlp.paper800(true)).init();
  * }</pre>
  */
-public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<MultiLayerNetwork> {
+public abstract class FeedForwardZooModel extends PretrainedZooModel<MultiLayerNetwork> {
   private final MlpConfig config;
 
   protected FeedForwardZooModel(MlpConfig config) {
@@ -52,10 +61,7 @@ public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<Mu
    * so different layers (and different model seeds) never share masks.
    */
   public static long layerDropoutSeed(long modelSeed, int layer) {
-    long z = modelSeed + (layer + 1L) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return Seeds.derive(modelSeed, layer);
   }
 
   /** The DL4J configuration; building it allocates no parameters. */
@@ -82,7 +88,7 @@ public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<Mu
       if (retain < 1) {
         b.dropOut(BernoulliDropout.retainProbability(retain).withSeed(layerDropoutSeed(c.seed(), i)));
       }
-      if (c.maxSquaredLength() > 0) {
+      if (c.maxSquaredLength() > 0 && (!output || c.boundOutputUnits())) {
         b.constrainWeights(PerUnitMaxNorm.maxSquaredLength(c.maxSquaredLength()));
       }
       list.layer(b.build());
@@ -104,8 +110,25 @@ public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<Mu
     return config.name();
   }
 
-
-
+  /** The loaded network must have this configuration's layer widths (and so its parameter count). */
+  @Override
+  protected void checkPretrained(MultiLayerNetwork net, WeightsEntry entry) throws IOException {
+    List<String> want = new ArrayList<>();
+    int in = config.nIn();
+    for (int h : config.hiddenSizes()) {
+      want.add(in + "->" + h);
+      in = h;
+    }
+    want.add(in + "->" + config.nOut());
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < net.getnLayers(); i++) {
+      got.add(net.layerInputSize(i) + "->" + net.layerSize(i));
+    }
+    if (!want.equals(got) || net.numParams() != config.parameterCount()) {
+      throw new IOException(entry.file() + " holds a " + got + " network with " + net.numParams() + " parameters; "
+          + modelName() + " is " + want + " with " + config.parameterCount());
+    }
+  }
 
   /**
    * Input shape {@code {{nIn}}}, one output. The zoo type is null: DL4J's deprecated {@code ZooType} has only

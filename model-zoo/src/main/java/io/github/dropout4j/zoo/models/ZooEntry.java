@@ -2,7 +2,6 @@ package io.github.dropout4j.zoo.models;
 
 import java.util.Objects;
 import java.util.function.LongFunction;
-import org.deeplearning4j.zoo.ZooModel;
 
 /**
  * One row of the {@link ModelRegistry}: what a zoo model is, where it comes from, and how to build it.
@@ -17,7 +16,7 @@ import org.deeplearning4j.zoo.ZooModel;
  * @param factory        a new zoo model for a seed
  */
 public record ZooEntry(String name, String dataset, String reference, int[] inputShape, long parameterCount,
-    String recipe, LongFunction<? extends ZooModel<?>> factory) {
+    String recipe, LongFunction<? extends PretrainedZooModel<?>> factory) {
 
   public ZooEntry {
     if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
@@ -40,8 +39,11 @@ public record ZooEntry(String name, String dataset, String reference, int[] inpu
         recipe(config), factory);
   }
 
-  /** A new model with {@code seed}. */
-  public ZooModel<?> create(long seed) {
+  /**
+   * A new model with {@code seed}; {@code create(seed).initPretrained(TrainedOn.FASHION_MNIST)} loads its
+   * published weights instead (see {@link PretrainedZooModel}).
+   */
+  public PretrainedZooModel<?> create(long seed) {
     return factory.apply(seed);
   }
 
@@ -64,7 +66,8 @@ public record ZooEntry(String name, String dataset, String reference, int[] inpu
       s.append(", no dropout");
     }
     if (c.maxSquaredLength() > 0) {
-      s.append(", max squared length ").append(fmt(c.maxSquaredLength()));
+      s.append(", max squared length ").append(fmt(c.maxSquaredLength()))
+          .append(c.boundOutputUnits() ? " (hidden and output units)" : " (hidden units)");
     }
     return s.append(", N(0, ").append(c.initStd()).append("^2) init, ").append(c.updater()).append(", batch 100")
         .toString();

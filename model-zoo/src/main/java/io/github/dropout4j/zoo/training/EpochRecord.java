@@ -29,11 +29,18 @@ public record EpochRecord(int epoch, int trainErrors, int trainCount, int testEr
   }
 
   static EpochRecord parse(String line) {
-    String[] f = line.split(",");
+    String[] f = line.split(",", -1);
+    String expected = "expected 6 comma-separated numbers epoch,trainErrors,trainCount,testErrors,testCount,"
+        + "fitSeconds";
     if (f.length != 6) {
-      throw new IllegalArgumentException("bad epoch record '" + line + "'");
+      throw new IllegalArgumentException("epoch record: " + expected + ", got " + f.length + " field"
+          + (f.length == 1 ? "" : "s"));
     }
-    return new EpochRecord(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-        Integer.parseInt(f[3]), Integer.parseInt(f[4]), Double.parseDouble(f[5]));
+    try {
+      return new EpochRecord(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+          Integer.parseInt(f[3]), Integer.parseInt(f[4]), Double.parseDouble(f[5]));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("epoch record: " + expected + " (" + e.getMessage() + ")");
+    }
   }
 }

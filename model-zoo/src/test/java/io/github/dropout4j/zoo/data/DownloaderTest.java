@@ -105,22 +105,42 @@ class DownloaderTest {
         () -> new Downloader(options()).fetch(manifest, manifest.file(IMAGES)));
     assertMessage(e, IMAGES, "expected " + sha(files.get(IMAGES)), "actual " + sha(bad));
     try (Stream<Path> left = Files.list(cache.resolve("subset"))) {
-      assertEquals(List.of(), left.toList(), "no file, partial or complete, stays in the cache");
+      assertEquals(List.of(), left.filter(p -> !p.toString().endsWith(".lock")).toList(),
+          "no file, partial or complete, stays in the cache (only the empty lock file)");
     }
   }
 
   @Test
-  void corruptedCachedFileIsReplaced() throws Exception {
+  void corruptedCachedFileIsReplacedOnlineAndKeptAsideOffline() throws Exception {
     serve("good", DownloaderTest::honestly);
     Path cached = Files.createDirectories(cache.resolve("subset")).resolve(LABELS);
     Files.write(cached, new byte[] {1, 2, 3});
+    String badSha = sha(new byte[] {1, 2, 3});
     ChecksumMismatchException offline = assertThrows(ChecksumMismatchException.class,
         () -> new Downloader(options().withOffline(true)).fetch(manifest, manifest.file(LABELS)));
-    assertMessage(offline, LABELS, "offline");
+    Path aside = cached.resolveSibling(LABELS + ".sha256-mismatch-" + badSha.substring(0, 12));
+    assertMessage(offline, LABELS, "offline", "expected " + sha(files.get(LABELS)), aside.toString());
     assertFalse(Files.exists(cached));
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(aside), "offline: the user's only copy is kept");
+    assertEquals(List.of(), requests, "offline: no request");
+
     Files.write(cached, new byte[] {1, 2, 3});
     new Downloader(options()).fetch(manifest, manifest.file(LABELS));
     assertArrayEquals(files.get(LABELS), Files.readAllBytes(cached));
+  }
+
+  @Test
+  void localDirectoryMirrorServesOfflineAndIsReported() throws Exception {
+    Path shipped = Files.createDirectories(cache.resolve("shipped"));
+    Files.write(shipped.resolve(LABELS), files.get(LABELS));
+    URI local = shipped.toUri();
+    Downloader.Fetched f = new Downloader(options().withOffline(true)).fetch(cache.resolve("subset"),
+        List.of(mirror("good"), local), manifest.file(LABELS));
+    assertArrayEquals(files.get(LABELS), Files.readAllBytes(f.file()));
+    assertEquals(local, f.source());
+    assertEquals(List.of(), requests, "offline: the http mirror is skipped");
+    assertEquals(null, new Downloader(options().withOffline(true)).fetch(cache.resolve("subset"),
+        List.of(local), manifest.file(LABELS)).source(), "the second time it comes from the cache");
   }
 
   @Test
@@ -260,9 +280,10 @@ class DownloaderTest {
 
   // --- helpers -------------------------------------------------------------------------------------------
 
+  /** A 15 s stall limit: on a loaded shared machine a 5 s one expired before the first bytes (a spurious retry). */
   private DownloadOptions options() {
     return DownloadOptions.defaults().withCacheRoot(cache)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(15))
         .withRetries(2, Duration.ofMillis(10));
   }
 

@@ -68,6 +68,27 @@ class IdxReaderTest {
     }
   }
 
+  /** The message counts every decompressed byte before the cut (it said "after 16" for a cut in the pixels). */
+  @Test
+  void truncatedGzipMessageCountsTheBytesDecompressedBeforeTheCut() throws IOException {
+    byte[] gz = Files.readAllBytes(TestFiles.shipped("test-images-idx3-ubyte.gz"));
+    byte[] cut = Arrays.copyOf(gz, gz.length / 2);
+    long decompressed = 0;
+    try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+        new java.io.ByteArrayInputStream(cut))) {
+      while (in.read() >= 0) {
+        decompressed++;
+      }
+    } catch (java.io.EOFException expected) {
+      // the cut
+    }
+    assertTrue(decompressed > 100_000, "half the file holds far more than the header: " + decompressed);
+    Path p = write("half-images.gz", cut);
+    IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.readImages(p));
+    assertMessage(e, "after " + decompressed + " decompressed bytes");
+    assertEquals(decompressed, e.offset());
+  }
+
   @Test
   void trailingBytesAfterTheDeclaredDataAreRejected() throws IOException {
     byte[] raw = TestFiles.gunzip("test-labels-idx1-ubyte.gz");

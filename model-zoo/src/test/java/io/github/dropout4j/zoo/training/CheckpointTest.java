@@ -67,4 +67,34 @@ class CheckpointTest {
     IOException noState = assertThrows(IOException.class, () -> Checkpoint.read(plain));
     assertTrue(noState.getMessage().contains("not a Dropout4j checkpoint"), noState.getMessage());
   }
+
+  @Test
+  void settingsRoundTripAndVersionOneStatesStillParse() {
+    RunState s = new RunState("m", 100, 42, 500, java.util.Map.of("--recipe", "paper"), List.of())
+        .plus(new EpochRecord(1, 1, 500, 2, 1000, 0.5));
+    assertEquals(s, RunState.parse(s.serialize()));
+    assertEquals("paper", RunState.parse(s.serialize()).settings().get("--recipe"));
+    RunState v1 = RunState.parse("dropout4j-run-state v1\nmodel=m\nbatchSize=100\ndataSeed=42\ntrainLimit=500\n"
+        + "epoch=1,1,500,2,1000,0.5\n");
+    assertEquals(java.util.Map.of(), v1.settings());
+    assertEquals(1, v1.epochsDone());
+  }
+
+  /** A cut record says what was expected; it does not quote the cut line as the culprit. */
+  @Test
+  void truncatedStatesSayWhatWasExpected() {
+    String text = state(2).serialize();
+    IllegalArgumentException midLine = assertThrows(IllegalArgumentException.class,
+        () -> RunState.parse(text.substring(0, text.length() - 3)));
+    assertTrue(midLine.getMessage().contains("truncated") && midLine.getMessage().contains("newline"),
+        midLine.getMessage());
+    IllegalArgumentException header = assertThrows(IllegalArgumentException.class,
+        () -> RunState.parse(text.substring(0, text.indexOf("dataSeed="))));
+    assertTrue(header.getMessage().contains("2 of the 4 header lines"), header.getMessage());
+    IllegalArgumentException epoch = assertThrows(IllegalArgumentException.class,
+        () -> RunState.parse(text.replace("epoch=2,8,", "epoch=2,")));
+    assertTrue(epoch.getMessage().contains("expected 6 comma-separated numbers"), epoch.getMessage());
+    IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class, () -> RunState.parse("hello\n"));
+    assertTrue(foreign.getMessage().contains("expected the first line"), foreign.getMessage());
+  }
 }

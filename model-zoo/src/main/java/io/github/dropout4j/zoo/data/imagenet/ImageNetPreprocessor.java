@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.data.imagenet;
 
+import io.github.dropout4j.random.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +13,8 @@ import java.util.SplittableRandom;
  * are squares of side {@code imageSize} (256 in the papers) with the training-set mean image subtracted, then:
  * <ul>
  *   <li>training: a random {@code cropSize} window (224), mirrored with probability 1/2, plus the PCA colour offset
- *       ({@link ColourPca}, {@code sigma} 0.1, scaled from [0, 1] to 0..255); the draws come from
+ *       ({@link ColourPca}, {@code sigma} 0.1, scaled from [0, 1] to 0..255; AlexNet's augmentation: pass
+ *       {@code pcaSigma} 0 for the Hinton net, whose Appendix H uses crops and reflections only); the draws come from
  *       {@code SplittableRandom(mix(seed, epoch, index))}, so a given image in a given epoch always gets the same
  *       view whatever the thread scheduling;</li>
  *   <li>test: the centre window, or the ten views (centre, four corners, and their mirror images;
@@ -89,10 +91,7 @@ public final class ImageNetPreprocessor {
 
     /** A 64-bit mix of (seed, epoch, index) (SplitMix64 finaliser over a polynomial combination). */
     static long mix(long seed, int epoch, int index) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.mix(seed * Seeds.GOLDEN_GAMMA + epoch * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL);
     }
 
     /** The augmented training crop {@code [3, crop, crop]} of example {@code index} in {@code epoch}. */
