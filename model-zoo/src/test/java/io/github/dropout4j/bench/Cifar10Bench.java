@@ -130,7 +130,7 @@ public final class Cifar10Bench {
     return new double[]{medianOf(ta), medianOf(tb)};
   }
 
-  private static double median(Runnable task, int warmup, int reps) {
+  static double median(Runnable task, int warmup, int reps) {
     for (int i = 0; i < warmup; i++) {
       task.run();
     }
@@ -143,7 +143,7 @@ public final class Cifar10Bench {
     return medianOf(t);
   }
 
-  private static double medianOf(double[] values) {
+  static double medianOf(double[] values) {
     double[] t = values.clone();
     Arrays.sort(t);
     int n = t.length;

@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.onednn.OneDnnHelpers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,10 @@ final class ModelFiles {
     return net;
   }
 
-  /** Loads a MultiLayerNetwork or ComputationGraph zip (with updater state if present). */
+  /**
+   * Loads a MultiLayerNetwork or ComputationGraph zip (with updater state if present), on oneDNN where ND4J's oneDNN
+   * natives are loaded ({@link OneDnnHelpers}), as the zoo's {@code init()} builds them.
+   */
   static Model readModel(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       throw new IOException(file + " is a directory, not a model zip" + (Files.isRegularFile(file.resolve("model.zip"))
@@ -39,6 +43,12 @@ final class ModelFiles {
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": no such file");
     }
+    Model m = restore(file);
+    OneDnnHelpers.install(m);
+    return m;
+  }
+
+  private static Model restore(Path file) throws IOException {
     try {
       return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
     } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.onednn.OneDnnHelpers;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
@@ -176,12 +177,16 @@ public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> 
                 .name(name).build();
     }
 
-    /** Builds and initialises the network (~61M parameters, ~245 MB in float32). */
+    /**
+     * Builds and initialises the network (~61M parameters, ~245 MB in float32), on oneDNN where ND4J's oneDNN
+     * natives are loaded ({@link OneDnnHelpers}).
+     */
     @Override
     @SuppressWarnings("unchecked")
     public MultiLayerNetwork init() {
         MultiLayerNetwork net = new MultiLayerNetwork(conf());
         net.init();
+        OneDnnHelpers.install(net);
         return net;
     }
 

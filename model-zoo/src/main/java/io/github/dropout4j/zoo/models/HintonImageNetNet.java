@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.onednn.OneDnnHelpers;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
@@ -222,12 +223,16 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
                 .build();
     }
 
-    /** Builds and initialises the network (allocates all parameters: ~390 MB in float32 at full size). */
+    /**
+     * Builds and initialises the network (allocates all parameters: ~390 MB in float32 at full size), on oneDNN
+     * where ND4J's oneDNN natives are loaded ({@link OneDnnHelpers}).
+     */
     @Override
     @SuppressWarnings("unchecked")
     public ComputationGraph init() {
         ComputationGraph net = new ComputationGraph(conf());
         net.init();
+        OneDnnHelpers.install(net);
         return net;
     }
 
