@@ -196,13 +196,14 @@ def main():
         else:
             print("ok   %s (%.0f s)" % (name, seconds))
         sys.stdout.flush()
-        if args.update and not failed:
+        if args.update and not (error or found):
             strip_classpath_lines(nb)
             nbformat.write(nb, path)
         else:
             nbformat.write(nb, os.path.join(out_dir, name))
-    print("%d notebook(s) in %.0f s%s" % (len(files), time.monotonic() - total_start,
-                                          "" if args.update and not failed else "; executed copies in " + out_dir))
+    print("%d notebook(s) in %.0f s; %s" % (len(files), time.monotonic() - total_start,
+                                           "failed ones' executed copies in " + out_dir if args.update
+                                           else "executed copies in " + out_dir))
     if failed:
         print("failed: " + ", ".join(failed))
         return 1

@@ -25,6 +25,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class NotebookExecutionTest {
 
+    /** System property restricting the run to some notebooks (comma-separated file names). */
+    static final String ONLY_PROPERTY = "tutorials.only";
+
     /** Per-cell limit; the notebooks are meant to take well under two minutes each on 2 cores. */
     static final Duration CELL_TIMEOUT = Duration.ofSeconds(180);
 
@@ -32,6 +35,12 @@ class NotebookExecutionTest {
     Stream<DynamicTest> everyCodeCellRunsWithoutErrorInTheRapaioKernel() throws Exception {
         List<Path> notebooks = Notebook.all();
         assertFalse(notebooks.isEmpty(), "no notebooks in " + Notebook.folder());
+        String only = System.getProperty(ONLY_PROPERTY, "").strip();
+        if (!only.isEmpty()) {   // while editing one notebook: -Dtutorials.only=02-figure-1.ipynb
+            List<String> names = List.of(only.split(","));
+            notebooks = notebooks.stream().filter(p -> names.contains(p.getFileName().toString())).toList();
+            assertFalse(notebooks.isEmpty(), "-D" + ONLY_PROPERTY + "=" + only + " names no notebook");
+        }
         Path kernelJar = kernelJar();
         return notebooks.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(),
                 () -> run(Notebook.read(file), kernelJar)));
