@@ -2,9 +2,12 @@ package io.github.dropout4j.tutorials;
 
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +17,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -75,6 +80,24 @@ class NotebookExecutionTest {
         }
         System.out.printf("%s: %d code cells in %.1f s%n", nb.name(), nb.codeCells().size(),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
+    void aCellThatDoesNotCompileFailsTheRunNamingNotebookAndCell(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broken.ipynb");
+        Files.writeString(file, """
+                {"cells": [
+                  {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": ["int ok = 1;"]},
+                  {"cell_type": "markdown", "metadata": {}, "source": ["text"]},
+                  {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+                   "source": ["int y = undefinedVariable + 1;"]}],
+                 "metadata": {"kernelspec": {"name": "rapaio-jupyter-kernel", "display_name": "Java", "language": "java"}},
+                 "nbformat": 4, "nbformat_minor": 5}
+                """);
+        AssertionError e = assertThrows(AssertionError.class, () -> run(Notebook.read(file), kernelJar()));
+        assertTrue(e.getMessage().startsWith("broken.ipynb, code cell 2 (int y = undefinedVariable + 1;)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("undefinedVariable"), e.getMessage());
     }
 
     /** "text" if the cell printed something, "image/png" if it showed a PNG. */
