@@ -76,30 +76,33 @@ final class Cifar10Run {
   }
 
   /**
-   * {@code --recipe paper}: Appendix F exactly ({@link Cifar10Recipe#paper}); {@code short} (default): the same with
-   * N(0, 0.05^2) weights, hidden biases 0.1 and rate 0.02, which learns within a few epochs at our scale (see
-   * {@code Cifar10Net}'s Javadoc: the paper's init stalls on short runs).
+   * {@code --recipe paper}: Appendix F's recipe ({@link Cifar10Recipe#paper}: centred raw RGB values, rate 1e-3,
+   * N(0, 0.01^2), hidden biases 1, batch 128); {@code short} (default): N(0, 0.05^2) weights, hidden biases 0.1 and
+   * rate 0.02 on centred inputs in the [0, 1] scale, the setting that learns within a few epochs at our scale (the
+   * rate and init were chosen at that scale; the paper's init stalls on short runs, see {@code Cifar10Net}).
    */
   static Cifar10Recipe recipe(Recipe r, int epochs, Integer batch) {
     Cifar10Recipe c = Cifar10Recipe.paper(epochs);
     if (r == Recipe.SHORT) {
-      c = c.withInit(0.05, 0.1).withLearningRate(0.02);
+      c = c.withInit(0.05, 0.1).withLearningRate(0.02).withPixelScale(1.0);
     }
     return batch == null ? c : c.withBatchSize(batch);
   }
 
   /**
    * Trains one network for {@code recipe.epochs()} epochs on {@code data} less {@code mean} (the training images'
-   * per-pixel mean, {@code PixelMeanNormalizer.fit(data.train())}, computed once by the caller), rewriting {@code modelFile} atomically after every epoch
-   * with the pixel mean, the run's settings ({@value #RUN_KEY}) and the epochs so far ({@value #HISTORY_KEY}). With
+   * per-pixel mean, {@code PixelMeanNormalizer.fit(data.train())}, computed once by the caller) times the recipe's
+   * pixel scale, rewriting {@code modelFile} atomically after every epoch with the pixel mean and scale, the run's settings ({@value #RUN_KEY}) and the epochs so far ({@value #HISTORY_KEY}). With
    * {@code resume} and an existing {@code modelFile}, continues that run after its last finished epoch: parameters,
    * updater state, iteration and epoch counters come from the zip, the data order of epoch k and the dropout masks
    * are functions of (seed, k) and (seed, iteration), so the result equals an uninterrupted run bit for bit.
    *
    * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
    */
-  static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, Cifar10Data data, PixelMeanNormalizer mean,
-      int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar, PrintWriter log) throws IOException {
+  static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, Cifar10Data data,
+      PixelMeanNormalizer trainingMean, int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar,
+      PrintWriter log) throws IOException {
+    PixelMeanNormalizer mean = trainingMean.withPixelScale(recipe.pixelScale());
     String settings = settings(label, seed, trainCount, recipe);
     MultiLayerNetwork net;
     List<Cifar10Training.EpochReport> reports = new ArrayList<>();
@@ -157,8 +160,14 @@ final class Cifar10Run {
         : "/10 from epoch " + r.firstDropEpoch() + (r.secondDropEpoch() < r.epochs() ? ", /100 from epoch "
             + r.secondDropEpoch() : "");
     return String.format(Locale.ROOT, "model=%s, seed=%d, training images=%d, batch=%d, rate=%s (%s), momentum=%s, "
-        + "init N(0, %s^2), hidden biases %s", label, seed, trainCount, r.batchSize(), r.learningRate(), schedule,
-        r.momentum(), r.weightStd(), r.hiddenBiasInit());
+        + "init N(0, %s^2), hidden biases %s, inputs %s", label, seed, trainCount, r.batchSize(), r.learningRate(),
+        schedule, r.momentum(), r.weightStd(), r.hiddenBiasInit(), pixelScaleName(r.pixelScale()));
+  }
+
+  /** How the inputs are scaled, for headers and settings. */
+  static String pixelScaleName(double scale) {
+    return scale == Cifar10Recipe.RAW_PIXEL_SCALE ? "raw RGB 0..255 minus the pixel mean"
+        : scale == 1.0 ? "[0, 1] minus the pixel mean" : scale + " x ([0, 1] minus the pixel mean)";
   }
 
   /** Model-zip entry: the run's settings as a String, compared on {@code --resume}. */

@@ -4,6 +4,7 @@ import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.LabeledImages;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
 import io.github.dropout4j.zoo.data.imagenet.TenViewEvaluator;
 import io.github.dropout4j.zoo.training.Errors;
@@ -49,6 +50,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--ten-view", description = "ImageNet models: average the softmax over the centre and four "
       + "corner crops and their mirror images (Appendix H; the only ImageNet protocol, so implied).")
   boolean tenView;
+
+  @Option(names = "--max-bad-images", paramLabel = "N", description = "ImageNet: skip and report up to N images "
+      + "that cannot be decoded; more is an error naming them (default: ${DEFAULT-VALUE}).")
+  int maxBadImages = BadImages.DEFAULT_LIMIT;
 
   @Mixin
   DataOptions dataOptions;
@@ -103,18 +108,28 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private Integer evaluateImageNet(Model net) throws IOException {
-    ImageFolder folder = ImageNetRun.folder(dataOptions.dir, "val");
+    if (maxBadImages < 0) {
+      throw new IllegalArgumentException("--max-bad-images must be >= 0, got " + maxBadImages);
+    }
+    List<String> classes = ImageNetRun.classesOf(modelFile);
+    Path root = ImageNetRun.splitRoot(dataOptions.dir, "val");
+    ImageFolder folder = classes == null ? ImageFolder.open(root) : ImageFolder.openLabelled(root, classes);
     TenViewEvaluator evaluator = new TenViewEvaluator(ImageNetRun.preprocessorOf(modelFile));
     long start = System.nanoTime();
-    Evaluation eval = evaluator.evaluate(net, folder);
-    int count = folder.size();
+    BadImages bad = new BadImages(maxBadImages);
+    Evaluation eval = evaluator.evaluate(net, folder, bad);
+    int count = folder.size() - bad.count();
     double top1 = 1.0 - eval.accuracy();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s on %s (%,d images, %d classes), ten views, mean network: top-1 error %.2f%% "
+    out.printf(Locale.ROOT, "%s on %s (%,d images, %d classes%s), ten views, mean network: top-1 error %.2f%% "
             + "(%,d / %,d)%s, %.1f s%n", modelFile.getFileName(), folder.root(), count, folder.numClasses(),
+        classes == null ? ", labels from the folder's own listing: the zip stores no class names" : "",
         100 * top1, Math.round(top1 * count), count, folder.numClasses() > 5
             ? String.format(Locale.ROOT, ", top-5 error %.2f%%", 100 * (1 - eval.topNAccuracy())) : "",
         (System.nanoTime() - start) / 1e9);
+    if (bad.count() > 0) {
+      out.println(bad.summary());
+    }
     out.flush();
     return Dropout4jCli.OK;
   }

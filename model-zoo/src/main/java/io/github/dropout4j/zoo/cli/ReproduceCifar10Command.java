@@ -49,7 +49,8 @@ final class ReproduceCifar10Command implements Callable<Integer> {
   Integer batch;
 
   @Option(names = "--recipe", paramLabel = "R", description = "short (default: N(0, 0.05^2) init, hidden biases "
-      + "0.1, rate 0.02) or paper (Appendix F: N(0, 0.01^2), biases 1, rate 1e-3, which stalls on short runs).")
+      + "0.1, rate 0.02, inputs in [0, 1] minus the pixel mean) or paper (Appendix F: N(0, 0.01^2), biases 1, rate "
+      + "1e-3 /10 after 80% and 90% of the epochs, raw RGB 0..255 minus the pixel mean).")
   Recipe recipe = Recipe.SHORT;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-cifar10-"
@@ -77,8 +78,9 @@ final class ReproduceCifar10Command implements Callable<Integer> {
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir.resolve("models"));
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf(Locale.ROOT, "Appendix G at demo scale: %d epochs per network, recipe %s, seed %d%n  data: %s%n",
-        epochs, recipe.name().toLowerCase(Locale.ROOT), seed, Cifar10Run.describe(data, trainCount, dataOptions));
+    stdout.printf(Locale.ROOT, "Appendix G at demo scale: %d epochs per network, recipe %s (inputs %s), seed %d%n"
+        + "  data: %s%n", epochs, recipe.name().toLowerCase(Locale.ROOT), Cifar10Run.pixelScaleName(r.pixelScale()),
+        seed, Cifar10Run.describe(data, trainCount, dataOptions));
     stdout.flush();
     long start = System.nanoTime();
     ProgressBar bar = ProgressBar.forTerminal(spec.commandLine().getErr(), quiet);

@@ -64,6 +64,10 @@ final class ReproduceMnistCommand implements Callable<Integer> {
       + "Srivastava et al. 2014) or LOGISTIC (the 2012 paper's).")
   HiddenActivation activation = HiddenActivation.RELU;
 
+  @Option(names = "--bound-output-units", description = "Dropout nets: bound the softmax output units' incoming "
+      + "weights too (max-norm on every layer); default: hidden units only, as Appendix A.1.")
+  boolean boundOutputUnits;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-mnist-"
       + "<timestamp>).")
   Path out;
@@ -94,8 +98,9 @@ final class ReproduceMnistCommand implements Callable<Integer> {
       this.config = config;
     }
 
-    MlpConfig config(long seed, Recipe recipe, HiddenActivation activation) {
-      return config.get().withSeed(seed).withUpdater(recipe.updater()).withActivation(activation);
+    MlpConfig config(long seed, Recipe recipe, HiddenActivation activation, boolean boundOutputUnits) {
+      return config.get().withSeed(seed).withUpdater(recipe.updater()).withActivation(activation)
+          .withBoundOutputUnits(boundOutputUnits);
     }
   }
 
@@ -122,8 +127,8 @@ final class ReproduceMnistCommand implements Callable<Integer> {
     ErrorCurves curves = new ErrorCurves();
     List<List<EpochRecord>> histories = new ArrayList<>();
     for (Variant v : Variant.values()) {
-      MnistRun.Outcome o = MnistRun.train(v.key, v.config(seed, recipe, activation), data, trainCount,
-          Math.min(TRAIN_EVAL, trainCount), epochs, batch, seed,
+      MnistRun.Outcome o = MnistRun.train(v.key, v.config(seed, recipe, activation, boundOutputUnits), data,
+          trainCount, Math.min(TRAIN_EVAL, trainCount), epochs, batch, seed,
           dir.resolve("checkpoints").resolve(v.key + ".zip"), resume, bar, quiet ? null : err);
       curves.add(v.key, o.history());
       histories.add(o.history());
@@ -144,10 +149,10 @@ final class ReproduceMnistCommand implements Callable<Integer> {
   private String header(MnistData data, int trainCount) {
     return String.format(Locale.ROOT, "Hinton et al. 2012, Figure 1 at demo scale: MNIST 784-800-800-10 (%s "
             + "hidden units), minibatch %d, %d epochs, seed %d%n  data:   %s%n  recipe: %s%n  dropout nets: "
-            + "test-time weight scaling, per-unit max squared length %s, N(0, 0.01^2) init%n%n",
+            + "test-time weight scaling, per-unit max squared length %s (%s units), N(0, 0.01^2) init%n%n",
         activation.name().toLowerCase(Locale.ROOT), batch, epochs, seed,
         DataOptions.describe(data, trainCount, dataOptions), recipe.describe(),
-        (long) MlpConfig.PAPER_MAX_SQUARED_LENGTH);
+        (long) MlpConfig.PAPER_MAX_SQUARED_LENGTH, boundOutputUnits ? "hidden and output" : "hidden");
   }
 
   /** Errors of the last epoch, and their mean over the last (up to) 10 epochs as a check on test-set noise. */

@@ -38,7 +38,8 @@ final class SweepCommand implements Callable<Integer> {
   List<Double> dropProbabilities = List.of(0.0, 0.25, 0.5);
 
   @Option(names = "--max-norm", split = ",", paramLabel = "C", description = "Bounds on the L2 norm of each "
-      + "unit's incoming weights (not squared); 0 = no bound (default: ${DEFAULT-VALUE}).")
+      + "unit's incoming weights, hidden and output units alike (max-norm on every layer, as in practitioners' "
+      + "sweeps; not squared); 0 = no bound (default: ${DEFAULT-VALUE}).")
   List<Double> maxNorms = List.of(0.0, 1.0, 2.0, 4.0);
 
   @Option(names = "--seeds", paramLabel = "K", description = "Runs per cell, seeds 1..K (default: ${DEFAULT-VALUE}).")
@@ -102,7 +103,7 @@ final class SweepCommand implements Callable<Integer> {
         for (int s = 1; s <= seeds; s++) {
           MlpConfig c = MnistMlp.paper(false, hidden).withName("sweep").withActivation(HiddenActivation.RELU)
               .withRetainProbabilities(1.0, 1.0 - dropProbabilities.get(i))
-              .withMaxSquaredLength(maxNorms.get(j) * maxNorms.get(j)).withUpdater(recipe.updater()).withSeed(s);
+              .withMaxSquaredLength(maxNorms.get(j) * maxNorms.get(j)).withBoundOutputUnits(true).withUpdater(recipe.updater()).withSeed(s);
           MultiLayerNetwork net = MnistMlp.of(c).init();
           RunState fresh = new RunState(c.name(), MnistMlp.BATCH_SIZE, MnistRun.dataSeed(s), trainCount, List.of());
           Trainer.run(net, fresh, data.train(), data.validation(), new Trainer.Plan(epochs, 0, null),

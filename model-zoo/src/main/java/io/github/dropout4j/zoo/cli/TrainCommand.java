@@ -3,15 +3,18 @@ package io.github.dropout4j.zoo.cli;
 import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
 import io.github.dropout4j.zoo.models.Cifar10Training;
 import io.github.dropout4j.zoo.models.FeedForwardZooModel;
+import io.github.dropout4j.zoo.models.HintonImageNetNet;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.ModelRegistry;
 import io.github.dropout4j.zoo.models.MnistMlp;
 import io.github.dropout4j.zoo.models.ZooEntry;
 import io.github.dropout4j.zoo.training.EpochRecord;
+import io.github.dropout4j.zoo.training.LearningRatePlateau;
 import io.github.dropout4j.zoo.training.Recipe;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,8 +58,8 @@ final class TrainCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
-  @Option(names = "--batch", paramLabel = "B", description = "Minibatch size (default: 100 MNIST, 128 CIFAR-10, "
-      + "16 ImageNet).")
+  @Option(names = "--batch", paramLabel = "B", description = "Minibatch size (default: 100 MNIST; 128 CIFAR-10; "
+      + "ImageNet 16 with --recipe short, 128 with --recipe paper, the papers').")
   Integer batch;
 
   @Option(names = "--recipe", paramLabel = "R", description = "short (default) or paper; see 'reproduce mnist "
@@ -81,6 +84,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--fc-units", paramLabel = "N", description = "ImageNet models: units of each globally "
       + "connected layer (default: ${DEFAULT-VALUE}; paper: 4096).")
   int fcUnits = 64;
+
+  @Option(names = "--plateau-patience", paramLabel = "N", description = "ImageNet --recipe paper: divide the "
+      + "learning rate by 10 after N epochs without the validation error falling 0.1 percentage points below its "
+      + "best (default: ${DEFAULT-VALUE}).")
+  int plateauPatience = LearningRatePlateau.DEFAULT_PATIENCE;
+
+  @Option(names = "--max-bad-images", paramLabel = "N", description = "ImageNet: skip and report up to N images "
+      + "that cannot be decoded; more is an error naming them (default: ${DEFAULT-VALUE}).")
+  int maxBadImages = BadImages.DEFAULT_LIMIT;
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory: model.zip, "
       + "errors.csv (MNIST, CIFAR-10), figure.png; MNIST also checkpoint.zip, ImageNet imagenet-statistics.bin.")
@@ -163,8 +175,9 @@ final class TrainCommand implements Callable<Integer> {
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters), %d epochs, recipe %s (rate %.0e, batch %d, "
-            + "N(0, %s^2) init, hidden biases %s)%n  data: %s%n", entry.name(), entry.parameterCount(), epochs,
-        recipe.name().toLowerCase(Locale.ROOT), r.learningRate(), r.batchSize(), r.weightStd(), r.hiddenBiasInit(),
+            + "N(0, %s^2) init, hidden biases %s, inputs %s)%n  data: %s%n", entry.name(), entry.parameterCount(),
+        epochs, recipe.name().toLowerCase(Locale.ROOT), r.learningRate(), r.batchSize(), r.weightStd(),
+        r.hiddenBiasInit(), Cifar10Run.pixelScaleName(r.pixelScale()),
         Cifar10Run.describe(data, trainCount, dataOptions));
     stdout.flush();
     Path modelFile = out.resolve("model.zip");
@@ -196,29 +209,43 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--width-divisor and --fc-units must be >= 1, got " + widthDivisor
           + " and " + fcUnits);
     }
-    ImageFolder folder = ImageNetRun.folder(dataOptions.dir, "train");
+    Dropout4jCli.atLeastOne("--plateau-patience", plateauPatience);
+    if (maxBadImages < 0) {
+      throw new IllegalArgumentException("--max-bad-images must be >= 0, got " + maxBadImages);
+    }
+    ImageFolder all = ImageNetRun.folder(dataOptions.dir, "train");
+    boolean paper = recipe == Recipe.PAPER;
+    ImageNetRun.Split split = paper ? ImageNetRun.split(dataOptions.dir, all, seed) : null;
+    ImageFolder folder = paper ? split.train() : all;
+    LearningRatePlateau plateau = paper
+        ? new LearningRatePlateau(plateauPatience, LearningRatePlateau.DEFAULT_MIN_IMPROVEMENT) : null;
     boolean alexNet = entry.name().equals("alexnet-dropout");
     ImageNetRun.Shape shape = new ImageNetRun.Shape(imageSize, cropSize, widthDivisor, fcUnits);
-    int b = batch == null ? 16 : batch;
-    String settings = String.format(Locale.ROOT, "model=%s, %s, seed=%d, batch=%d, recipe=%s, data=%s (%d images)",
-        entry.name(), shape, seed, b, recipe, folder.root().toAbsolutePath(), folder.size());
+    int b = batch == null ? (paper ? HintonImageNetNet.PAPER_BATCH_SIZE : 16) : batch;
+    String settings = String.format(Locale.ROOT, "model=%s, %s, seed=%d, batch=%d, recipe=%s, data=%s (%d images)%s",
+        entry.name(), shape, seed, b, recipe, folder.root().toAbsolutePath(), folder.size(),
+        paper ? ", validation: " + split.description() + ", plateau: " + plateau : "");
     Files.createDirectories(out);
     PrintWriter stdout = spec.commandLine().getOut();
     Path modelFile = out.resolve("model.zip");
     Model net = ImageNetRun.freshOrResumed(modelFile, resume, settings, () -> ImageNetRun.network(alexNet,
         !entry.name().endsWith("-nodropout"), shape, folder.numClasses(), recipe, seed), quiet ? null : stdout);
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
-            + "batch %d, recipe %s, %dx%d images, %dx%d crops%s%n  data: %,d images in %d classes from %s%n",
+            + "batch %d, recipe %s, %dx%d images, %dx%d crops%s, augmentation: crops, reflections%s%n"
+            + "  data: %,d images in %d classes from %s%s%n",
         entry.name(), net.numParams(), entry.parameterCount(), epochs, b, recipe.name().toLowerCase(Locale.ROOT),
         imageSize, imageSize, cropSize, cropSize, ", width / " + widthDivisor + ", fc " + fcUnits,
-        folder.size(), folder.numClasses(), folder.root());
+        alexNet ? ", PCA colour noise" : "", folder.size(), folder.numClasses(), folder.root(),
+        paper ? "\n  validation: " + split.description() + "; " + plateau : "");
     stdout.flush();
-    List<Double> losses = ImageNetRun.train(entry.name(), net, !alexNet, folder, shape, epochs, b, seed, settings,
-        modelFile, ProgressBar.forTerminal(spec.commandLine().getErr(), quiet), quiet ? null : stdout);
+    BadImages bad = new BadImages(maxBadImages);
+    List<Double> losses = ImageNetRun.train(entry.name(), net, alexNet, folder, paper ? split.validation() : null,
+        plateau, shape, epochs, b, seed, settings, modelFile, bad,
+        ProgressBar.forTerminal(spec.commandLine().getErr(), quiet), quiet ? null : stdout);
     ImageNetRun.writeLossPng(out.resolve("figure.png"), entry.name(), losses);
-    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%nWrote %s, %s and %s%n", entry.name(),
-        losses.size(), losses.get(losses.size() - 1), modelFile, out.resolve(ImageNetRun.STATISTICS_FILE),
-        out.resolve("figure.png"));
+    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%s%nWrote %s, %s and %s%n", entry.name(),
+        losses.size(), losses.get(losses.size() - 1), bad.count() == 0 ? "" : "\n" + bad.summary(), modelFile,
+        out.resolve(ImageNetRun.STATISTICS_FILE), out.resolve("figure.png"));
     stdout.flush();
     return Dropout4jCli.OK;
   }

@@ -6,12 +6,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * CIFAR-10's training and test images from a directory in the binary layout of {@code cifar-10-binary.tar.gz}
  * ({@code cifar-10-batches-bin/}): {@code data_batch_1.bin} .. {@code data_batch_5.bin} (10,000 images each) and
- * {@code test_batch.bin} (10,000). Batches present are read in order 1, 2, ...; at least {@code data_batch_1.bin} and
- * {@code test_batch.bin} must exist. The shipped synthetic stand-in ({@code src-test-data/cifar10-synthetic/}) has
+ * {@code test_batch.bin} (10,000). Batches are read in order 1, 2, ..., K; a gap is an error naming the missing
+ * batch (see {@link #load}). The shipped synthetic stand-in ({@code src-test-data/cifar10-synthetic/}) has
  * the same layout with one smaller training batch.
  *
  * <pre>{@code
@@ -49,19 +52,49 @@ public record Cifar10Data(Cifar10Records train, Cifar10Records test) {
         + " upwards; run inside the Dropout4j repository or pass -D" + SYNTHETIC_DIR_PROPERTY + "=<dir>");
   }
 
-  /** Reads {@code data_batch_1.bin ..} and {@code test_batch.bin} from {@code dir}. */
+  /** Training batches in the real archive ({@code data_batch_1.bin} .. {@code data_batch_5.bin}). */
+  public static final int ARCHIVE_BATCHES = 5;
+  /** A file of the real archive's {@code cifar-10-batches-bin/}; where it exists, all five batches must too. */
+  public static final String ARCHIVE_META_FILE = "batches.meta.txt";
+  private static final Pattern BATCH_FILE = Pattern.compile("data_batch_([1-9][0-9]{0,3})\\.bin");
+
+  /**
+   * Reads {@code data_batch_1.bin .. data_batch_K.bin} and {@code test_batch.bin} from {@code dir}, K the highest
+   * batch number present. Every batch from 1 to K must exist, and all {@value #ARCHIVE_BATCHES} where the real
+   * archive's {@value #ARCHIVE_META_FILE} is present (a partly extracted or partly copied archive).
+   *
+   * @throws NoSuchFileException naming the first missing batch (or the test batch)
+   */
   public static Cifar10Data load(Path dir) throws IOException {
-    List<Path> batches = new ArrayList<>();
-    for (int i = 1; ; i++) {
-      Path p = dir.resolve("data_batch_" + i + ".bin");
-      if (!Files.isRegularFile(p)) {
-        break;
-      }
-      batches.add(p);
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "no such CIFAR-10 directory");
     }
-    if (batches.isEmpty()) {
+    int highest = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Matcher m = BATCH_FILE.matcher(p.getFileName().toString());
+        if (m.matches()) {
+          highest = Math.max(highest, Integer.parseInt(m.group(1)));
+        }
+      }
+    }
+    if (Files.exists(dir.resolve(ARCHIVE_META_FILE))) {
+      highest = Math.max(highest, ARCHIVE_BATCHES);
+    }
+    if (highest == 0) {
       throw new NoSuchFileException(dir.resolve("data_batch_1.bin").toString(), null,
           "no CIFAR-10 training batch in " + dir);
+    }
+    List<Path> batches = new ArrayList<>();
+    for (int i = 1; i <= highest; i++) {
+      Path p = dir.resolve("data_batch_" + i + ".bin");
+      if (!Files.isRegularFile(p)) {
+        throw new NoSuchFileException(p.toString(), null, "missing CIFAR-10 training batch (" + dir + " has "
+            + (highest == ARCHIVE_BATCHES && Files.exists(dir.resolve(ARCHIVE_META_FILE)) ? ARCHIVE_META_FILE
+            + ", so all " + ARCHIVE_BATCHES + " batches must be there" : "data_batch_" + highest + ".bin, so "
+            + "batches 1.." + highest + " must be there") + ")");
+      }
+      batches.add(p);
     }
     Path test = dir.resolve(TEST_FILE);
     if (!Files.isRegularFile(test)) {

@@ -14,11 +14,15 @@ import java.util.Arrays;
 /**
  * The paper's only CIFAR-10 preprocessing (Hinton et al. 2012, Appendix G): subtract from every image the
  * <b>per-pixel mean</b> of the training set, {@code x[c, y, x] - mean[c, y, x]}, on features
- * {@code [minibatch, 3, 32, 32]} in the scale {@link Cifar10DataSetIterator} produces ([0, 1]). Fitted once on the
- * training images; the same mean is subtracted from test images.
+ * {@code [minibatch, 3, 32, 32]} in the scale {@link Cifar10DataSetIterator} produces ([0, 1]), then multiply by
+ * {@link #pixelScale()}: {@code scale * (x[c, y, x] - mean[c, y, x])}. Scale 255 gives the centred <b>raw RGB
+ * values</b> (0..255 scale) Appendix F trains on; scale 1 (the default) keeps [0, 1]. Fitted once on the training
+ * images; the same mean and scale are applied to test images.
  *
  * <p>Saved with the model: {@link #addTo(File)} stores the 3072 means in a {@code ModelSerializer} zip under
- * {@value #MODEL_ZIP_KEY} (Java serialisation of a {@code float[]}), {@link #readFrom(File)} reads them back.
+ * {@value #MODEL_ZIP_KEY} (Java serialisation of a {@code float[]}) and the scale under {@value #SCALE_ZIP_KEY}
+ * (a {@code Double}); {@link #readFrom(File)} reads both back (scale 1 for zips written before the scale was
+ * stored).
  *
  * <pre>{@code
  * PixelMeanNormalizer mean = PixelMeanNormalizer.fit(data.train());
@@ -32,11 +36,17 @@ public final class PixelMeanNormalizer implements DataSetPreProcessor {
   private static final long serialVersionUID = 1L;
   /** Key of the mean in a model zip. */
   public static final String MODEL_ZIP_KEY = "dropout4j-cifar10-pixel-mean";
+  /** Key of the pixel scale in a model zip. */
+  public static final String SCALE_ZIP_KEY = "dropout4j-cifar10-pixel-scale";
 
   private final float[] mean;
+  private final double scale;
   private transient INDArray meanArray;
 
-  private PixelMeanNormalizer(float[] mean) {
+  private PixelMeanNormalizer(float[] mean, double scale) {
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("pixel scale must be > 0 and finite, got " + scale);
+    }
     if (mean.length != Cifar10Records.IMAGE_BYTES) {
       throw new IllegalArgumentException("pixel mean must have " + Cifar10Records.IMAGE_BYTES + " values, got "
           + mean.length);
@@ -47,6 +57,7 @@ public final class PixelMeanNormalizer implements DataSetPreProcessor {
       }
     }
     this.mean = mean.clone();
+    this.scale = scale;
   }
 
   /** The per-pixel mean of {@code train}'s images, each pixel as {@code byte / 255}. */
@@ -63,12 +74,22 @@ public final class PixelMeanNormalizer implements DataSetPreProcessor {
     for (int p = 0; p < m.length; p++) {
       m[p] = (float) (sums[p] / (255.0 * train.count()));
     }
-    return new PixelMeanNormalizer(m);
+    return new PixelMeanNormalizer(m, 1.0);
+  }
+
+  /** This mean with inputs multiplied by {@code scale} after the subtraction (255: raw RGB values). */
+  public PixelMeanNormalizer withPixelScale(double scale) {
+    return new PixelMeanNormalizer(mean, scale);
+  }
+
+  /** The factor applied after the subtraction: 255 for raw RGB values, 1 for [0, 1]. */
+  public double pixelScale() {
+    return scale;
   }
 
   /** From 3072 means in {@code [3, 32, 32]} C order. */
   public static PixelMeanNormalizer of(float[] mean) {
-    return new PixelMeanNormalizer(mean);
+    return new PixelMeanNormalizer(mean, 1.0);
   }
 
   /** The mean stored in a model zip by {@link #addTo(File)}. */
@@ -77,12 +98,20 @@ public final class PixelMeanNormalizer implements DataSetPreProcessor {
     if (!(o instanceof float[])) {
       throw new IllegalArgumentException(modelZip + ": entry " + MODEL_ZIP_KEY + " is not a float[] pixel mean");
     }
-    return new PixelMeanNormalizer((float[]) o);
+    if (!ModelSerializer.listObjectsInFile(modelZip).contains(SCALE_ZIP_KEY)) {
+      return new PixelMeanNormalizer((float[]) o, 1.0);
+    }
+    Object scale = ModelSerializer.getObjectFromFile(modelZip, SCALE_ZIP_KEY);
+    if (!(scale instanceof Double)) {
+      throw new IllegalArgumentException(modelZip + ": entry " + SCALE_ZIP_KEY + " is not a Double pixel scale");
+    }
+    return new PixelMeanNormalizer((float[]) o, (Double) scale);
   }
 
-  /** Stores this mean in an existing {@code ModelSerializer} zip. */
+  /** Stores this mean and scale in an existing {@code ModelSerializer} zip. */
   public void addTo(File modelZip) {
     ModelSerializer.addObjectToFile(modelZip, MODEL_ZIP_KEY, mean.clone());
+    ModelSerializer.addObjectToFile(modelZip, SCALE_ZIP_KEY, scale);
   }
 
   /** The 3072 means, {@code [3, 32, 32]} C order (a copy). */
@@ -101,16 +130,19 @@ public final class PixelMeanNormalizer implements DataSetPreProcessor {
       meanArray = Nd4j.create(mean, new long[]{3, 32, 32}, DataType.FLOAT).castTo(f.dataType());
     }
     Nd4j.getExecutioner().exec(new BroadcastSubOp(f, meanArray, f, 1, 2, 3));
+    if (scale != 1.0) {
+      f.muli(scale);
+    }
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PixelMeanNormalizer && Arrays.equals(mean, ((PixelMeanNormalizer) o).mean);
+    return o instanceof PixelMeanNormalizer n && Arrays.equals(mean, n.mean) && scale == n.scale;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(mean);
+    return 31 * Arrays.hashCode(mean) + Double.hashCode(scale);
   }
 
   @Override
@@ -119,6 +151,7 @@ public final class PixelMeanNormalizer implements DataSetPreProcessor {
     for (float v : mean) {
       s += v;
     }
-    return String.format("PixelMeanNormalizer(mean of means=%.4f)", s / mean.length);
+    return String.format(java.util.Locale.ROOT, "PixelMeanNormalizer(mean of means=%.4f, pixel scale=%s)",
+        s / mean.length, scale);
   }
 }

@@ -59,8 +59,10 @@ import java.util.Map;
  * <p><b>Optimisation</b> (section 5): {@code v <- 0.9 v - 0.0005 eps w - eps <dL/dw>}, {@code w <- w + v},
  * eps = 0.01. DL4J's L2 adds {@code 0.0005 w} to the gradient before the updater (weights only, not biases), and
  * {@code DampedMomentum(eps', p)} computes {@code v <- p v - (1 - p) eps' g}; with {@code eps' = eps / (1 - p) = 0.1}
- * this is the paper's undamped momentum exactly. Weights N(0, 0.01^2). Dividing the rate by 10 on plateaus is the
- * training loop's job ({@code ImageNetTraining}).
+ * this is the paper's undamped momentum exactly. Weights N(0, 0.01^2). The network itself holds a constant rate;
+ * the paper's "divide the learning rate by 10 when the validation error stopped improving" is done by the
+ * command line's {@code train alexnet --recipe paper} ({@code io.github.dropout4j.zoo.training.LearningRatePlateau},
+ * via {@code setLearningRate}), not by this class or {@code ImageNetTraining}.
  *
  * <p>conv1 padding 2 maps 224 to 55 (the paper's 224 with 11x11 stride 4 only gives 55 for a 227 input).
  */

@@ -43,9 +43,10 @@ import java.util.Arrays;
  * add (measured at the locally-connected layer: mean 0.99, spread between images 0.06), so the softmax sees nearly
  * the same vector for every image. On 64 synthetic images the mean-network loss moved 2.3038 -&gt; 2.3010 in 16
  * steps at rate 0.01, and with {@code N(0, 0.05^2)} weights and biases 1 the steps diverged at rate 0.05, while
- * {@code N(0, 0.05^2)} with biases 0.1 at rate 0.02 went 2.31 -&gt; 2.19. We keep the paper's values as the
- * default recipe (the paper trains for many epochs and feeds raw bytes, 255 times larger than our [0, 1] inputs)
- * and use {@code withInit(0.05, 0.1)} for short runs such as {@code Cifar10TrainingTest}.
+ * {@code N(0, 0.05^2)} with biases 0.1 at rate 0.02 went 2.31 -&gt; 2.19. The paper feeds centred raw RGB values,
+ * 255 times larger, which {@link Cifar10Recipe#paper(int)} does ({@code pixelScale} 255); the short recipe,
+ * {@code withInit(0.05, 0.1)} at rate 0.02, stays on the [0, 1] scale it was tuned on (used by short runs such as
+ * {@code Cifar10TrainingTest}).
  *
  * <pre>{@code
  * MultiLayerNetwork net = new Cifar10Net(Cifar10Recipe.paper(100), 42).init();

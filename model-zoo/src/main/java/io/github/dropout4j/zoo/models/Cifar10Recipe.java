@@ -40,9 +40,12 @@ import java.util.TreeMap;
  * @param secondDropEpoch first epoch trained at eps / 100, in [firstDropEpoch, epochs]
  * @param weightStd       standard deviation of the initial weights, &gt; 0
  * @param hiddenBiasInit  initial bias of every hidden (convolutional, locally connected) unit
+ * @param pixelScale      the network's input is {@code pixelScale * (x - mean)}, x a pixel in [0, 1] and mean the
+ *                        training set's per-pixel mean: {@value #RAW_PIXEL_SCALE} for the centred raw RGB values
+ *                        (0..255) Appendix F trains on, 1 for the [0, 1] scale; &gt; 0
  */
 public record Cifar10Recipe(double learningRate, double momentum, int batchSize, int epochs, int firstDropEpoch,
-                            int secondDropEpoch, double weightStd, double hiddenBiasInit) {
+                            int secondDropEpoch, double weightStd, double hiddenBiasInit, double pixelScale) {
 
   /** Paper: minibatches of 128. */
   public static final int PAPER_BATCH_SIZE = 128;
@@ -54,6 +57,15 @@ public record Cifar10Recipe(double learningRate, double momentum, int batchSize,
   public static final double DEFAULT_WEIGHT_STD = 0.01;
   /** Paper (Appendix F.5): hidden biases initialised to 1 (so ReLUs start in their linear region). */
   public static final double PAPER_HIDDEN_BIAS = 1.0;
+
+  /** Raw RGB values: the scale the paper's rate (1e-3) and init (N(0, 0.01^2)) act on (Appendix F). */
+  public static final double RAW_PIXEL_SCALE = 255.0;
+
+  /** As the canonical constructor with inputs in the [0, 1] scale ({@code pixelScale} 1). */
+  public Cifar10Recipe(double learningRate, double momentum, int batchSize, int epochs, int firstDropEpoch,
+                       int secondDropEpoch, double weightStd, double hiddenBiasInit) {
+    this(learningRate, momentum, batchSize, epochs, firstDropEpoch, secondDropEpoch, weightStd, hiddenBiasInit, 1.0);
+  }
 
   public Cifar10Recipe {
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -79,11 +91,17 @@ public record Cifar10Recipe(double learningRate, double momentum, int batchSize,
     if (!Double.isFinite(hiddenBiasInit)) {
       throw new IllegalArgumentException("hiddenBiasInit must be finite, got " + hiddenBiasInit);
     }
+    if (!(pixelScale > 0) || Double.isInfinite(pixelScale)) {
+      throw new IllegalArgumentException("pixelScale must be > 0 and finite, got " + pixelScale);
+    }
   }
 
   /**
    * The paper's recipe for {@code epochs} epochs: rate {@value #DEFAULT_LEARNING_RATE}, divided by 10 after 80% and
-   * again after 90% of the epochs, batch 128, momentum 0.9, weights N(0, 0.01^2), hidden biases 1.
+   * again after 90% of the epochs, batch 128, momentum 0.9, weights N(0, 0.01^2), hidden biases 1, on centred raw
+   * RGB values (pixel scale {@value #RAW_PIXEL_SCALE}). Where Appendix F is silent: the epochs of the two rate
+   * drops ("twice near the end": 80% and 90% here) and the rate itself ("the largest power of ten that reduces the
+   * objective": 1e-3, cuda-convnet's).
    */
   public static Cifar10Recipe paper(int epochs) {
     if (epochs < 1) {
@@ -92,22 +110,28 @@ public record Cifar10Recipe(double learningRate, double momentum, int batchSize,
     int first = Math.max(1, (int) Math.round(epochs * 0.8));
     int second = Math.max(first, (int) Math.round(epochs * 0.9));
     return new Cifar10Recipe(DEFAULT_LEARNING_RATE, PAPER_MOMENTUM, PAPER_BATCH_SIZE, epochs, first, second,
-        DEFAULT_WEIGHT_STD, PAPER_HIDDEN_BIAS);
+        DEFAULT_WEIGHT_STD, PAPER_HIDDEN_BIAS, RAW_PIXEL_SCALE);
   }
 
   public Cifar10Recipe withLearningRate(double rate) {
     return new Cifar10Recipe(rate, momentum, batchSize, epochs, firstDropEpoch, secondDropEpoch, weightStd,
-        hiddenBiasInit);
+        hiddenBiasInit, pixelScale);
   }
 
   public Cifar10Recipe withBatchSize(int size) {
     return new Cifar10Recipe(learningRate, momentum, size, epochs, firstDropEpoch, secondDropEpoch, weightStd,
-        hiddenBiasInit);
+        hiddenBiasInit, pixelScale);
+  }
+
+  /** Inputs {@code scale * (x - mean)}: {@value #RAW_PIXEL_SCALE} (raw RGB, the paper) or 1 ([0, 1]). */
+  public Cifar10Recipe withPixelScale(double scale) {
+    return new Cifar10Recipe(learningRate, momentum, batchSize, epochs, firstDropEpoch, secondDropEpoch, weightStd,
+        hiddenBiasInit, scale);
   }
 
   public Cifar10Recipe withInit(double std, double hiddenBias) {
     return new Cifar10Recipe(learningRate, momentum, batchSize, epochs, firstDropEpoch, secondDropEpoch, std,
-        hiddenBias);
+        hiddenBias, pixelScale);
   }
 
   /** {@code eps_t} by epoch: {@code learningRate} until {@code firstDropEpoch}, then /10, from {@code secondDropEpoch} /100. */

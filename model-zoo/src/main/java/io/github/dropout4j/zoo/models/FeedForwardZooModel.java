@@ -26,7 +26,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@code hiddenRetainProbability} on every later one (the hidden units), each with its own seed
  * {@link #layerDropoutSeed(long, int)}. {@link TestTimeWeightScaling} is the weight noise of every layer, so
  * {@code output(x)} is the paper's mean network; {@link PerUnitMaxNorm} (if {@code maxSquaredLength > 0})
- * bounds every unit's incoming weights. Weights start N(0, initStd^2), biases 0.
+ * bounds every hidden unit's incoming weights (Appendix A.1), and the output units' only with
+ * {@link MlpConfig#withBoundOutputUnits(boolean)}. Weights start N(0, initStd^2), biases 0.
  *
  * <p>No pretrained weights are published: {@link #pretrainedUrl} is null for every type.
  *
@@ -82,7 +83,7 @@ public abstract class FeedForwardZooModel extends NoPretrainedWeightsZooModel<Mu
       if (retain < 1) {
         b.dropOut(BernoulliDropout.retainProbability(retain).withSeed(layerDropoutSeed(c.seed(), i)));
       }
-      if (c.maxSquaredLength() > 0) {
+      if (c.maxSquaredLength() > 0 && (!output || c.boundOutputUnits())) {
         b.constrainWeights(PerUnitMaxNorm.maxSquaredLength(c.maxSquaredLength()));
       }
       list.layer(b.build());

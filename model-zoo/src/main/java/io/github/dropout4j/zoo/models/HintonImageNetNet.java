@@ -60,8 +60,15 @@ import java.util.Map;
  * AlexNet's effective 227 input); conv2sub padding 1 so its output matches conv2's 27x27 (computed for any
  * cropSize); 3x3 kernels with padding 1 for conv3-5 (as AlexNet); DL4J's response-normalisation defaults, which are
  * AlexNet's; weights N(0, 0.01^2), biases 1 in conv2, conv4, conv5 and fc6/fc7 and 0 elsewhere, classical momentum
- * 0.9 with learning rate 0.01 (AlexNet's recipe; as {@code DampedMomentum(0.1, 0.9)}, see {@link AlexNetDropout});
- * max-norm bound {@code c = sqrt(15)} (the paper's MNIST value; none is given for ImageNet). The 56x56 input is the
+ * 0.9 with learning rate 0.01 (AlexNet's recipe; as {@code DampedMomentum(0.1, 0.9)}, see {@link AlexNetDropout};
+ * the rate is constant here, {@code train imagenet --recipe paper} divides it by 10 on validation plateaus, batch
+ * 128, crops and reflections without PCA colour noise);
+ * max-norm bound {@code c = sqrt(15)} (the paper's MNIST value; none is given for ImageNet). conv2's units have
+ * two sets of incoming weights, conv2's {@code [256, 16, 5, 5]} on the pooled conv1 maps and conv2sub's
+ * {@code [256, 3, 5, 5]} on the subsampled image, summed before the ReLU; the bound is applied to each layer
+ * separately (DL4J constraints see one layer's parameters), so a conv2 unit's joint incoming vector may reach norm
+ * {@code sqrt(2) c}, not {@code c}. A joint bound would need a constraint spanning two layers, which DL4J's
+ * per-layer {@code IConstraint} cannot express; we document the departure instead. The 56x56 input is the
  * crop averaged over 4x4 blocks (see {@code ImageNetPreprocessor}). The random wiring of conv2-5 is drawn from
  * {@code seed} and stored in the configuration, so it is saved and restored with the model.
  *
@@ -78,7 +85,10 @@ public final class HintonImageNetNet extends NoPretrainedWeightsZooModel<Computa
     public static final String CROP_INPUT = "crop";
     public static final String SUBSAMPLED_INPUT = "subsampled";
     public static final String OUTPUT = "output";
+    /** The minibatch of the papers' ImageNet recipe (Krizhevsky et al. 2012, section 5). */
+    public static final int PAPER_BATCH_SIZE = 128;
     /** Factor by which the second input is subsampled from the crop: 224 / 56. */
+
     public static final int SUBSAMPLE_FACTOR = 4;
 
     private final int numClasses;

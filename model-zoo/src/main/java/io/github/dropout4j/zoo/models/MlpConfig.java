@@ -13,7 +13,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * {@code inputRetainProbability} and each hidden unit with {@code hiddenRetainProbability}; at test time the
  * outgoing weights of those units are multiplied by the retain probability (test-time weight scaling). A
  * retain probability of 1 means no dropout on that layer. {@code maxSquaredLength} bounds the squared L2 norm of
- * every hidden and output unit's incoming weight vector (the paper's MNIST value is 15); 0 means unconstrained.
+ * every <em>hidden</em> unit's incoming weight vector (the paper's MNIST value is 15; Appendix A.1: "an upper bound
+ * on the L2 norm of the incoming weight vector for each individual hidden unit"); 0 means unconstrained. The
+ * softmax output units are bounded too only with {@code boundOutputUnits} (not the paper's recipe; the common
+ * Keras/Srivastava-style "max-norm on every layer").
  *
  * @param name                    registry name, e.g. {@code "mnist-800x2-dropout"}
  * @param nIn                     input units, >= 1 (784 for MNIST)
@@ -27,10 +30,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *                                0.01); biases start at 0
  * @param updater                 the optimiser (paper: {@link DampedMomentum#mnistRecipe()})
  * @param seed                    seed of the weight initialisation; per-layer dropout seeds are derived from it
+ * @param boundOutputUnits        also bound the output units' incoming weights by {@code maxSquaredLength}
+ *                                (default false: the paper bounds hidden units only)
  */
 public record MlpConfig(String name, int nIn, List<Integer> hiddenSizes, int nOut, HiddenActivation activation,
     double inputRetainProbability, double hiddenRetainProbability, double maxSquaredLength, double initStd,
-    IUpdater updater, long seed) {
+    IUpdater updater, long seed, boolean boundOutputUnits) {
 
   /** The paper's MNIST bound on the squared length of each unit's incoming weights (Appendix A.1). */
   public static final double PAPER_MAX_SQUARED_LENGTH = 15.0;
@@ -42,6 +47,14 @@ public record MlpConfig(String name, int nIn, List<Integer> hiddenSizes, int nOu
   public static final double PAPER_HIDDEN_RETAIN = 0.5;
   /** Default model seed. */
   public static final long DEFAULT_SEED = 12345L;
+
+  /** As the canonical constructor with {@code boundOutputUnits} false (the paper: hidden units only). */
+  public MlpConfig(String name, int nIn, List<Integer> hiddenSizes, int nOut, HiddenActivation activation,
+      double inputRetainProbability, double hiddenRetainProbability, double maxSquaredLength, double initStd,
+      IUpdater updater, long seed) {
+    this(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability, hiddenRetainProbability,
+        maxSquaredLength, initStd, updater, seed, false);
+  }
 
   public MlpConfig {
     if (name == null || name.isBlank()) {
@@ -108,44 +121,54 @@ public record MlpConfig(String name, int nIn, List<Integer> hiddenSizes, int nOu
 
   public MlpConfig withName(String newName) {
     return new MlpConfig(newName, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed);
+        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed, boundOutputUnits);
   }
 
   public MlpConfig withHiddenSizes(List<Integer> sizes) {
     return new MlpConfig(name, nIn, sizes, nOut, activation, inputRetainProbability, hiddenRetainProbability,
-        maxSquaredLength, initStd, updater, seed);
+        maxSquaredLength, initStd, updater, seed, boundOutputUnits);
   }
 
   public MlpConfig withActivation(HiddenActivation newActivation) {
     return new MlpConfig(name, nIn, hiddenSizes, nOut, newActivation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed);
+        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed, boundOutputUnits);
   }
 
   /** Dropout on the inputs and on the hidden units; 1 turns a layer's dropout off. */
   public MlpConfig withRetainProbabilities(double input, double hidden) {
     return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, input, hidden, maxSquaredLength, initStd,
-        updater, seed);
+        updater, seed, boundOutputUnits);
   }
 
   public MlpConfig withMaxSquaredLength(double newMaxSquaredLength) {
     return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, newMaxSquaredLength, initStd, updater, seed);
+        hiddenRetainProbability, newMaxSquaredLength, initStd, updater, seed, boundOutputUnits);
+  }
+
+  /**
+   * {@code true}: the output units' incoming weights are bounded by {@code maxSquaredLength} as well (max-norm on
+   * every layer); {@code false} (default): hidden units only, as Appendix A.1.
+   */
+  public MlpConfig withBoundOutputUnits(boolean bound) {
+    return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
+        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed, bound);
   }
 
   public MlpConfig withUpdater(IUpdater newUpdater) {
     return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, newUpdater, seed);
+        hiddenRetainProbability, maxSquaredLength, initStd, newUpdater, seed, boundOutputUnits);
   }
 
   public MlpConfig withSeed(long newSeed) {
     return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, updater, newSeed);
+        hiddenRetainProbability, maxSquaredLength, initStd, updater, newSeed, boundOutputUnits);
   }
 
   @Override
   public String toString() {
     return "MlpConfig[" + name + ", " + architecture() + ", " + activation + ", inputRetainProbability="
         + inputRetainProbability + ", hiddenRetainProbability=" + hiddenRetainProbability + ", maxSquaredLength="
-        + maxSquaredLength + ", initStd=" + initStd + ", updater=" + updater + ", seed=" + seed + "]";
+        + maxSquaredLength + (boundOutputUnits ? " (hidden and output units)" : " (hidden units)") + ", initStd="
+        + initStd + ", updater=" + updater + ", seed=" + seed + "]";
   }
 }

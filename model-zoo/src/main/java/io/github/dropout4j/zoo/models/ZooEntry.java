@@ -64,7 +64,8 @@ public record ZooEntry(String name, String dataset, String reference, int[] inpu
       s.append(", no dropout");
     }
     if (c.maxSquaredLength() > 0) {
-      s.append(", max squared length ").append(fmt(c.maxSquaredLength()));
+      s.append(", max squared length ").append(fmt(c.maxSquaredLength()))
+          .append(c.boundOutputUnits() ? " (hidden and output units)" : " (hidden units)");
     }
     return s.append(", N(0, ").append(c.initStd()).append("^2) init, ").append(c.updater()).append(", batch 100")
         .toString();

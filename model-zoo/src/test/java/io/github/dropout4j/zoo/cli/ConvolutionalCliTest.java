@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropout4j.zoo.cli.CliTest.Run;
+import io.github.dropout4j.zoo.data.Cifar10Data;
+import io.github.dropout4j.zoo.data.Cifar10DataSetIterator;
+import io.github.dropout4j.zoo.data.Cifar10Records;
+import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +22,7 @@ import java.util.regex.Pattern;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -59,6 +65,47 @@ class ConvolutionalCliTest {
     assertTrue(eval.out().contains("pixel mean subtracted: " + trained.group(1) + " / 500 errors"),
         "evaluate must apply the zip's pixel mean and match training's last test error: " + eval.out()
             + " vs " + train.out());
+  }
+
+  /**
+   * Appendix F trains on centred raw RGB values: the paper recipe's model zip carries pixel scale 255, and the
+   * stored preprocessing maps a test pixel byte b to b - (mean of that pixel's bytes over the training images),
+   * computed here by hand from the raw records; the short recipe keeps the [0, 1] scale.
+   */
+  @Test
+  void paperRecipeTrainsOnCentredRawRgbValuesAndTheZipCarriesThem(@TempDir Path dir) throws IOException {
+    Run train = run("train", "cifar10", "--recipe", "PAPER", "--epochs", "1", "--limit", "32", "--batch", "16",
+        "--quiet", "--out", dir.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("raw RGB 0..255"), train.out());
+    PixelMeanNormalizer stored = PixelMeanNormalizer.readFrom(dir.resolve("model.zip").toFile());
+    assertEquals(255.0, stored.pixelScale());
+
+    Cifar10Data data = Cifar10Data.synthetic();
+    byte[] train0 = data.train().bytes();
+    int n = data.train().count();
+    INDArray x = Cifar10DataSetIterator.builder(data.test()).batchSize(2).build().next().getFeatures();
+    stored.preProcess(new org.nd4j.linalg.dataset.DataSet(x, null));
+    byte[] test = data.test().bytes();
+    for (int p : new int[] {0, 1, 777, 1024, 2500, 3071}) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += train0[i * Cifar10Records.RECORD_BYTES + 1 + p] & 0xFF;
+      }
+      for (int img = 0; img < 2; img++) {
+        double expected = (test[img * Cifar10Records.RECORD_BYTES + 1 + p] & 0xFF) - sum / n;
+        assertEquals(expected, x.getDouble(img, p / 1024, (p % 1024) / 32, p % 32), 1e-3, "pixel " + p);
+      }
+    }
+    Matcher trained = Pattern.compile("test errors (\\d+) / 500").matcher(train.out());
+    assertTrue(trained.find(), train.out());
+    Run eval = run("evaluate", dir.resolve("model.zip").toString());
+    assertTrue(eval.out().contains(": " + trained.group(1) + " / 500 errors"), eval.out() + " vs " + train.out());
+
+    Path shortDir = dir.resolve("short");
+    assertEquals(0, run("train", "cifar10", "--epochs", "1", "--limit", "16", "--batch", "16", "--quiet", "--out",
+        shortDir.toString()).exitCode());
+    assertEquals(1.0, PixelMeanNormalizer.readFrom(shortDir.resolve("model.zip").toFile()).pixelScale());
   }
 
   @Test
@@ -127,6 +174,103 @@ class ConvolutionalCliTest {
     assertTrue(Files.size(resumed.resolve("figure.png")) > 1000);
     Run otherBatch = run(concat(common, "--epochs", "3", "--batch", "4", "--resume", "--out", resumed.toString()));
     assertEquals(Dropout4jCli.USER_ERROR, otherBatch.exitCode(), "resume with another batch size");
+  }
+
+  /**
+   * ImageNet {@code --recipe paper}: batch 128 by default, a validation error after every epoch (DIR/val), the rate
+   * divided by 10 exactly when the stated plateau rule says so (checked by hand from the stored errors), and a run
+   * resumed after epoch 2 equal bit for bit to an unbroken one, cuts included.
+   */
+  @Test
+  void imageNetPaperRecipeCutsTheRateOnPlateausAndResumesWithTheCuts(@TempDir Path dir) throws IOException {
+    String[] common = {"train", "imagenet", "--data", imageNetSynthetic().toString(), "--recipe", "PAPER",
+        "--plateau-patience", "1", "--seed", "3"};
+    Path straight = dir.resolve("straight");
+    Path resumed = dir.resolve("resumed");
+    Run first = run(concat(common, "--epochs", "3", "--out", straight.toString()));
+    assertEquals(0, first.exitCode(), first.err());
+    assertTrue(first.out().contains("batch 128") && first.out().contains("validation: 12 validation images"),
+        first.out());
+    assertTrue(first.out().contains("epoch 3/3: train loss") && first.out().contains("validation error"),
+        first.out());
+    assertEquals(0, run(concat(common, "--epochs", "2", "--quiet", "--out", resumed.toString())).exitCode());
+    Run second = run(concat(common, "--epochs", "3", "--quiet", "--resume", "--out", resumed.toString()));
+    assertEquals(0, second.exitCode(), second.err());
+    assertSameTrainedModel(straight.resolve("model.zip"), resumed.resolve("model.zip"), 3);
+
+    File zip = straight.resolve("model.zip").toFile();
+    double[] errors = (double[]) ModelSerializer.getObjectFromFile(zip, ImageNetRun.VALIDATION_KEY);
+    assertEquals(3, errors.length);
+    int cuts = 0;
+    double best = Double.POSITIVE_INFINITY;
+    for (double e : errors) {   // patience 1, min improvement 0.001: every epoch that does not beat the best cuts
+      if (e < best - 0.001) {
+        best = e;
+      } else {
+        cuts++;
+      }
+    }
+    assertTrue(cuts >= 1, "the tiny paper-recipe net does not improve every epoch: " + Arrays.toString(errors));
+    assertEquals(0.1 / Math.pow(10, cuts), ImageNetRun.learningRate(ModelFiles.readModel(straight.resolve(
+        "model.zip"))), 1e-12, "DampedMomentum(0.1, 0.9) divided by 10 per cut");
+    assertEquals(List.of("disc", "square", "stripes", "triangle"), ImageNetRun.classesOf(straight.resolve(
+        "model.zip")));
+  }
+
+  @Test
+  void theRateThePlateauRuleDividesIsConv1sInBothNets() {
+    assertEquals(0.1, ImageNetRun.learningRate(io.github.dropout4j.zoo.models.AlexNetDropout.builder().cropSize(64)
+        .widthDivisor(16).fcUnits(8).numClasses(2).build().init()), 1e-12, "DampedMomentum(0.01 / (1 - 0.9), 0.9)");
+    assertEquals(0.1, ImageNetRun.learningRate(io.github.dropout4j.zoo.models.HintonImageNetNet.builder()
+        .cropSize(64).widthDivisor(16).fcUnits(8).numClasses(2).build().init()), 1e-12);
+  }
+
+  @Test
+  void imageNetColourNoiseOnlyForAlexNet() {
+    assertEquals(0.0, ImageNetRun.colourPcaSigma(false), "Appendix H: crops and reflections only");
+    assertEquals(0.1, ImageNetRun.colourPcaSigma(true), "Krizhevsky et al. 2012, section 4.1");
+  }
+
+  /** Validation folders are mapped by the class names stored in the zip; a folder naming no class is an error. */
+  @Test
+  void evaluateMapsValidationFoldersByClassName(@TempDir Path dir) throws IOException {
+    Path data = imageNetSynthetic();
+    assertEquals(0, run("train", "imagenet", "--data", data.toString(), "--epochs", "1", "--quiet", "--out",
+        dir.toString()).exitCode());
+    Path val = dir.resolve("val");
+    try (var files = Files.list(data.resolve("val/triangle"))) {
+      Path one = files.sorted().findFirst().orElseThrow();
+      Files.createDirectories(val.resolve("triangle"));
+      Files.copy(one, val.resolve("triangle").resolve(one.getFileName()));
+    }
+    Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--data", val.toString());
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains("1 images, 4 classes"), eval.out());
+    Files.createDirectories(val.resolve("zebra"));
+    Files.copy(val.resolve("triangle").resolve(Files.list(val.resolve("triangle")).findFirst().orElseThrow()
+        .getFileName()), val.resolve("zebra/z.png"));
+    assertOneLineError(run("evaluate", dir.resolve("model.zip").toString(), "--data", val.toString()), "zebra");
+  }
+
+  /** An undecodable image is skipped and reported up to --max-bad-images; beyond it, one line naming the file. */
+  @Test
+  void unreadableImagesAreCountedAndReportedUpToTheLimit(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("data");
+    try (var files = Files.walk(imageNetSynthetic().resolve("train"))) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        Path to = data.resolve(imageNetSynthetic().resolve("train").relativize(p));
+        Files.createDirectories(to.getParent());
+        Files.copy(p, to);
+      }
+    }
+    Path broken = data.resolve("disc/broken.jpg");
+    Files.write(broken, new byte[] {(byte) 0xFF, (byte) 0xD8, 0, 1, 2, 3});
+    Run ok = run("train", "imagenet", "--data", data.toString(), "--epochs", "1", "--quiet", "--out",
+        dir.resolve("ok").toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+    assertTrue(ok.out().contains("1 unreadable image(s) skipped") && ok.out().contains("broken.jpg"), ok.out());
+    assertOneLineError(run("train", "imagenet", "--data", data.toString(), "--epochs", "1", "--max-bad-images", "0",
+        "--out", dir.resolve("strict").toString()), "broken.jpg");
   }
 
   /** AlexNet (one input, MultiLayerNetwork) through train and the same ten-view evaluation. */

@@ -140,4 +140,21 @@ class Cifar10DataTest {
     assertEquals(mean, PixelMeanNormalizer.readFrom(model));
     assertThrows(IllegalArgumentException.class, () -> PixelMeanNormalizer.of(new float[3]));
   }
+
+  @Test
+  void aMissingTrainingBatchIsAnErrorNamingIt(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("data_batch_1.bin"), records(1, 2));
+    Files.write(dir.resolve("data_batch_3.bin"), records(3));
+    Files.write(dir.resolve(Cifar10Data.TEST_FILE), records(4));
+    java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+        () -> Cifar10Data.load(dir));
+    assertTrue(e.getMessage().contains("data_batch_2.bin"), e.getMessage());
+
+    Files.write(dir.resolve("data_batch_2.bin"), records(5));
+    assertEquals(4, Cifar10Data.load(dir).train().count(), "batches 1..3 complete");
+
+    Files.writeString(dir.resolve(Cifar10Data.ARCHIVE_META_FILE), "airplane\n");
+    e = assertThrows(java.nio.file.NoSuchFileException.class, () -> Cifar10Data.load(dir));
+    assertTrue(e.getMessage().contains("data_batch_4.bin") && e.getMessage().contains("all 5"), e.getMessage());
+  }
 }

@@ -99,6 +99,9 @@ public final class ImageNetIterator implements MultiDataSetIterator, AutoCloseab
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while decoding images", ex);
             } catch (ExecutionException ex) {
+                if (ex.getCause() instanceof UncheckedIOException u) {
+                    throw new UncheckedIOException(u.getCause().getMessage(), u.getCause());
+                }
                 throw new IllegalStateException("failed to prepare an image: " + ex.getCause().getMessage(),
                         ex.getCause());
             }

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * are squares of side {@code imageSize} (256 in the papers) with the training-set mean image subtracted, then:
  * <ul>
  *   <li>training: a random {@code cropSize} window (224), mirrored with probability 1/2, plus the PCA colour offset
- *       ({@link ColourPca}, {@code sigma} 0.1, scaled from [0, 1] to 0..255); the draws come from
+ *       ({@link ColourPca}, {@code sigma} 0.1, scaled from [0, 1] to 0..255; AlexNet's augmentation: pass
+ *       {@code pcaSigma} 0 for the Hinton net, whose Appendix H uses crops and reflections only); the draws come from
  *       {@code SplittableRandom(mix(seed, epoch, index))}, so a given image in a given epoch always gets the same
  *       view whatever the thread scheduling;</li>
  *   <li>test: the centre window, or the ten views (centre, four corners, and their mirror images;

@@ -44,7 +44,16 @@ public final class ImageNetStatistics {
      * {@code size x size}: mean image, and RGB covariance summed in double precision.
      */
     public static ImageNetStatistics compute(ImageFolder folder, int size) {
+        return compute(folder, size, new BadImages(0));
+    }
+
+    /**
+     * As {@link #compute(ImageFolder, int)}, skipping the images that cannot be decoded (recorded in {@code bad},
+     * which throws beyond its limit); the mean and covariance are over the readable images.
+     */
+    public static ImageNetStatistics compute(ImageFolder folder, int size, BadImages bad) {
         int n = folder.size();
+        int[] used = {0};
         int plane = size * size;
         int block = 64;   // images decoded in parallel per step; partial sums reduced in index order (deterministic)
         double[] s = new double[9];   // sum r, g, b; sum rr, rg, rb, gg, gb, bb (values in [0, 1])
@@ -56,10 +65,14 @@ public final class ImageNetStatistics {
                 try {
                     imgs[i] = ImageTransforms.loadSquare(folder.file(base + i), size);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    bad.skip(folder.file(base + i), e);
                 }
             });
             for (float[] img : imgs) {
+                if (img == null) {
+                    continue;
+                }
+                used[0]++;
                 for (int p = 0; p < plane; p++) {
                     double r = img[p] / 255.0, g = img[plane + p] / 255.0, b = img[2 * plane + p] / 255.0;
                     s[0] += r; s[1] += g; s[2] += b;
@@ -70,6 +83,10 @@ public final class ImageNetStatistics {
                 }
             }
         }
+        if (used[0] == 0) {
+            throw new UncheckedIOException(new IOException("no readable image in " + folder.root()));
+        }
+        n = used[0];
         float[] mean = new float[m.length];
         for (int k = 0; k < m.length; k++) {
             mean[k] = (float) (m[k] / n);

@@ -49,6 +49,47 @@ public final class ImageNetTraining {
     }
 
     /**
+     * Top-1 error of {@code net} (inference mode: the mean network) on the centre crops of {@code folder}'s images,
+     * the validation error that drives the learning-rate plateau rule; undecodable images are skipped and recorded
+     * in {@code bad}.
+     *
+     * @return the fraction of readable images misclassified, in [0, 1]
+     */
+    public static double centreCropError(Model net, ImageFolder folder, ImageNetPreprocessor preprocessor,
+                                         BadImages bad) {
+        int errors = 0;
+        int seen = 0;
+        java.util.List<float[]> crops = new java.util.ArrayList<>();
+        java.util.List<Integer> labels = new java.util.ArrayList<>();
+        for (int i = 0; i <= folder.size(); i++) {
+            if (i < folder.size()) {
+                try {
+                    crops.add(preprocessor.centreCrop(ImageTransforms.loadSquare(folder.file(i),
+                            preprocessor.imageSize())));
+                    labels.add(folder.label(i));
+                } catch (java.io.IOException e) {
+                    bad.skip(folder.file(i), e);
+                }
+            }
+            if (crops.size() == 32 || (i == folder.size() && !crops.isEmpty())) {
+                org.nd4j.linalg.api.ndarray.INDArray p = TenViewEvaluator.output(net, preprocessor.toInputs(crops));
+                for (int k = 0; k < crops.size(); k++) {
+                    if (p.getRow(k).argMax().getInt(0) != labels.get(k)) {
+                        errors++;
+                    }
+                }
+                seen += crops.size();
+                crops.clear();
+                labels.clear();
+            }
+        }
+        if (seen == 0) {
+            throw new IllegalArgumentException("no readable validation image in " + folder.root());
+        }
+        return (double) errors / seen;
+    }
+
+    /**
      * Trains until the model has trained {@code epochs} epochs in all: a model that has already trained k epochs (its
      * epoch counter, e.g. restored from a checkpoint) continues with epoch k, seeing the same orders, crops and
      * dropout masks as an uninterrupted run. The callback's epoch numbers are these absolute, 0-based epochs.

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * Image kernels on planar RGB float arrays ({@code [3, h, w]} row-major, values 0..255 before mean subtraction).
- * Decoding uses the JDK's {@code javax.imageio} (JPEG, PNG): no native libraries.
+ * Decoding uses {@code javax.imageio} (JPEG, PNG) with the TwelveMonkeys JPEG plugin, which also reads the CMYK and
+ * YCCK JPEGs found in real ILSVRC folders (the JDK's own reader rejects them); no native libraries.
  */
 public final class ImageTransforms {
 
@@ -24,7 +25,13 @@ public final class ImageTransforms {
      * @throws IOException naming the file if it cannot be decoded
      */
     public static float[] loadSquare(Path file, int size) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot decode image " + file + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+        }
         if (img == null) {
             throw new IOException("cannot decode image " + file + " (not a JPEG/PNG javax.imageio can read)");
         }

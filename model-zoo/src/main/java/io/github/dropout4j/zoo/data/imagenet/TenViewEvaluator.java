@@ -58,10 +58,21 @@ public final class TenViewEvaluator {
      * @return DL4J {@link Evaluation} (top-N accuracy with N = min(5, classes))
      */
     public Evaluation evaluate(Model net, ImageFolder folder) throws IOException {
+        return evaluate(net, folder, new BadImages(0));
+    }
+
+    /** As {@link #evaluate(Model, ImageFolder)}, skipping (and recording in {@code bad}) undecodable images. */
+    public Evaluation evaluate(Model net, ImageFolder folder, BadImages bad) {
         int classes = folder.numClasses();
         Evaluation eval = new Evaluation(folder.classes(), Math.min(5, classes));
         for (int i = 0; i < folder.size(); i++) {
-            float[] img = ImageTransforms.loadSquare(folder.file(i), preprocessor.imageSize());
+            float[] img;
+            try {
+                img = ImageTransforms.loadSquare(folder.file(i), preprocessor.imageSize());
+            } catch (IOException e) {
+                bad.skip(folder.file(i), e);
+                continue;
+            }
             INDArray p = predict(net, img).reshape(1, classes);
             INDArray y = Nd4j.zeros(p.dataType(), 1, classes);
             y.putScalar(0, folder.label(i), 1);

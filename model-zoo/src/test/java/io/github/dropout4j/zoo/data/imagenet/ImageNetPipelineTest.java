@@ -214,4 +214,122 @@ class ImageNetPipelineTest {
         }
         assertTrue(manual.div(10).reshape(4).equalsWithEps(p, 1e-5));
     }
+
+    /** Copies one synthetic training image to {@code dir/name}. */
+    private static void copyImage(int index, Path dir, String name) throws java.io.IOException {
+        Files.createDirectories(dir);
+        Files.copy(train.file(index), dir.resolve(name));
+    }
+
+    @Test
+    void validationFoldersAreLabelledByTheTrainingClassNames(@TempDir Path dir) throws java.io.IOException {
+        List<String> classes = train.classes();   // disc, square, stripes, triangle
+        copyImage(0, dir.resolve("stripes"), "a.png");
+        copyImage(1, dir.resolve("triangle"), "b.png");
+        ImageFolder val = ImageFolder.openLabelled(dir, classes);
+        assertEquals(classes, val.classes());
+        assertEquals(2, val.size());
+        assertEquals(classes.indexOf("stripes"), val.label(0), "not 0, the folder's own position");
+        assertEquals(classes.indexOf("triangle"), val.label(1));
+
+        copyImage(2, dir.resolve("zebra"), "c.png");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.openLabelled(dir, classes));
+        assertTrue(e.getMessage().contains("zebra") && e.getMessage().contains("not one of"), e.getMessage());
+    }
+
+    /** The official flat layout: images sorted by name, one label per line, numeric IDs through synsets.txt. */
+    @Test
+    void flatIlsvrcValidationFolderWithItsGroundTruthFile(@TempDir Path dir) throws java.io.IOException {
+        List<String> classes = train.classes();
+        for (int i = 0; i < 3; i++) {
+            copyImage(i, dir, String.format("ILSVRC2010_val_%08d.png", i + 1));
+        }
+        // IDs of the devkit are not the sorted order: ID 1 = triangle, 2 = disc, 3 = stripes, 4 = square
+        Files.writeString(dir.resolve("synsets.txt"), "triangle a shape\ndisc\nstripes\nsquare\n");
+        Files.writeString(dir.resolve("ILSVRC2010_validation_ground_truth.txt"), "3\n1\n2\n");
+        ImageFolder val = ImageFolder.openLabelled(dir, classes);
+        assertEquals(3, val.size());
+        assertEquals(dir.resolve("ILSVRC2010_val_00000001.png"), val.file(0));
+        assertArrayEquals(new int[]{classes.indexOf("stripes"), classes.indexOf("triangle"), classes.indexOf("disc")},
+                new int[]{val.label(0), val.label(1), val.label(2)});
+
+        Files.writeString(dir.resolve("ILSVRC2010_validation_ground_truth.txt"), "square\ndisc\nsquare\n");
+        assertEquals(classes.indexOf("square"), ImageFolder.openLabelled(dir, classes).label(2), "class names");
+
+        Files.writeString(dir.resolve("ILSVRC2010_validation_ground_truth.txt"), "3\n1\n");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.openLabelled(dir, classes));
+        assertTrue(e.getMessage().contains("2 labels") && e.getMessage().contains("3 images"), e.getMessage());
+        Files.writeString(dir.resolve("ILSVRC2010_validation_ground_truth.txt"), "3\n1\n9\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.openLabelled(dir, classes));
+        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("ID 9"), e.getMessage());
+    }
+
+    /**
+     * A real four-channel (CMYK) JPEG, written by the JDK's own JPEG writer from a raster, is decoded by the
+     * pipeline (TwelveMonkeys plugin; the JDK's reader rejects such files) into a uniform colour. The fixture has no
+     * Adobe APP14 marker, so which RGB the plugin assigns to the ink is its guess and not asserted here.
+     */
+    @Test
+    void cmykJpegIsDecoded(@TempDir Path dir) throws java.io.IOException {
+        java.awt.image.WritableRaster ink = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 40, 30, 4, null);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                ink.setPixel(x, y, new int[]{0, 255, 255, 255});
+            }
+        }
+        Path file = dir.resolve("cmyk.jpg");
+        javax.imageio.ImageWriter jdkWriter = jdk(javax.imageio.ImageIO.getImageWritersByFormatName("jpeg"));
+        try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(file.toFile())) {
+            jdkWriter.setOutput(out);
+            jdkWriter.write(null, new javax.imageio.IIOImage(ink, null, null), null);
+        }
+        byte[] jpeg = Files.readAllBytes(file);
+        int components = -1;
+        for (int i = 2; i + 9 < jpeg.length; i++) {   // the frame header SOF0..SOF2: FF C0..C2, len(2), P, Y(2), X(2), Nf
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) >= 0xC0 && (jpeg[i + 1] & 0xFF) <= 0xC2) {
+                components = jpeg[i + 9] & 0xFF;
+                break;
+            }
+        }
+        assertEquals(4, components, "a four-channel (CMYK) JPEG");
+        float[] rgb = ImageTransforms.loadSquare(file, 16);   // the JDK's reader alone fails here
+        int plane = 16 * 16;
+        for (int c = 0; c < 3; c++) {
+            for (int i = 1; i < plane; i++) {
+                assertEquals(rgb[c * plane], rgb[c * plane + i], 2f, "one ink everywhere, one colour everywhere");
+            }
+        }
+        assertTrue(rgb[0] + rgb[plane] + rgb[2 * plane] > 100, "not black: " + rgb[0] + ", " + rgb[plane] + ", "
+                + rgb[2 * plane]);
+    }
+
+    /** The JDK's own writer (class in com.sun.imageio), not a plugin's. */
+    private static <T> T jdk(java.util.Iterator<T> it) {
+        while (it.hasNext()) {
+            T t = it.next();
+            if (t.getClass().getName().startsWith("com.sun.imageio")) {
+                return t;
+            }
+        }
+        throw new AssertionError("no JDK JPEG writer");
+    }
+
+    @Test
+    void unreadableImagesAreSkippedUpToTheLimitThenNamed(@TempDir Path dir) throws java.io.IOException {
+        copyImage(0, dir.resolve("disc"), "good.png");
+        copyImage(1, dir.resolve("disc"), "good2.png");
+        Files.write(dir.resolve("disc/broken.jpg"), new byte[]{(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        ImageFolder f = ImageFolder.open(dir);
+        BadImages bad = new BadImages(1);
+        ImageNetStatistics.compute(f, 72, bad);
+        assertEquals(List.of(dir.resolve("disc/broken.jpg")), bad.files());
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> ImageNetStatistics.compute(f, 72, new BadImages(0)));
+        assertTrue(e.getMessage().contains("broken.jpg") && e.getMessage().contains("--max-bad-images 0"),
+                e.getMessage());
+    }
 }
