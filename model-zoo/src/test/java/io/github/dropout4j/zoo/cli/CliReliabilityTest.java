@@ -151,6 +151,30 @@ class CliReliabilityTest {
   }
 
   /** A layer with test-time-scaled dropout but no TestTimeWeightScaling: output() does not scale, the export does. */
+  /**
+   * A model whose exported mean network does not predict as it does is refused. A test-time-scaled dropout without
+   * TestTimeWeightScaling is rejected earlier by the library's configuration-time check (next test), so such a model
+   * is built here from a NaN weight: both networks output NaN, a difference that is not within the tolerance.
+   */
+  @Test
+  void anExportThatDiffersFromTheModelFailsAndWritesNothing(@TempDir Path dir) throws IOException {
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
+        .weightNoise(new TestTimeWeightScaling()).list()
+        .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
+            .activation(Activation.SOFTMAX).dropOut(BernoulliDropout.retainProbability(0.2).withSeed(1)).build())
+        .build());
+    net.init();
+    net.getLayer(1).getParam("W").putScalar(0, 0, Double.NaN);
+    Path model = dir.resolve("nan.zip");
+    ModelSerializer.writeModel(net, model.toFile(), false);
+    Path mean = dir.resolve("mean.zip");
+    assertOneLine(run("export-mean-network", model.toString(), "--out", mean.toString()), Dropout4jCli.USER_ERROR,
+        "differs from the model", "tolerance", "nothing written");
+    assertFalse(Files.exists(mean));
+    assertEquals(List.of(), tmpFiles(dir));
+  }
+
   @Test
   void aModelWhoseMeanNetworkCannotBeExportedIsRefusedAndNothingIsWritten(@TempDir Path dir) throws IOException {
     // test-time-scaled dropout without TestTimeWeightScaling: its output() is not the mean network, so the export
