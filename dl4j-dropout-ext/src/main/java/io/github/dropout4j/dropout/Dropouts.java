@@ -52,9 +52,7 @@ public final class Dropouts {
      * {@code ParallelWrapper}, the {@code dropout4j-spark} module's {@code WorkerMasksHook} for Spark.
      */
     public static void setWorkerIndex(Model model, int workerIndex) {
-        if (workerIndex < 0) {
-            throw new IllegalArgumentException("workerIndex must be >= 0, got " + workerIndex);
-        }
+        io.github.dropout4j.random.Seeds.requireWorkerIndex(workerIndex);
         Layer[] layers = model instanceof MultiLayerNetwork ? ((MultiLayerNetwork) model).getLayers()
                 : model instanceof ComputationGraph ? ((ComputationGraph) model).getLayers() : null;
         if (layers == null) {

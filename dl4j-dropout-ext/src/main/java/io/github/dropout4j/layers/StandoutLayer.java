@@ -35,7 +35,7 @@ public class StandoutLayer extends BaseLayer<Standout> {
      * Standout layers with the same seed still draw different masks.
      */
     long maskKey() {
-        long seed = workerIndex == 0 ? layerConf().getSeed() : Seeds.derive(layerConf().getSeed(), workerIndex);
+        long seed = Seeds.forWorker(layerConf().getSeed(), workerIndex);
         return BernoulliMaskKernel.key(BernoulliMaskKernel.key(seed, getIndex(), 0), getIterationCount(),
                 getEpochCount());
     }
@@ -53,10 +53,7 @@ public class StandoutLayer extends BaseLayer<Standout> {
      * {@link io.github.dropout4j.dropout.Dropouts#setWorkerIndex}. Worker 0 draws the single-process masks.
      */
     public void setWorkerIndex(int workerIndex) {
-        if (workerIndex < 0) {
-            throw new IllegalArgumentException("workerIndex must be >= 0, got " + workerIndex);
-        }
-        this.workerIndex = workerIndex;
+        this.workerIndex = Seeds.requireWorkerIndex(workerIndex);
     }
 
     private boolean separate() {
