@@ -307,21 +307,15 @@ public final class BernoulliDropout implements IDropout {
      * single-process training bit for bit. Set it on every layer at once with {@link Dropouts#setWorkerIndex}.
      */
     public void setWorkerIndex(int workerIndex) {
-        if (workerIndex < 0) {
-            throw new IllegalArgumentException("workerIndex must be >= 0, got " + workerIndex);
-        }
-        this.workerIndex = workerIndex;
+        this.workerIndex = Seeds.requireWorkerIndex(workerIndex);
     }
 
     /**
      * The mask key of a training step; masks for equal keys are equal. The one place the key is made:
-     * {@code Seeds.key(s, iteration, epoch)} with {@code s = seed} for worker 0 and
-     * {@code s = Seeds.derive(seed, workerIndex)} for any other worker.
+     * {@code Seeds.key(Seeds.forWorker(seed, workerIndex), iteration, epoch)}.
      */
     public long maskKey(int iteration, int epoch) {
-        int worker = workerIndex;
-        long s = seed();
-        return Seeds.key(worker == 0 ? s : Seeds.derive(s, worker), iteration, epoch);
+        return Seeds.key(Seeds.forWorker(seed(), workerIndex), iteration, epoch);
     }
 
     /** Multiplier of a kept unit during training: 1, or {@code 1/p} for inverted dropout. */

@@ -1,5 +1,6 @@
 package io.github.dropout4j.dropout;
 
+import io.github.dropout4j.layers.StandoutLayer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -41,10 +42,17 @@ public final class Dropouts {
     }
 
     /**
-     * Sets the data-parallel worker index ({@link BernoulliDropout#setWorkerIndex}) of every
-     * {@link BernoulliDropout} of {@code model} (a {@link MultiLayerNetwork} or {@link ComputationGraph}).
+     * Sets the data-parallel worker index of every {@link BernoulliDropout} ({@link BernoulliDropout#setWorkerIndex})
+     * and every {@link StandoutLayer} ({@link StandoutLayer#setWorkerIndex}) of {@code model} (a
+     * {@link MultiLayerNetwork} or {@link ComputationGraph}).
+     *
+     * <p>Replicas of data-parallel training built from one configuration would otherwise draw the same masks for
+     * their different minibatches at the same step. Worker 0 keeps the single-process masks bit for bit. Engines
+     * call this on each replica: {@code io.github.dropout4j.parallel.DropoutTrainerContext} for
+     * {@code ParallelWrapper}, the {@code dropout4j-spark} module's {@code WorkerMasksHook} for Spark.
      */
     public static void setWorkerIndex(Model model, int workerIndex) {
+        io.github.dropout4j.random.Seeds.requireWorkerIndex(workerIndex);
         Layer[] layers = model instanceof MultiLayerNetwork ? ((MultiLayerNetwork) model).getLayers()
                 : model instanceof ComputationGraph ? ((ComputationGraph) model).getLayers() : null;
         if (layers == null) {
@@ -53,6 +61,9 @@ public final class Dropouts {
         }
         for (Layer l : layers) {
             of(l).ifPresent(d -> d.setWorkerIndex(workerIndex));
+            if (l instanceof StandoutLayer) {
+                ((StandoutLayer) l).setWorkerIndex(workerIndex);
+            }
         }
     }
 }

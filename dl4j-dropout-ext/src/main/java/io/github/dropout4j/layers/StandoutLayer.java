@@ -1,6 +1,7 @@
 package io.github.dropout4j.layers;
 
 import io.github.dropout4j.dropout.BernoulliMaskKernel;
+import io.github.dropout4j.random.Seeds;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -34,8 +35,25 @@ public class StandoutLayer extends BaseLayer<Standout> {
      * Standout layers with the same seed still draw different masks.
      */
     long maskKey() {
-        return BernoulliMaskKernel.key(BernoulliMaskKernel.key(layerConf().getSeed(), getIndex(), 0),
-                getIterationCount(), getEpochCount());
+        long seed = Seeds.forWorker(layerConf().getSeed(), workerIndex);
+        return BernoulliMaskKernel.key(BernoulliMaskKernel.key(seed, getIndex(), 0), getIterationCount(),
+                getEpochCount());
+    }
+
+    /** Data-parallel worker whose masks this replica draws (0: a single process); runtime state only. */
+    private volatile int workerIndex;
+
+    /** The data-parallel worker whose masks this replica draws (runtime only; 0 in a single process). */
+    public int workerIndex() {
+        return workerIndex;
+    }
+
+    /**
+     * Makes this replica draw the masks of data-parallel worker {@code workerIndex} (runtime only); call it through
+     * {@link io.github.dropout4j.dropout.Dropouts#setWorkerIndex}. Worker 0 draws the single-process masks.
+     */
+    public void setWorkerIndex(int workerIndex) {
+        this.workerIndex = Seeds.requireWorkerIndex(workerIndex);
     }
 
     private boolean separate() {

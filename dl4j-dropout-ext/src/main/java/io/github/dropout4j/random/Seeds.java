@@ -35,6 +35,29 @@ public final class Seeds {
     }
 
     /**
+     * The seed whose masks data-parallel worker {@code workerIndex} draws: {@code seed} itself for worker 0 (the
+     * single-process masks, bit for bit), {@link #derive derive(seed, workerIndex)} for any other worker.
+     *
+     * @throws IllegalArgumentException if {@code workerIndex < 0}
+     */
+    public static long forWorker(long seed, int workerIndex) {
+        return requireWorkerIndex(workerIndex) == 0 ? seed : derive(seed, workerIndex);
+    }
+
+    /**
+     * Checks a data-parallel worker index.
+     *
+     * @return {@code workerIndex}
+     * @throws IllegalArgumentException naming the value if it is negative
+     */
+    public static int requireWorkerIndex(int workerIndex) {
+        if (workerIndex < 0) {
+            throw new IllegalArgumentException("workerIndex must be >= 0, got " + workerIndex);
+        }
+        return workerIndex;
+    }
+
+    /**
      * Mixes {@code seed} with two counters (e.g. iteration and epoch) into one key:
      * {@code mix(mix(mix(seed) + a) ^ (b * GOLDEN_GAMMA))}. Distinct {@code (a, b)} give unrelated keys.
      */

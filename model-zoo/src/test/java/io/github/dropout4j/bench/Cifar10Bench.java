@@ -130,7 +130,7 @@ public final class Cifar10Bench {
     return new double[]{Stats.median(ta), Stats.median(tb)};
   }
 
-  private static double median(Runnable task, int warmup, int reps) {
+  static double median(Runnable task, int warmup, int reps) {
     for (int i = 0; i < warmup; i++) {
       task.run();
     }

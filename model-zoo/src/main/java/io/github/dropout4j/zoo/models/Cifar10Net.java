@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.onednn.OneDnnHelpers;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.zoo.ModelMetaData;
@@ -92,10 +93,12 @@ public class Cifar10Net extends PretrainedZooModel<MultiLayerNetwork> {
     return Cifar10Layers.configuration(recipe, seed, dropout());
   }
 
+  /** Builds and initialises the network, on oneDNN where ND4J's oneDNN natives are loaded ({@link OneDnnHelpers}). */
   @Override
   public MultiLayerNetwork init() {
     MultiLayerNetwork net = new MultiLayerNetwork(conf());
     net.init();
+    OneDnnHelpers.install(net);
     return net;
   }
 

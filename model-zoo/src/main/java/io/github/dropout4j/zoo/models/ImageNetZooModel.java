@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.onednn.OneDnnHelpers;
 import io.github.dropout4j.zoo.training.Recipe;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
@@ -52,12 +53,16 @@ public abstract class ImageNetZooModel<T extends Model> extends PretrainedZooMod
   /** Input shapes {@code [channels, height, width]}, one per input. */
   abstract int[][] inputShapes();
 
-  /** Builds and initialises the network (allocates every parameter). */
+  /**
+   * Builds and initialises the network (allocates every parameter), on oneDNN where ND4J's oneDNN natives are loaded
+   * ({@link OneDnnHelpers}).
+   */
   @Override
   @SuppressWarnings("unchecked")
   public final T init() {
     T net = newNetwork();
     net.init();
+    OneDnnHelpers.install(net);
     return net;
   }
 

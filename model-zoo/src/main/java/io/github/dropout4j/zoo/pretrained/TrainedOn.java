@@ -26,7 +26,7 @@ public enum TrainedOn {
   MNIST_BUNDLED("mnist-bundled", "the bundled MNIST digits (8,000 training, 1,000 test)", PretrainedType.MNIST),
 
   /**
-   * Fashion-MNIST (Xiao, Rasul & Vollgraf 2017; 60,000 training, 10,000 test images of clothing in MNIST's
+   * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017; 60,000 training, 10,000 test images of clothing in MNIST's
    * format), as in Debian's {@code dataset-fashion-mnist} package ({@value #FASHION_MNIST_DEBIAN_DIR}). Test
    * error on the 10,000 test images.
    */

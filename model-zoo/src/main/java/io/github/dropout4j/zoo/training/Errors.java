@@ -1,5 +1,7 @@
 package io.github.dropout4j.zoo.training;
 
+import io.github.dropout4j.zoo.data.IdxDataSetIterator;
+import io.github.dropout4j.zoo.data.LabeledImages;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,6 +10,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /** Classification errors of a network's test-time ({@code train = false}, the mean network) predictions. */
 public final class Errors {
+  /** Examples per forward pass when evaluating a {@link LabeledImages} set. */
+  static final int EVAL_BATCH = 1000;
 
   /**
    * Errors measured after an epoch; a count of 0 means not measured.
@@ -52,5 +56,10 @@ public final class Errors {
       it.reset();
     }
     return new Tally(errors, examples);
+  }
+
+  /** How many of the first {@code count} examples of {@code set} {@code net} misclassifies (argmax). */
+  public static int count(MultiLayerNetwork net, LabeledImages set, int count) {
+    return count(net, IdxDataSetIterator.builder(set).batchSize(EVAL_BATCH).limit(count).build()).errors();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.training;
 
+import io.github.dropout4j.onednn.OneDnnHelpers;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,8 +58,17 @@ public final class ModelZip {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Loads a MultiLayerNetwork or ComputationGraph zip (with updater state if present). */
+  /**
+   * Loads a MultiLayerNetwork or ComputationGraph zip (with updater state if present), on oneDNN where ND4J's oneDNN
+   * natives are loaded ({@link OneDnnHelpers}), as the zoo's {@code init()} builds them.
+   */
   public static Model readModel(Path file) throws IOException {
+    Model m = restore(file);
+    OneDnnHelpers.install(m);
+    return m;
+  }
+
+  private static Model restore(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       throw new IOException(file + " is a directory, not a model zip" + (Files.isRegularFile(file.resolve("model.zip"))
           ? " (did you mean " + file.resolve("model.zip") + "?)" : ""));

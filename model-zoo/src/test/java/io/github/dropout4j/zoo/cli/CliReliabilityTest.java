@@ -155,10 +155,9 @@ class CliReliabilityTest {
   }
 
   /**
-   * A model whose exported mean network does not predict as it does is refused. Since the library's
-   * configuration-time check (a layer with test-time-scaled dropout but no TestTimeWeightScaling is rejected before
-   * export) such a model is built here from a NaN weight: both networks output NaN, a difference that is not within
-   * the tolerance.
+   * A model whose exported mean network does not predict as it does is refused. A test-time-scaled dropout without
+   * TestTimeWeightScaling is rejected earlier by the library's configuration-time check (next test), so such a model
+   * is built here from a NaN weight: both networks output NaN, a difference that is not within the tolerance.
    */
   @Test
   void anExportThatDiffersFromTheModelFailsAndWritesNothing(@TempDir Path dir) throws IOException {
@@ -170,11 +169,30 @@ class CliReliabilityTest {
         .build());
     net.init();
     net.getLayer(1).getParam("W").putScalar(0, 0, Double.NaN);
-    Path model = dir.resolve("unscaled.zip");
+    Path model = dir.resolve("nan.zip");
     ModelSerializer.writeModel(net, model.toFile(), false);
     Path mean = dir.resolve("mean.zip");
     assertOneLine(run("export-mean-network", model.toString(), "--out", mean.toString()), Dropout4jCli.USER_ERROR,
         "differs from the model", "tolerance", "nothing written");
+    assertFalse(Files.exists(mean));
+    assertEquals(List.of(), tmpFiles(dir));
+  }
+
+  @Test
+  void aModelWhoseMeanNetworkCannotBeExportedIsRefusedAndNothingIsWritten(@TempDir Path dir) throws IOException {
+    // test-time-scaled dropout without TestTimeWeightScaling: its output() is not the mean network, so the export
+    // would differ from the model; the library's configuration-time check (DropoutPlacement) refuses it first
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
+        .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
+            .activation(Activation.SOFTMAX).dropOut(BernoulliDropout.retainProbability(0.2).withSeed(1)).build())
+        .build());
+    net.init();
+    Path model = dir.resolve("unscaled.zip");
+    ModelSerializer.writeModel(net, model.toFile(), false);
+    Path mean = dir.resolve("mean.zip");
+    assertOneLine(run("export-mean-network", model.toString(), "--out", mean.toString()), Dropout4jCli.USER_ERROR,
+        "layer 1", "weight noise is null", "TestTimeWeightScaling");
     assertFalse(Files.exists(mean));
     assertEquals(List.of(), tmpFiles(dir));
   }
@@ -359,6 +377,7 @@ class CliReliabilityTest {
     ProcessBuilder pb = new ProcessBuilder("bash", repositoryRoot().resolve("dropout4j").toString(), "models");
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     pb.environment().put("MVN", "true"); // no build: the fake java only prints its arguments
+    pb.environment().put("DROPOUT4J_NATIVES", "generic"); // no natives option between ours and -jar
     pb.environment().put("DROPOUT4J_JAVA_OPTS", "-Xmx1g \"-Dname=a b\" '-Dother=c  d'");
     pb.redirectErrorStream(true);
     Process p = pb.start();

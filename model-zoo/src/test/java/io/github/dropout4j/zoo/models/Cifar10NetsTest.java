@@ -2,6 +2,7 @@ package io.github.dropout4j.zoo.models;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.layers.LocallyConnected2D;
+import io.github.dropout4j.onednn.OneDnnHelpers;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -69,6 +70,21 @@ class Cifar10NetsTest {
     BernoulliDropout d = (BernoulliDropout) net.getLayer(9).conf().getLayer().getIDropout();
     assertEquals(0.5, d.retainProbability());
     assertNull(net.getLayer(8).conf().getLayer().getIDropout(), "dropout is on the softmax input only");
+  }
+
+  /**
+   * Surefire loads ND4J's oneDNN natives (parent pom), so {@code init()} puts the three convolutions, the three
+   * pooling layers and the two response normalisations on oneDNN; {@code local4} and the softmax stay as they are.
+   */
+  @Test
+  void initRunsConvolutionPoolingAndNormalisationOnOneDnn() {
+    assertTrue(OneDnnHelpers.available(), "the test JVM should run on ND4J's oneDNN natives");
+    MultiLayerNetwork net = new Cifar10DropoutNet(Cifar10Recipe.paper(10), 1).init();
+    for (int i = 0; i < net.getnLayers(); i++) {
+      String name = net.getLayer(i).conf().getLayer().getLayerName();
+      assertEquals(name.startsWith("conv") || name.startsWith("pool") || name.startsWith("rnorm"),
+          OneDnnHelpers.isInstalled(net.getLayer(i)), name);
+    }
   }
 
   @Test

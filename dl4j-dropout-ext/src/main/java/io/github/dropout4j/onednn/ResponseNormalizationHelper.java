@@ -1,0 +1,117 @@
+package io.github.dropout4j.onednn;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.LocalResponseNormalizationHelper;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * DL4J's cross-channel local response normalisation, {@code b_c = a_c / (k + alpha sum_{c' = c - n/2 .. c + n/2}
+ * a_c'^2)^beta} (n/2 rounded down, maps outside [0, C) left out): forward by ND4J's native {@code lrn} op, which
+ * runs on oneDNN in ND4J's oneDNN natives; backward by a few ND4J ops and two small GEMMs.
+ *
+ * <p>Replaces DL4J's own {@code MKLDNNLocalResponseNormalizationHelper}, which is wrong on 1.0.0-M2.1: it hands
+ * {@code [minibatch, channels, h, w]} activations to the {@code lrn} op, whose layout is channels-last
+ * ({@code [minibatch, h, w, channels]}, integer argument = the half-width {@code n/2}), so it normalised across
+ * image columns with a window of {@code 2n + 1}. Here NCHW arrays are handed over as channels-last views
+ * (permuted, no copy) and the half-width is passed.
+ */
+final class ResponseNormalizationHelper implements LocalResponseNormalizationHelper {
+
+    private final CNN2DFormat format;
+    private INDArray band;
+    private long bandHalfWidth;
+
+    ResponseNormalizationHelper(CNN2DFormat format) {
+        this.format = format;
+    }
+
+    @Override
+    public boolean checkSupported(double k, double n, double alpha, double beta) {
+        return true;
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return true;
+    }
+
+    @Override
+    public INDArray activate(INDArray x, boolean training, double k, double n, double alpha, double beta,
+                             LayerWorkspaceMgr workspaceMgr) {
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        Nd4j.exec(DynamicCustomOp.builder("lrn").addInputs(channelsLast(x)).addOutputs(channelsLast(out))
+                .addFloatingPointArguments(k, alpha, beta).addIntegerArguments(halfWidth(n)).build());
+        return out;
+    }
+
+    /**
+     * {@code dL/da_i = e_i s_i^-beta - 2 alpha beta a_i sum_{j in W(i)} e_j a_j s_j^(-beta-1)} with
+     * {@code s_j = k + alpha sum_{c in W(j)} a_c^2} (windows are symmetric, so {@code i in W(j)} iff
+     * {@code j in W(i)}). Computed with ND4J ops on channels-last copies, the window sums as one GEMM with a
+     * {@code [C, C]} band matrix. (ND4J's {@code lrn_bp} op is not used: on 1.0.0-M2.1 its gradient disagrees with
+     * finite differences of its own {@code lrn}.)
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, double k, double n,
+                                                     double alpha, double beta, LayerWorkspaceMgr workspaceMgr) {
+        long channels = format == CNN2DFormat.NHWC ? input.size(3) : input.size(1);
+        long rows = input.length() / channels;
+        INDArray a = channelsLast(input).dup('c').reshape('c', rows, channels);
+        INDArray e = channelsLast(epsilon).dup('c').reshape('c', rows, channels);
+        INDArray band = band(channels, halfWidth(n), input.dataType());
+        INDArray s = a.mul(a).mmul(band).muli(alpha).addi(k);                    // s_j
+        INDArray sPowMinusBeta = Transforms.pow(s, -beta, true);               // s_j^-beta
+        INDArray t = e.mul(a).muli(sPowMinusBeta).divi(s);                      // e_j a_j s_j^(-beta-1)
+        INDArray grad = e.muli(sPowMinusBeta).subi(t.mmul(band).muli(a).muli(2 * alpha * beta));
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
+                'c');
+        long[] lastShape = channelsLast(out).shape();
+        channelsLast(out).assign(grad.reshape('c', lastShape));
+        return new Pair<>(new DefaultGradient(), out);
+    }
+
+    /** {@code [C, C]} with ones where {@code |row - column| <= halfWidth}. */
+    private INDArray band(long channels, long halfWidth, DataType dataType) {
+        INDArray b = band;
+        if (b == null || b.size(0) != channels || b.dataType() != dataType || bandHalfWidth != halfWidth) {
+            float[] v = new float[(int) (channels * channels)];
+            for (int r = 0; r < channels; r++) {
+                for (int c = 0; c < channels; c++) {
+                    v[(int) (r * channels + c)] = Math.abs(r - c) <= halfWidth ? 1f : 0f;
+                }
+            }
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {  // kept across steps
+                b = Nd4j.create(v, new long[]{channels, channels}, DataType.FLOAT).castTo(dataType);
+            }
+            band = b;
+            bandHalfWidth = halfWidth;
+        }
+        return b;
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return Collections.emptyMap();
+    }
+
+    private INDArray channelsLast(INDArray a) {
+        return format == CNN2DFormat.NHWC ? a : a.permute(0, 2, 3, 1);
+    }
+
+    private static long halfWidth(double n) {
+        return (long) Math.floor(n / 2);
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.dropout4j.parallel;
+
+import io.github.dropout4j.dropout.Dropouts;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.deeplearning4j.parallelism.factory.DefaultTrainerContext;
+import org.deeplearning4j.parallelism.factory.TrainerContext;
+import org.deeplearning4j.parallelism.trainer.DefaultTrainer;
+import org.deeplearning4j.parallelism.trainer.Trainer;
+
+/**
+ * DL4J's default {@code ParallelWrapper} trainer, plus distinct dropout masks per worker.
+ *
+ * <p>{@code ParallelWrapper} trains worker 0 on the original network and workers {@code 1..N-1} on replicas
+ * rebuilt from its JSON configuration, so every replica would draw the same masks at the same step. This context
+ * creates DL4J's {@link DefaultTrainer} unchanged except that, once a worker's replica exists, it calls
+ * {@link Dropouts#setWorkerIndex(Model, int) Dropouts.setWorkerIndex(replica, threadId)}: worker 0 keeps the masks of a plain
+ * {@code fit}, the others draw their own. Parameter averaging keeps a {@code PerUnitMaxNorm} bound: each worker's
+ * unit vectors lie in the ball after its own step, and an average of points of a ball lies in the ball.
+ *
+ * <pre>{@code
+ * ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net)
+ *     .workers(2).averagingFrequency(1).prefetchBuffer(2)
+ *     .build();
+ * DropoutTrainerContext.install(wrapper);
+ * wrapper.fit(trainIterator);
+ * }</pre>
+ *
+ * <p>Use {@link #install}, not {@code Builder.trainerFactory(...)}: DL4J 1.0.0-M2.1's {@code Builder.build()}
+ * replaces any trainer factory by the one of its training mode. Only the parameter-averaging mode (DL4J's default,
+ * {@code TrainingMode.AVERAGING}) is supported; {@code SHARED_GRADIENTS} uses DL4J's symmetric trainers, whose
+ * replicas this class does not reach, and is rejected.
+ *
+ * <p>Needs {@code org.deeplearning4j:deeplearning4j-parallel-wrapper} (same DL4J version), an optional dependency
+ * of this library.
+ */
+public final class DropoutTrainerContext implements TrainerContext {
+
+    /**
+     * Makes {@code wrapper}'s workers draw distinct masks; call it after {@code build()} and before {@code fit}.
+     *
+     * @return {@code wrapper}
+     * @throws IllegalArgumentException if the wrapper does not train by parameter averaging
+     */
+    public static ParallelWrapper install(ParallelWrapper wrapper) {
+        if (!(wrapper.getTrainerContext() instanceof DefaultTrainerContext)
+                && !(wrapper.getTrainerContext() instanceof DropoutTrainerContext)) {
+            throw new IllegalArgumentException("DropoutTrainerContext supports ParallelWrapper's AVERAGING mode "
+                    + "only; this wrapper uses " + wrapper.getTrainerContext().getClass().getSimpleName());
+        }
+        wrapper.setTrainerContext(new DropoutTrainerContext());
+        return wrapper;
+    }
+
+    @Override
+    public void init(Model model, Object... args) {
+        // nothing to prepare: each trainer assigns its worker index itself
+    }
+
+    @Override
+    public Trainer create(String uuid, int threadId, Model model, int rootDevice, boolean useMDS,
+                          ParallelWrapper wrapper, WorkspaceMode mode, int averagingFrequency) {
+        WorkerMasksTrainer trainer = new WorkerMasksTrainer(uuid + "_thread_" + threadId, threadId, model, useMDS,
+                wrapper, mode, averagingFrequency);
+        trainer.setName("DropoutTrainer thread " + threadId);
+        trainer.setDaemon(true);
+        return trainer;
+    }
+
+    @Override
+    public void finalizeRound(Model originalModel, Model... models) {
+        // ParallelWrapper averages the parameters itself
+    }
+
+    @Override
+    public void finalizeTraining(Model originalModel, Model... models) {
+        finalizeRound(originalModel, models);
+    }
+
+    /** DL4J's default trainer; its replica draws the masks of worker {@code threadId}. */
+    static final class WorkerMasksTrainer extends DefaultTrainer {
+        /** The fields DL4J's {@code DefaultTrainerContext} sets through the trainer's builder. */
+        WorkerMasksTrainer(String uuid, int threadId, Model model, boolean useMDS, ParallelWrapper wrapper,
+                           WorkspaceMode mode, int averagingFrequency) {
+            this.uuid = uuid;
+            this.threadId = threadId;
+            this.originalModel = model;
+            this.replicatedModel = model;
+            this.useMDS = useMDS;
+            this.parallelWrapper = wrapper;
+            this.workspaceMode = mode;
+            this.averagingFrequency = averagingFrequency;
+        }
+
+        @Override
+        protected void postInit() {
+            super.postInit();
+            Dropouts.setWorkerIndex(replicatedModel, threadId);
+        }
+
+        int workerIndex() {
+            return threadId;
+        }
+    }
+}
