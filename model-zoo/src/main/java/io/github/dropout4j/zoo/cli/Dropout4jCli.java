@@ -85,6 +85,9 @@ public final class Dropout4jCli implements Runnable {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult)
         throws Exception {
+      if (ex instanceof ParameterException pe) { // a check the command makes itself, e.g. a required option
+        return new OneLineParameterErrors().handleParseException(pe, new String[0]);
+      }
       if (!isUserError(ex)) {
         throw ex;
       }
