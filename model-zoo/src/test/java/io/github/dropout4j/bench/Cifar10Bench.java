@@ -1,5 +1,6 @@
 package io.github.dropout4j.bench;
 
+import io.github.dropout4j.zoo.testsupport.Stats;
 import io.github.dropout4j.layers.LocallyConnected2D;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
 import io.github.dropout4j.zoo.models.Cifar10Training;
@@ -17,7 +18,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 
 /**
  * Speed of the CIFAR-10 networks and of {@link LocallyConnected2D}. Prints raw medians and ratios measured in one run:
@@ -127,7 +127,7 @@ public final class Cifar10Bench {
       b.fit(batch);
       tb[i] = (System.nanoTime() - s) / 1e9;
     }
-    return new double[]{medianOf(ta), medianOf(tb)};
+    return new double[]{Stats.median(ta), Stats.median(tb)};
   }
 
   static double median(Runnable task, int warmup, int reps) {
@@ -140,13 +140,7 @@ public final class Cifar10Bench {
       task.run();
       t[i] = (System.nanoTime() - s) / 1e9;
     }
-    return medianOf(t);
+    return Stats.median(t);
   }
 
-  static double medianOf(double[] values) {
-    double[] t = values.clone();
-    Arrays.sort(t);
-    int n = t.length;
-    return n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-  }
 }

@@ -3,6 +3,7 @@ package io.github.dropout4j.bench;
 import io.github.dropout4j.onednn.OneDnnHelpers;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
 import io.github.dropout4j.zoo.models.Cifar10Training;
+import io.github.dropout4j.zoo.testsupport.Stats;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -130,7 +131,7 @@ public final class ConvPeerBench {
                 theirs[i] = Double.parseDouble(in.readLine());
             }
             out.println("quit");
-            return new double[]{Cifar10Bench.medianOf(ours), Cifar10Bench.medianOf(theirs)};
+            return new double[]{Stats.median(ours), Stats.median(theirs)};
         } finally {
             peer.waitFor();
         }

@@ -1,12 +1,14 @@
 package io.github.dropout4j.bench;
 
+import io.github.dropout4j.zoo.testsupport.Stats;
 import io.github.dropout4j.zoo.data.IdxDataSetIterator;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.MnistMlp;
 import io.github.dropout4j.zoo.training.Recipe;
-import io.github.dropout4j.zoo.training.RunState;
-import io.github.dropout4j.zoo.training.Trainer;
+import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.training.Errors;
+import io.github.dropout4j.zoo.training.TrainingRun;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +24,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  *   <li>the data pipeline alone: an epoch of the seeded, shuffled {@link IdxDataSetIterator} (shuffle, batching,
  *       byte-to-float conversion; no prefetch thread, see its {@code asyncSupported});</li>
  *   <li>{@code net.fit(DataSet)} over pre-built batches: the network's own cost;</li>
- *   <li>the CLI's epoch loop ({@link Trainer}), which also reports the time spent inside the iterator's
+ *   <li>the CLI's epoch loop ({@link TrainingRun}), which also reports the time spent inside the iterator's
  *       {@code next()} during {@code fit(iterator)};</li>
  * </ol>
  * and prints the pipeline's share of fit time (target <= 5%) and the epoch time, then what each part of the
@@ -61,7 +63,7 @@ public final class ReproduceMnistBench {
       }
       pipe[e] = (System.nanoTime() - t) / 1e9;
     }
-    double pipeline = median(Arrays.copyOfRange(pipe, 2, pipe.length));
+    double pipeline = Stats.median(Arrays.copyOfRange(pipe, 2, pipe.length));
 
     // 2. fit(DataSet) over pre-built batches: the network alone.
     MultiLayerNetwork net = MnistMlp.of(config).init();
@@ -78,20 +80,24 @@ public final class ReproduceMnistBench {
       }
       fit[e] = (System.nanoTime() - t) / 1e9;
     }
-    double fitOnly = median(Arrays.copyOfRange(fit, 1, fit.length));
+    double fitOnly = Stats.median(Arrays.copyOfRange(fit, 1, fit.length));
 
     // 3. The CLI's loop.
     MultiLayerNetwork cliNet = MnistMlp.of(config).init();
     long t0 = System.nanoTime();
-    Trainer.Result r = Trainer.run(cliNet, new RunState(config.name(), 100, 1, n, List.of()), data.train(),
-        data.test(), new Trainer.Plan(epochs, n, null), new Trainer.Listener() { });
+    IdxDataSetIterator cliData = IdxDataSetIterator.builder(data.train()).batchSize(100).limit(n).shuffle(1).build();
+    TrainingRun.Result r = new TrainingRun(cliNet, RunManifest.fresh(config.name(), "mnist", "bench", "short",
+        java.util.Map.of()), TrainingRun.EpochData.of(cliData), net1 -> new Errors.Counts(
+        Errors.count(cliNet, IdxDataSetIterator.builder(data.train()).batchSize(1000).limit(n).build()).errors(), n,
+        Errors.count(cliNet, IdxDataSetIterator.builder(data.test()).batchSize(1000).build()).errors(),
+        data.test().count())).run(epochs);
     double wall = (System.nanoTime() - t0) / 1e9;
 
     System.out.printf("pipeline alone (shuffle+batch+convert), median epoch : %8.4f s%n", pipeline);
     System.out.printf("network alone, fit(DataSet) x %d, median epoch       : %8.4f s%n", batches.size(), fitOnly);
     System.out.printf("pipeline / network                                   : %8.2f %%  (target <= 5 %%)%n",
         100 * pipeline / fitOnly);
-    System.out.printf("CLI loop: fit(iterator) per epoch                    : %8.4f s%n", r.fitSeconds() / epochs);
+    System.out.printf("CLI loop: fit per epoch (TrainingRun)                : %8.4f s%n", r.fitSeconds() / epochs);
     System.out.printf("CLI loop: inside iterator.next() during fit          : %8.2f %% of fit%n",
         100 * r.pipelineSeconds() / r.fitSeconds());
     System.out.printf("CLI loop: epoch incl. train+test evaluation          : %8.4f s  (x3 variants per reproduce "
@@ -121,13 +127,8 @@ public final class ReproduceMnistBench {
     }
     System.out.println("cost breakdown, fit(DataSet) median epoch, round robin:");
     for (int i = 0; i < configs.length; i++) {
-      System.out.printf("  %-51s: %8.4f s%n", labels[i], median(Arrays.copyOfRange(t[i], 1, rounds)));
+      System.out.printf("  %-51s: %8.4f s%n", labels[i], Stats.median(Arrays.copyOfRange(t[i], 1, rounds)));
     }
   }
 
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
 }

@@ -1,28 +1,24 @@
 package io.github.dropout4j.zoo.cli;
 
-import io.github.dropout4j.zoo.data.Cifar10Records;
-import io.github.dropout4j.zoo.data.Cifar10Data;
+import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import io.github.dropout4j.zoo.data.imagenet.BadImages;
+import io.github.dropout4j.zoo.training.LegacyModelZips;
+import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
 import io.github.dropout4j.zoo.data.Downloader;
 import io.github.dropout4j.zoo.data.LabeledImages;
 import io.github.dropout4j.zoo.data.MnistData;
-import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
-import io.github.dropout4j.zoo.data.imagenet.BadImages;
-import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
-import io.github.dropout4j.zoo.data.imagenet.TenViewEvaluator;
 import io.github.dropout4j.zoo.models.ModelRegistry;
 import io.github.dropout4j.zoo.pretrained.PretrainedWeights;
 import io.github.dropout4j.zoo.pretrained.TrainedOn;
 import io.github.dropout4j.zoo.pretrained.WeightsEntry;
-import io.github.dropout4j.zoo.training.Errors;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.evaluation.classification.Evaluation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,10 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code evaluate MODEL.zip}: test-time (mean-network) classification error of a saved model. The kind of model is
- * read from the zip: a CIFAR-10 model carries its {@link PixelMeanNormalizer} (applied to the test images), an
- * ImageNet model its preprocessing sizes (with the statistics file next to it; evaluated with ten views); anything
- * else is an MNIST model.
+ * {@code evaluate MODEL.zip}: test-time (mean-network) classification error of a saved model. The data set is read
+ * from the zip's run manifest: a CIFAR-10 model carries its {@link PixelMeanNormalizer} (applied to the test images),
+ * an ImageNet model its preprocessing sizes and statistics (evaluated with ten views). Zips written before manifests
+ * are recognised by their entries ({@link LegacyModelZips}); a plain DL4J model is taken for an MNIST model.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Classification error of a saved model (model.zip, a checkpoint, or an exported mean network) "
@@ -82,45 +78,25 @@ final class EvaluateCommand implements Callable<Integer> {
     if (dataSet != null) {
       throw new IllegalArgumentException("--data-set applies to --pretrained only");
     }
-    Model model = ModelFiles.readModel(modelFile);
-    List<String> objects = ModelFiles.objectsIn(modelFile);
-    if (objects.contains(ImageNetRun.SIZES_KEY)) {
-      return evaluateImageNet(model);
-    }
-    if (tenView) {
+    Model model = ModelZip.readModel(modelFile);
+    // The manifest names the data set; zips written before manifests are recognised by their entries, and a plain
+    // DL4J model (an exported mean network, an old MNIST checkpoint) is taken for an MNIST model.
+    String dataset = ModelZip.readManifest(modelFile).map(RunManifest::dataset)
+        .or(() -> LegacyModelZips.dataset(modelFile)).orElse("mnist");
+    DataSetType type = DataSetType.of(dataset, modelFile);
+    if (tenView && !type.name().equals("imagenet")) {
       throw new IllegalArgumentException("--ten-view applies to ImageNet models; " + modelFile + " is not one");
     }
+    return type.evaluate(model, this);
+  }
+
+  /** {@code model} as a MultiLayerNetwork. @throws IOException naming the file if it is a ComputationGraph */
+  MultiLayerNetwork network(Model model, String dataset) throws IOException {
     if (!(model instanceof MultiLayerNetwork net)) {
-      throw new IOException(modelFile + " is a ComputationGraph without ImageNet preprocessing sizes; not a "
-          + "model written by 'train'");
+      throw new IOException(modelFile + " is a ComputationGraph of data set " + dataset + "; not a model written "
+          + "by 'train'");
     }
-    if (objects.contains(PixelMeanNormalizer.MODEL_ZIP_KEY)) {
-      return evaluateCifar10(net);
-    }
-    LabeledImages set;
-    String source;
-    if (split == Split.TEST) {
-      set = dataOptions.loadTest();
-      source = dataOptions.source() + ": " + set.count() + " test " + dataOptions.noun();
-    } else {
-      int heldOut = MnistSplit.validationHeldOut(modelFile);
-      MnistData data = dataOptions.load(heldOut);
-      set = split == Split.TRAIN ? data.train() : data.validation();
-      if (set.count() == 0) {
-        throw new IllegalArgumentException(modelFile + " was trained on all " + data.train().count() + " training "
-            + dataOptions.noun() + " of " + dataOptions.source() + " (no validation split held out: "
-            + MnistSplit.describe(heldOut) + "), so --split VALIDATION would measure examples it was trained on");
-      }
-      source = DataOptions.describe(data, data.train().count(), dataOptions) + "; " + MnistSplit.describe(heldOut);
-    }
-    ModelFiles.requireInputs(net, set.images().pixelsPerImage(), modelFile);
-    int count = dataOptions.limitFor(set);
-    int errors = Errors.count(net, set, count);
-    spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s (%s): %,d / %,d errors (%.2f%%), accuracy %.2f%%%n",
-        modelFile.getFileName(), split.name().toLowerCase(Locale.ROOT), source, errors, count,
-        100.0 * errors / count, 100.0 - 100.0 * errors / count);
-    spec.commandLine().getOut().flush();
-    return Dropout4jCli.OK;
+    return net;
   }
 
   private Integer evaluatePretrained() throws IOException {
@@ -144,7 +120,7 @@ final class EvaluateCommand implements Callable<Integer> {
           + " split");
     }
     int count = dataOptions.limitFor(set);
-    int errors = Errors.count(net, set, count);
+    int errors = MnistRun.errors(net, set, count);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s pretrained on %s (%s, from %s) on %s (%,d examples), mean network: %,d / %,d "
             + "errors (%.2f%%), accuracy %.2f%%%s%n", entry.model(), entry.trainedOn().id(), fetched.file(),
@@ -152,49 +128,6 @@ final class EvaluateCommand implements Callable<Integer> {
         100.0 * errors / count, 100.0 - 100.0 * errors / count, split == Split.TEST && count == set.count()
             ? String.format(Locale.ROOT, "; the registry records %,d / %,d", entry.testErrors(), entry.testExamples())
             : "");
-    out.flush();
-    return Dropout4jCli.OK;
-  }
-
-  private Integer evaluateCifar10(MultiLayerNetwork net) throws IOException {
-    if (split != Split.TEST) {
-      throw new IllegalArgumentException("CIFAR-10 models are evaluated on the test batch only (no --split)");
-    }
-    PixelMeanNormalizer mean = PixelMeanNormalizer.readFrom(modelFile.toFile());
-    Cifar10Records test = Cifar10Run.loadTest(dataOptions);
-    int errors = Cifar10Run.testErrors(net, mean, test);
-    int count = test.count();
-    PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s on test (%s: %,d test images), mean network, training pixel mean subtracted: %,d / "
-            + "%,d errors (%.2f%%), accuracy %.2f%%%n", modelFile.getFileName(), Cifar10Run.source(dataOptions), count,
-        errors, count, 100.0 * errors / count, 100.0 - 100.0 * errors / count);
-    out.flush();
-    return Dropout4jCli.OK;
-  }
-
-  private Integer evaluateImageNet(Model net) throws IOException {
-    if (maxBadImages < 0) {
-      throw new IllegalArgumentException("--max-bad-images must be >= 0, got " + maxBadImages);
-    }
-    List<String> classes = ImageNetRun.classesOf(modelFile);
-    Path root = ImageNetRun.splitRoot(dataOptions.dir, "val");
-    ImageFolder folder = classes == null ? ImageFolder.open(root) : ImageFolder.openLabelled(root, classes);
-    TenViewEvaluator evaluator = new TenViewEvaluator(ImageNetRun.preprocessorOf(modelFile));
-    long start = System.nanoTime();
-    BadImages bad = new BadImages(maxBadImages);
-    Evaluation eval = evaluator.evaluate(net, folder, bad);
-    int count = folder.size() - bad.count();
-    double top1 = 1.0 - eval.accuracy();
-    PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%s on %s (%,d images, %d classes%s), ten views, mean network: top-1 error %.2f%% "
-            + "(%,d / %,d)%s, %.1f s%n", modelFile.getFileName(), folder.root(), count, folder.numClasses(),
-        classes == null ? ", labels from the folder's own listing: the zip stores no class names" : "",
-        100 * top1, Math.round(top1 * count), count, folder.numClasses() > 5
-            ? String.format(Locale.ROOT, ", top-5 error %.2f%%", 100 * (1 - eval.topNAccuracy())) : "",
-        (System.nanoTime() - start) / 1e9);
-    if (bad.count() > 0) {
-      out.println(bad.summary());
-    }
     out.flush();
     return Dropout4jCli.OK;
   }

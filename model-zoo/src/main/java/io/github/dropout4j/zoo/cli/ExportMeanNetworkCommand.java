@@ -2,6 +2,9 @@ package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.inference.MeanNetwork;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
+import io.github.dropout4j.zoo.training.LegacyModelZips;
+import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -36,8 +39,8 @@ import picocli.CommandLine.Parameters;
  * model's input shape, and a largest output difference above {@value #TOLERANCE} is an error (exit 1, nothing
  * written). Models with Dropout4j's own layers have no plain DL4J form (exit 1), unless
  * {@code --keep-dropout4j-layers} asks for {@link MeanNetwork#fold} instead. Only then is the zip written to a temporary file in the target's directory, with every extra entry of
- * the source zip (the CIFAR-10 pixel mean, ImageNet preprocessing sizes, the MNIST split, ...), and moved into
- * place atomically.
+ * the source zip (the run manifest, the CIFAR-10 pixel mean, the ImageNet statistics, the MNIST split, ...), and
+ * moved into place atomically.
  */
 @Command(name = "export-mean-network", mixinStandardHelpOptions = true,
     description = {"Write the paper's mean network (weights times retain probabilities) as a plain DL4J zip "
@@ -72,8 +75,8 @@ final class ExportMeanNetworkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     OutputPaths.requireWritableFile("--out", out);
-    Model model = ModelFiles.readModel(modelFile);
-    List<String> objects = ModelFiles.objectsIn(modelFile);
+    Model model = ModelZip.readModel(modelFile);
+    List<String> objects = ModelSerializer.listObjectsInFile(modelFile.toFile());
     Model mean;
     try {
       if (model instanceof ComputationGraph g) {
@@ -105,6 +108,12 @@ final class ExportMeanNetworkCommand implements Callable<Integer> {
           ModelSerializer.addObjectToFile(tmp.toFile(), key, o);
         }
       }
+      for (String entry : RAW_ENTRIES) {
+        byte[] bytes = rawEntry(modelFile, entry);
+        if (bytes != null) {
+          ModelZip.addEntry(tmp.toFile(), entry, bytes);
+        }
+      }
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
@@ -117,11 +126,51 @@ final class ExportMeanNetworkCommand implements Callable<Integer> {
     return Dropout4jCli.OK;
   }
 
-  /** An ImageNet model's evaluation needs its statistics file beside it: copied next to {@code --out}. */
+  /** Zip entries besides the model and its objects that evaluation reads: the run manifest, ImageNet statistics. */
+  private static final List<String> RAW_ENTRIES = List.of(RunManifest.ZIP_ENTRY, ImageNetRun.STATISTICS_ENTRY,
+      ImageNetRun.UNREADABLE_ENTRY);
+
+  /** The bytes of zip entry {@code name}, or null if {@code file} has none. */
+  private static byte[] rawEntry(Path file, String name) throws IOException {
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+      java.util.zip.ZipEntry e = zip.getEntry(name);
+      if (e == null) {
+        return null;
+      }
+      try (java.io.InputStream in = zip.getInputStream(e)) {
+        return in.readAllBytes();
+      }
+    }
+  }
+
+  /**
+   * An ImageNet model's {@code {cropSize, subsampleFactor}}: from its run manifest's preprocessing, or for a zip
+   * written before manifests from its sizes entry; null for other models.
+   */
+  private int[] imageNetSizes(List<String> objects) throws IOException {
+    java.util.Optional<RunManifest> m = ModelZip.readManifest(modelFile);
+    if (m.isPresent()) {
+      if (!m.get().dataset().equals("imagenet")) {
+        return null;
+      }
+      return new int[] {Integer.parseInt(m.get().preprocessing("cropSize")),
+          Integer.parseInt(m.get().preprocessing("subsampleFactor"))};
+    }
+    if (objects.contains(LegacyModelZips.IMAGENET_SIZES)) {
+      int[] sizes = LegacyModelZips.imageNetSizes(modelFile);
+      return new int[] {sizes[1], sizes[2]};
+    }
+    return null;
+  }
+
+  /**
+   * A zip written before run manifests keeps the ImageNet statistics beside it, not inside: copied next to
+   * {@code --out} (newer zips carry them as an entry, copied with the zip).
+   */
   private void copyStatisticsFile(List<String> objects) throws IOException {
     Path stats = modelFile.toAbsolutePath().resolveSibling(ImageNetRun.STATISTICS_FILE);
     Path target = out.toAbsolutePath().resolveSibling(ImageNetRun.STATISTICS_FILE);
-    if (objects.contains(ImageNetRun.SIZES_KEY) && Files.isRegularFile(stats) && !Files.exists(target)) {
+    if (objects.contains(LegacyModelZips.IMAGENET_SIZES) && Files.isRegularFile(stats) && !Files.exists(target)) {
       Path tmp = Files.createTempFile(target.getParent(), ImageNetRun.STATISTICS_FILE, ".tmp");
       try {
         Files.copy(stats, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -138,10 +187,10 @@ final class ExportMeanNetworkCommand implements Callable<Integer> {
    */
   private INDArray[] checkInputs(Model model, List<String> objects) throws IOException {
     long[][] shapes;
-    if (objects.contains(ImageNetRun.SIZES_KEY)) {
-      int[] sizes = (int[]) ModelSerializer.getObjectFromFile(modelFile.toFile(), ImageNetRun.SIZES_KEY);
-      int crop = sizes[1];
-      shapes = sizes[2] > 0 ? new long[][] {{3, crop, crop}, {3, crop / sizes[2], crop / sizes[2]}}
+    int[] sizes = imageNetSizes(objects);
+    if (sizes != null) {
+      int crop = sizes[0];
+      shapes = sizes[1] > 0 ? new long[][] {{3, crop, crop}, {3, crop / sizes[1], crop / sizes[1]}}
           : new long[][] {{3, crop, crop}};
     } else if (objects.contains(PixelMeanNormalizer.MODEL_ZIP_KEY)) {
       int side = (int) Math.round(Math.sqrt(PixelMeanNormalizer.readFrom(modelFile.toFile()).mean().length / 3.0));
@@ -157,8 +206,8 @@ final class ExportMeanNetworkCommand implements Callable<Integer> {
       shapes = denseInputSizes(g);
     } else {
       throw new Dropout4jCli.UserException(modelFile + ": the input shape of this network is unknown (a "
-          + "convolutional model written by 'train' stores it: " + PixelMeanNormalizer.MODEL_ZIP_KEY + " or "
-          + ImageNetRun.SIZES_KEY + ")");
+          + "convolutional model written by 'train' stores it: " + PixelMeanNormalizer.MODEL_ZIP_KEY + " or the "
+          + "run manifest's ImageNet crop size)");
     }
     long perExample = 1;
     for (long d : shapes[0]) {

@@ -3,17 +3,26 @@ package io.github.dropout4j.zoo.cli;
 import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.data.imagenet.ColourPca;
 import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
+import io.github.dropout4j.zoo.data.imagenet.ImageNetEpochs;
 import io.github.dropout4j.zoo.data.imagenet.ImageNetPreprocessor;
 import io.github.dropout4j.zoo.data.imagenet.ImageNetStatistics;
-import io.github.dropout4j.zoo.data.imagenet.ImageNetTraining;
+import io.github.dropout4j.zoo.data.imagenet.TenViewEvaluator;
 import io.github.dropout4j.zoo.models.AlexNetDropout;
 import io.github.dropout4j.zoo.models.HintonImageNetNet;
+import io.github.dropout4j.zoo.models.ImageNetZooModel;
+import io.github.dropout4j.zoo.models.ZooEntry;
+import io.github.dropout4j.zoo.training.EpochRecord;
 import io.github.dropout4j.zoo.training.LearningRatePlateau;
+import io.github.dropout4j.zoo.training.LegacyModelZips;
+import io.github.dropout4j.zoo.training.ModelZip;
 import io.github.dropout4j.zoo.training.Recipe;
-import java.io.File;
+import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.training.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,47 +32,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.evaluation.classification.Evaluation;
 
 /**
- * ImageNet-style training for {@code train hinton-imagenet} / {@code train alexnet-dropout}: an image folder
+ * The CLI's ImageNet {@link DataSetType}: training for {@code train hinton-imagenet} / {@code train alexnet-dropout}
+ * and the ten-view {@code evaluate}: an image folder
  * ({@code DIR/train/<class>/*.png|jpg} or {@code DIR/<class>/...}), the mean image and colour PCA computed on it and
- * saved as {@value #STATISTICS_FILE} next to the model, the model zip written atomically after every epoch with
- * its preprocessing sizes ({@value #SIZES_KEY}) and the training class names in label order ({@value #CLASSES_KEY})
- * so that {@code evaluate} rebuilds the ten views and maps validation folders by name.
+ * saved as {@value #STATISTICS_FILE} next to the model and inside it, the model zip written atomically after every
+ * epoch with its run manifest (preprocessing sizes, class names in label order) so that {@code evaluate} rebuilds
+ * the ten views and maps validation folders by name.
  *
  * <p>Augmentation: random crops and reflections for both nets; the PCA colour noise only for AlexNet (Krizhevsky et
  * al. 2012, section 4.1), not for the Hinton net (Appendix H: "random 224x224 patches ... and their horizontal
  * reflections" only). Under {@code --recipe paper} a validation error (mean network, centre crops) is measured after
- * every epoch and the learning rate divided by 10 on plateaus ({@link LearningRatePlateau}); the validation images
- * are {@code DIR/val} when {@code DIR/train} and {@code DIR/val} exist, else a seeded hold-out of
- * {@value #HOLD_OUT_PERCENT}% of the training folder ({@link #split}).
+ * every epoch (stored as the epoch's test counts in the manifest's history) and the learning rate divided by 10 on
+ * plateaus ({@link LearningRatePlateau}, its state stored in the manifest's preprocessing map as
+ * {@value #PLATEAU_KEY} for {@code --resume}); the validation images are {@code DIR/val} when {@code DIR/train} and
+ * {@code DIR/val} exist, else a seeded hold-out of {@value #HOLD_OUT_PERCENT}% of the training folder
+ * ({@link #split}). Undecodable training images are skipped up to {@code --max-bad-images}, listed in the zip entry
+ * {@value #UNREADABLE_ENTRY} and excluded again on resume.
  */
-final class ImageNetRun {
-  /** The statistics file written next to {@code model.zip}. */
+final class ImageNetRun implements DataSetType {
+  /** The data set, for {@link DataSetType#of}. */
+  static final ImageNetRun TYPE = new ImageNetRun();
+
+
+  /** The statistics file written next to {@code model.zip} (and stored in it as {@value #STATISTICS_ENTRY}). */
   static final String STATISTICS_FILE = "imagenet-statistics.bin";
-  /** Model-zip entry: {@code int[] {imageSize, cropSize, subsampleFactor}}. */
-  static final String SIZES_KEY = "dropout4j-imagenet-sizes";
-  /** Model-zip entry: the run's settings as a String, compared on {@code --resume}. */
-  static final String RUN_KEY = "dropout4j-imagenet-run";
-  /** Model-zip entry: {@code double[]}, the mean training loss of every epoch so far. */
-  static final String LOSSES_KEY = "dropout4j-imagenet-losses";
-  /** Model-zip entry: {@code String[]}, the training class names, index = label. */
-  static final String CLASSES_KEY = "dropout4j-imagenet-classes";
-  /** Model-zip entry: {@code double[]}, the validation error of every epoch so far (paper recipe). */
-  static final String VALIDATION_KEY = "dropout4j-imagenet-validation-errors";
-  /** Model-zip entry: {@code double[]}, the {@link LearningRatePlateau} state after the last epoch. */
-  static final String PLATEAU_KEY = "dropout4j-imagenet-plateau";
-  /** Model-zip entry: {@code String[]}, training images skipped as unreadable (excluded again on resume). */
-  static final String BAD_KEY = "dropout4j-imagenet-unreadable";
+  /** Model-zip entry: the {@link ImageNetStatistics} of the training images (the manifest names it). */
+  static final String STATISTICS_ENTRY = "dropout4j-imagenet-statistics.bin";
+  /** Model-zip entry: the training images skipped as unreadable, one path a line (excluded again on resume). */
+  static final String UNREADABLE_ENTRY = "dropout4j-imagenet-unreadable.txt";
+  /** Manifest preprocessing key: the {@link LearningRatePlateau} state after the last epoch (paper recipe). */
+  static final String PLATEAU_KEY = "learningRatePlateau";
   /** Share of the training images held out for validation when there is no {@code DIR/val}. */
   static final int HOLD_OUT_PERCENT = 5;
 
@@ -132,83 +139,68 @@ final class ImageNetRun {
         + "validation (seed " + seed + ")");
   }
 
-  /** A freshly configured (not initialised) network for {@code folder}'s classes. */
+  /** A fresh network for {@code folder}'s classes with {@code recipe}'s settings, initialised. */
   static Model network(boolean alexNet, boolean dropout, Shape s, int classes, Recipe recipe, long seed) {
-    if (alexNet) {
-      AlexNetDropout.Builder b = AlexNetDropout.builder().cropSize(s.cropSize()).widthDivisor(s.widthDivisor())
-          .fcUnits(s.fcUnits()).numClasses(classes).seed(seed);
-      if (recipe == Recipe.SHORT) {
-        b.updater(new Adam(1e-3)).weightInit(WeightInit.RELU.getWeightInitFunction());
-      }
-      return b.build().init();
+    ImageNetZooModel.Builder<?, ?> b = alexNet ? AlexNetDropout.builder()
+        : HintonImageNetNet.builder().dropout(dropout);
+    return b.cropSize(s.cropSize()).widthDivisor(s.widthDivisor()).fcUnits(s.fcUnits()).numClasses(classes)
+        .seed(seed).recipe(recipe).build().init();
+  }
+
+  /** The manifest of a fresh run: what a resumed run must repeat, and the preprocessing evaluation repeats. */
+  static RunManifest manifest(String label, Shape s, boolean twoInputs, long seed, int batch, String recipe,
+      ImageFolder folder, Split split, LearningRatePlateau plateau) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (split != null) {
+      settings.put("validation", split.description());
     }
-    HintonImageNetNet.Builder b = HintonImageNetNet.builder().cropSize(s.cropSize()).widthDivisor(s.widthDivisor())
-        .fcUnits(s.fcUnits()).numClasses(classes).dropout(dropout).seed(seed);
-    if (recipe == Recipe.SHORT) {
-      b.updater(new Adam(2e-3)).weightInit(WeightInit.RELU.getWeightInitFunction()).hiddenBias(0.1);
+    if (plateau != null) {
+      settings.put("plateau", plateau.toString());
     }
-    return b.build().init();
+    settings.put("seed", String.valueOf(seed));
+    settings.put("batch", String.valueOf(batch));
+    settings.put("imageSize", String.valueOf(s.imageSize()));
+    settings.put("cropSize", String.valueOf(s.cropSize()));
+    settings.put("widthDivisor", String.valueOf(s.widthDivisor()));
+    settings.put("fcUnits", String.valueOf(s.fcUnits()));
+    return RunManifest.fresh(label, "imagenet", folder.size() + " images of " + folder.root()
+            .toAbsolutePath(), recipe, settings)
+        .withPreprocessing("imageSize", String.valueOf(s.imageSize()))
+        .withPreprocessing("cropSize", String.valueOf(s.cropSize()))
+        .withPreprocessing("subsampleFactor", String.valueOf(twoInputs ? HintonImageNetNet.SUBSAMPLE_FACTOR : 0))
+        .withPreprocessing("statistics", STATISTICS_ENTRY)
+        .withClassNames(folder.classes());
   }
 
   /**
-   * The model to train: {@code fresh} configured, or with {@code resume} and an existing {@code modelFile} the
-   * model saved there, if it was written by a run with the same {@code settings}.
+   * Trains {@code run} (fresh or resumed: {@link ModelZip#freshOrResumed}) on {@code trainingImages} until it has
+   * trained {@code epochs} epochs, writing {@code modelFile} atomically after every epoch with the run manifest, the
+   * statistics (computed once on a fresh run and written next to the model as well; a resumed run reads them back
+   * from the zip) and the unreadable training images (skipped, recorded in {@code bad}; excluded again on resume).
+   * With a {@code validation} folder, the mean network's centre-crop error on it is measured after every epoch
+   * and, with {@code freshPlateau}, the learning rate divided by 10 when the rule says so (a resumed run restores
+   * the rule's state from the manifest; the rate itself is part of the saved configuration).
    *
-   * @throws IOException if {@code modelFile} exists without {@code resume}, or was written with other settings
+   * @return the finished run: network and manifest (whose history holds every epoch's mean training loss and, with
+   *     a validation folder, its validation errors as the test counts)
    */
-  static Model freshOrResumed(Path modelFile, boolean resume, String settings, Supplier<Model> fresh,
-      PrintWriter log) throws IOException {
-    if (!ModelFiles.resumable(modelFile, resume, "an ImageNet", RUN_KEY, settings, "model, sizes, --seed, --batch, "
-        + "--recipe and --data", LOSSES_KEY)) {
-      return fresh.get();
-    }
-    Model net = ModelFiles.readModel(modelFile);
-    if (log != null) {
-      log.printf(Locale.ROOT, "resuming from %s after epoch %d%n", modelFile, epochCount(net));
-      log.flush();
-    }
-    return net;
-  }
-
-  /**
-   * Trains {@code net} on {@code folder} until it has trained {@code epochs} epochs, writing {@code modelFile}
-   * atomically after every epoch with the preprocessing sizes, class names, {@code settings}, the losses so far and,
-   * with a {@code validation} folder, the validation errors and the {@code plateau} state (the statistics go next
-   * to it, computed once: a resumed run reads them back). With {@code plateau}, the learning rate is divided by 10
-   * when the rule says so; the new rate is part of the saved configuration, so a resumed run keeps it.
-   *
-   * @return the mean training loss of every epoch, those of a resumed run's earlier epochs included
-   */
-  static List<Double> train(String label, Model net, boolean alexNet, ImageFolder trainingImages,
+  static TrainingRun.Result train(String label, ModelZip.Saved run, boolean alexNet, ImageFolder trainingImages,
       ImageFolder validation, LearningRatePlateau freshPlateau, Shape s, int epochs, int batch, long seed,
-      String settings, Path modelFile, BadImages bad, ProgressBar bar, PrintWriter log) throws IOException {
+      Path modelFile, BadImages bad, ProgressBar bar, PrintWriter log) throws IOException {
     long start = System.nanoTime();
     Path statsFile = modelFile.resolveSibling(STATISTICS_FILE);
-    List<Double> losses = new ArrayList<>();
-    List<Double> validationErrors = new ArrayList<>();
-    LearningRatePlateau plateau = freshPlateau;
+    Model net = run.network();
+    RunManifest manifest = run.manifest();
     ImageNetStatistics stats;
     Set<Path> unreadable = new HashSet<>();
-    int done = epochCount(net);
-    if (done > 0) {
-      stats = ImageNetStatistics.load(statsFile);
-      File zip = modelFile.toFile();
-      for (double loss : (double[]) ModelSerializer.getObjectFromFile(zip, LOSSES_KEY)) {
-        losses.add(loss);
-      }
-      List<String> objects = ModelFiles.objectsIn(modelFile);
-      if (objects.contains(VALIDATION_KEY)) {
-        for (double e : (double[]) ModelSerializer.getObjectFromFile(zip, VALIDATION_KEY)) {
-          validationErrors.add(e);
-        }
-      }
-      if (plateau != null && objects.contains(PLATEAU_KEY)) {
-        plateau = LearningRatePlateau.restore((double[]) ModelSerializer.getObjectFromFile(zip, PLATEAU_KEY));
-      }
-      if (objects.contains(BAD_KEY)) {
-        for (String f : (String[]) ModelSerializer.getObjectFromFile(zip, BAD_KEY)) {
-          unreadable.add(Path.of(f));
-        }
+    LearningRatePlateau plateau = freshPlateau;
+    if (manifest.epochsDone() > 0) {
+      stats = statistics(modelFile);
+      String listed = new String(ModelZip.entry(modelFile, UNREADABLE_ENTRY), StandardCharsets.UTF_8);
+      listed.lines().filter(l -> !l.isEmpty()).forEach(l -> unreadable.add(Path.of(l)));
+      if (plateau != null) {
+        plateau = LearningRatePlateau.restore(Arrays.stream(manifest.preprocessing(PLATEAU_KEY).split(","))
+            .mapToDouble(Double::parseDouble).toArray());
       }
     } else {
       stats = ImageNetStatistics.compute(trainingImages, s.imageSize(), bad);
@@ -222,60 +214,43 @@ final class ImageNetRun {
       }
     }
     ImageFolder folder = without(trainingImages, unreadable);
-    String[] badFiles = unreadable.stream().map(Path::toString).sorted().toArray(String[]::new);
-    int subsample = alexNet ? 0 : HintonImageNetNet.SUBSAMPLE_FACTOR;
+    byte[] unreadableBytes = (String.join("\n", unreadable.stream().map(Path::toString).sorted().toList()))
+        .getBytes(StandardCharsets.UTF_8);
+    int subsample = Integer.parseInt(manifest.preprocessing("subsampleFactor"));
     ImageNetPreprocessor pre = new ImageNetPreprocessor(s.imageSize(), s.cropSize(), subsample,
         colourPcaSigma(alexNet), stats);
     ImageNetPreprocessor testPre = new ImageNetPreprocessor(s.imageSize(), s.cropSize(), subsample, 0, stats);
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    bar.start(label, epochs);
-    long[] epochStart = {System.nanoTime()};
-    LearningRatePlateau[] rule = {plateau};
-    new ImageNetTraining(folder, pre, batch, seed, threads).train(net, epochs, (epoch, loss, model) -> {
-      losses.add(loss);
-      String extra = "";
-      if (validation != null) {
-        double error = ImageNetTraining.centreCropError(model, validation, testPre, bad);
-        validationErrors.add(error);
-        extra = String.format(Locale.ROOT, ", validation error %.2f%%", 100 * error);
-        if (rule[0] != null && rule[0].update(error)) {
+    byte[] statsBytes = Files.readAllBytes(statsFile);
+    TrainingRun.Evaluation evaluation = validation == null ? TrainingRun.Evaluation.NONE
+        : m -> TenViewEvaluator.centreCropErrors(m, validation, testPre, bad);
+    LearningRatePlateau rule = plateau;
+    Map<Integer, String> cuts = new java.util.HashMap<>();
+    TrainingRun training = new TrainingRun(net, manifest, new ImageNetEpochs(folder, pre, batch, seed, threads),
+        evaluation)
+        .saveTo(modelFile, zip -> {
+          ModelZip.addEntry(zip, STATISTICS_ENTRY, statsBytes);
+          ModelZip.addEntry(zip, UNREADABLE_ENTRY, unreadableBytes);
+        })
+        .listener(new EpochLines(label, bar, log, r -> String.format(Locale.ROOT, "%s epoch %d/%d: train loss "
+            + "%.4f%s, %.1f s", label, r.epoch(), epochs, r.trainLoss(), validation == null ? ""
+            : String.format(Locale.ROOT, ", validation error %.2f%%", r.testErrorPercent())
+            + cuts.getOrDefault(r.epoch(), ""), r.fitSeconds())));
+    if (rule != null) {
+      training.afterEachEpoch((model, r, m) -> {
+        if (rule.update((double) r.testErrors() / r.testCount())) {
           double rate = learningRate(model);
           setLearningRate(model, rate / LearningRatePlateau.FACTOR);
-          extra += String.format(Locale.ROOT, "; no improvement: learning rate %.3g -> %.3g", rate,
-              rate / LearningRatePlateau.FACTOR);
+          cuts.put(r.epoch(), String.format(Locale.ROOT, "; no improvement: learning rate %.3g -> %.3g", rate,
+              rate / LearningRatePlateau.FACTOR));
         }
-      }
-      double[] history = losses.stream().mapToDouble(Double::doubleValue).toArray();
-      double[] errors = validationErrors.stream().mapToDouble(Double::doubleValue).toArray();
-      try {
-        ModelFiles.writeAtomically(model, modelFile, zip -> {
-          ModelSerializer.addObjectToFile(zip, SIZES_KEY, new int[] {s.imageSize(), s.cropSize(), subsample});
-          ModelSerializer.addObjectToFile(zip, CLASSES_KEY, folder.classes().toArray(new String[0]));
-          ModelSerializer.addObjectToFile(zip, RUN_KEY, settings);
-          ModelSerializer.addObjectToFile(zip, LOSSES_KEY, history);
-          ModelSerializer.addObjectToFile(zip, BAD_KEY, badFiles);
-          if (validation != null) {
-            ModelSerializer.addObjectToFile(zip, VALIDATION_KEY, errors);
-          }
-          if (rule[0] != null) {
-            ModelSerializer.addObjectToFile(zip, PLATEAU_KEY, rule[0].state());
-          }
-        });
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      bar.update(epoch + 1, done);
-      if (log != null) {
-        bar.clear();
-        log.printf(Locale.ROOT, "%s epoch %d/%d: train loss %.4f%s, %.1f s%n", label, epoch + 1, epochs, loss, extra,
-            (System.nanoTime() - epochStart[0]) / 1e9);
-        log.flush();
-      }
-      epochStart[0] = System.nanoTime();
-      return true;
-    });
+        return m.withPreprocessing(PLATEAU_KEY, Arrays.stream(rule.state()).mapToObj(Double::toString)
+            .collect(java.util.stream.Collectors.joining(",")));
+      });
+    }
+    TrainingRun.Result result = training.run(epochs);
     bar.clear();
-    return losses;
+    return result;
   }
 
   /**
@@ -317,11 +292,6 @@ final class ImageNetRun {
     }
   }
 
-  /** Epochs {@code net} has trained (its configuration's counter). */
-  static int epochCount(Model net) {
-    return net instanceof ComputationGraph g ? g.getEpochCount() : ((MultiLayerNetwork) net).getEpochCount();
-  }
-
   /** {@code figure.png}: the mean training loss against epochs. */
   static void writeLossPng(Path file, String label, List<Double> losses) throws IOException {
     double[] x = new double[losses.size()];
@@ -336,12 +306,23 @@ final class ImageNetRun {
         Double.NaN);
   }
 
-  /** The preprocessor stored with a model by {@link #train}: sizes from the zip, statistics from its sibling. */
+  /**
+   * The preprocessor a model was trained with: from its manifest (statistics from the zip), or for a zip written
+   * before manifests from its sizes entry and the statistics file beside it.
+   */
   static ImageNetPreprocessor preprocessorOf(Path modelFile) throws IOException {
-    Object o = ModelSerializer.getObjectFromFile(modelFile.toFile(), SIZES_KEY);
-    if (!(o instanceof int[] sizes) || sizes.length != 3) {
-      throw new IOException(modelFile + ": entry " + SIZES_KEY + " is not int[3] {imageSize, cropSize, subsample}");
+    Optional<RunManifest> manifest = ModelZip.readManifest(modelFile);
+    if (manifest.isPresent()) {
+      RunManifest m = manifest.get();
+      try {
+        return new ImageNetPreprocessor(Integer.parseInt(m.preprocessing("imageSize")),
+            Integer.parseInt(m.preprocessing("cropSize")), Integer.parseInt(m.preprocessing("subsampleFactor")), 0,
+            statistics(modelFile));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(modelFile + ": " + e.getMessage(), e);
+      }
     }
+    int[] sizes = LegacyModelZips.imageNetSizes(modelFile);
     Path statsFile = modelFile.resolveSibling(STATISTICS_FILE);
     if (!Files.isRegularFile(statsFile)) {
       throw new IOException(statsFile + ": no such file (the training statistics written next to the model)");
@@ -349,15 +330,126 @@ final class ImageNetRun {
     return new ImageNetPreprocessor(sizes[0], sizes[1], sizes[2], 0, ImageNetStatistics.load(statsFile));
   }
 
-  /** The training class names stored with a model by {@link #train}, or null for a zip written before them. */
+  /**
+   * The training class names in label order, from the model's run manifest; null for a zip written before
+   * manifests (or a manifest without class names).
+   */
   static List<String> classesOf(Path modelFile) throws IOException {
-    if (!ModelFiles.objectsIn(modelFile).contains(CLASSES_KEY)) {
-      return null;
+    return ModelZip.readManifest(modelFile).map(RunManifest::classNames).filter(c -> !c.isEmpty()).orElse(null);
+  }
+
+  /** The statistics stored in a model zip as {@value #STATISTICS_ENTRY}. */
+  static ImageNetStatistics statistics(Path modelFile) throws IOException {
+    try (FileSystem zip = FileSystems.newFileSystem(modelFile)) {
+      Path entry = zip.getPath(STATISTICS_ENTRY);
+      if (!Files.exists(entry)) {
+        throw new IOException(modelFile + " has no entry " + STATISTICS_ENTRY + " (the training images' statistics)");
+      }
+      return ImageNetStatistics.load(entry);
     }
-    Object o = ModelSerializer.getObjectFromFile(modelFile.toFile(), CLASSES_KEY);
-    if (!(o instanceof String[] names)) {
-      throw new IOException(modelFile + ": entry " + CLASSES_KEY + " is not a String[] of class names");
+  }
+  @Override
+  public String name() {
+    return "imagenet";
+  }
+
+  @Override
+  public String displayName() {
+    return "ImageNet";
+  }
+
+  @Override
+  public Object newTrainOptions() {
+    return new ImageNetTrainOptions();
+  }
+
+  @Override
+  public int train(ZooEntry entry, TrainCommand c) throws IOException {
+    ImageNetTrainOptions o = c.optionsOf(this, ImageNetTrainOptions.class);
+    if (c.dataOptions.download) {
+      throw new IllegalArgumentException("ImageNet cannot be downloaded here; pass --data DIR (an image folder)");
     }
-    return List.of(names);
+    if (o.cropSize < 64 || o.cropSize % 4 != 0 || o.imageSize < o.cropSize) {
+      throw new IllegalArgumentException("need --crop a multiple of 4, >= 64 and <= --size; got --crop " + o.cropSize
+          + ", --size " + o.imageSize);
+    }
+    if (o.widthDivisor < 1 || o.fcUnits < 1) {
+      throw new IllegalArgumentException("--width-divisor and --fc-units must be >= 1, got " + o.widthDivisor
+          + " and " + o.fcUnits);
+    }
+    Dropout4jCli.atLeastOne("--plateau-patience", o.plateauPatience);
+    BadImages bad = badImages(o.maxBadImages);
+    ImageFolder all = ImageNetRun.folder(c.dataOptions.dir, "train");
+    boolean paper = c.run.recipe == Recipe.PAPER;
+    Split split = paper ? split(c.dataOptions.dir, all, c.run.seed) : null;
+    ImageFolder unlimited = paper ? split.train() : all;
+    int limit = c.dataOptions.limitFor(unlimited.size(), "training");
+    ImageFolder folder = limit < unlimited.size() ? unlimited.first(limit) : unlimited;
+    LearningRatePlateau plateau = paper
+        ? new LearningRatePlateau(o.plateauPatience, LearningRatePlateau.DEFAULT_MIN_IMPROVEMENT) : null;
+    boolean alexNet = entry.name().equals("alexnet-dropout");
+    ImageNetRun.Shape shape = new ImageNetRun.Shape(o.imageSize, o.cropSize, o.widthDivisor, o.fcUnits);
+    int b = c.run.batchOr(paper ? HintonImageNetNet.PAPER_BATCH_SIZE : ImageNetTrainOptions.DEFAULT_BATCH);
+    Files.createDirectories(c.run.out);
+    PrintWriter stdout = c.spec.commandLine().getOut();
+    Path modelFile = c.run.out.resolve("model.zip");
+    RunManifest manifest = ImageNetRun.manifest(entry.name(), shape, !alexNet, c.run.seed, b,
+        c.run.recipeName(), folder, split, plateau);
+    ModelZip.Saved saved = ModelZip.freshOrResumed(modelFile, c.run.resume, manifest, () -> ImageNetRun.network(
+        alexNet, !entry.name().endsWith("-nodropout"), shape, folder.numClasses(), c.run.recipe, c.run.seed));
+    if (saved.manifest().epochsDone() > 0 && !c.run.quiet) {
+      stdout.printf(Locale.ROOT, "resuming from %s after epoch %d%n", modelFile, saved.manifest().epochsDone());
+    }
+    stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
+            + "batch %d, recipe %s, %dx%d images, %dx%d crops%s, augmentation: crops, reflections%s%n"
+            + "  data: %,d%s images in %d classes from %s%s%n",
+        entry.name(), saved.network().numParams(), entry.parameterCount(), c.run.epochs, b,
+        c.run.recipeName(), o.imageSize, o.imageSize, o.cropSize, o.cropSize, ", width / "
+            + o.widthDivisor + ", fc " + o.fcUnits, alexNet ? ", PCA colour noise" : "", folder.size(),
+        limit < unlimited.size() ? String.format(Locale.ROOT, " of %,d", unlimited.size()) : "", folder.numClasses(), folder.root(), paper ? "\n  validation: " + split.description() + "; " + plateau : "");
+    stdout.flush();
+    TrainingRun.Result result = ImageNetRun.train(entry.name(), saved, alexNet, folder,
+        paper ? split.validation() : null, plateau, shape, c.run.epochs, b, c.run.seed, modelFile, bad,
+        ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet), c.run.quiet ? null : stdout);
+    List<Double> losses = result.history().stream().map(EpochRecord::trainLoss).toList();
+    ImageNetRun.writeLossPng(c.run.out.resolve("figure.png"), entry.name(), losses);
+    stdout.printf(Locale.ROOT, "%s after %d epochs: train loss %.4f%s%nWrote %s, %s and %s%n", entry.name(),
+        losses.size(), losses.get(losses.size() - 1), bad.count() == 0 ? "" : "\n" + bad.summary(), modelFile,
+        c.run.out.resolve(ImageNetRun.STATISTICS_FILE), c.run.out.resolve("figure.png"));
+    stdout.flush();
+    return Dropout4jCli.OK;
+  }
+
+  /** The unreadable-image tally of {@code --max-bad-images N}. @throws IllegalArgumentException for N &lt; 0 */
+  private static BadImages badImages(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("--max-bad-images must be >= 0, got " + limit);
+    }
+    return new BadImages(limit);
+  }
+
+  @Override
+  public int evaluate(Model net, EvaluateCommand c) throws IOException {
+    BadImages bad = badImages(c.maxBadImages);
+    List<String> classes = classesOf(c.modelFile);
+    Path root = splitRoot(c.dataOptions.dir, "val");
+    ImageFolder folder = classes == null ? ImageFolder.open(root) : ImageFolder.openLabelled(root, classes);
+    TenViewEvaluator evaluator = new TenViewEvaluator(ImageNetRun.preprocessorOf(c.modelFile));
+    long start = System.nanoTime();
+    Evaluation eval = evaluator.evaluate(net, folder, bad);
+    int count = folder.size() - bad.count();
+    double top1 = 1.0 - eval.accuracy();
+    PrintWriter out = c.spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s on %s (%,d images, %d classes%s), ten views, mean network: top-1 error %.2f%% "
+            + "(%,d / %,d)%s, %.1f s%n", c.modelFile.getFileName(), folder.root(), count, folder.numClasses(),
+        classes == null ? ", labels from the folder's own listing: the zip stores no class names" : "",
+        100 * top1, Math.round(top1 * count), count, folder.numClasses() > 5
+            ? String.format(Locale.ROOT, ", top-5 error %.2f%%", 100 * (1 - eval.topNAccuracy())) : "",
+        (System.nanoTime() - start) / 1e9);
+    if (bad.count() > 0) {
+      out.println(bad.summary());
+    }
+    out.flush();
+    return Dropout4jCli.OK;
   }
 }

@@ -1,118 +1,194 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.data.IdxDataSetIterator;
+import io.github.dropout4j.zoo.data.LabeledImages;
 import io.github.dropout4j.zoo.data.MnistData;
+import io.github.dropout4j.zoo.models.FeedForwardZooModel;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.MnistMlp;
-import io.github.dropout4j.zoo.training.Checkpoint;
+import io.github.dropout4j.zoo.models.ZooEntry;
 import io.github.dropout4j.zoo.training.EpochRecord;
-import io.github.dropout4j.zoo.training.RunState;
-import io.github.dropout4j.zoo.training.Trainer;
+import io.github.dropout4j.zoo.training.Errors;
+import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.training.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Trains one MNIST network for the CLI: fresh or resumed from its checkpoint, with a progress bar and one log
- * line per epoch, and returns the trained network with its run state.
+ * The CLI's MNIST {@link DataSetType}: {@code train} and {@code evaluate} for the MNIST MLPs, and one MNIST network
+ * trained through {@link TrainingRun} (fresh or resumed from its checkpoint, a {@link ModelZip} with the run
+ * manifest) with a progress bar and one log line per epoch, for {@code train}, {@code reproduce mnist} and
+ * {@code sweep}.
  */
-final class MnistRun {
+final class MnistRun implements DataSetType {
+  /** The data set, for {@link DataSetType#of}. */
+  static final MnistRun TYPE = new MnistRun();
+
+
+  /** Examples per forward pass when counting errors. */
+  static final int EVAL_BATCH = 1000;
+
   /** The seed of the data shuffles, derived from the run's seed so it differs from the weight seed. */
   static long dataSeed(long seed) {
     return seed * 0x9E3779B97F4A7C15L + 0x5EED;
   }
 
-  record Outcome(MultiLayerNetwork network, Trainer.Result result) {
+  record Outcome(MultiLayerNetwork network, TrainingRun.Result result) {
     List<EpochRecord> history() {
-      return result.state().history();
+      return result.history();
+    }
+
+    RunManifest manifest() {
+      return result.manifest();
     }
   }
 
   private MnistRun() {
   }
 
+  /** How many of the first {@code count} examples of {@code set} {@code net} misclassifies (mean network). */
+  static int errors(MultiLayerNetwork net, LabeledImages set, int count) {
+    return Errors.count(net, IdxDataSetIterator.builder(set).batchSize(EVAL_BATCH).limit(count).build()).errors();
+  }
+
+  /** The manifest of a fresh MNIST run: what a resumed run must repeat. */
+  static RunManifest manifest(MlpConfig config, String recipe, int trainCount, int batch, long seed) {
+    return RunManifest.fresh(config.name(), "mnist", "first " + trainCount + " training digits", recipe,
+        Map.of("batch", String.valueOf(batch), "seed", String.valueOf(seed), "dataSeed",
+            String.valueOf(dataSeed(seed)), "activation", config.activation().name().toLowerCase(Locale.ROOT),
+            "boundOutputUnits", String.valueOf(config.boundOutputUnits())));
+  }
+
   /**
    * @param label      name shown in the progress bar and log lines
    * @param config     the network (its seed is the weight seed)
+   * @param recipe     the recipe's name, recorded in the manifest
    * @param trainEval  how many of the first training digits to measure the training error on after each epoch
    * @param checkpoint rewritten after every epoch
    * @param resume     continue from {@code checkpoint} if it exists; without it an existing checkpoint is an error
-   * @param settings   the options that shape the run besides model, batch and data (e.g. {@code --recipe}), as
-   *                   given; stored in the checkpoint and required to be equal on resume ({@code --seed} is added)
    * @param log        per-epoch lines, or null for none
    */
-  static Outcome train(String label, MlpConfig config, MnistData data, int trainCount, int trainEval, int epochs,
-      int batch, long seed, Map<String, String> settings, Path checkpoint, boolean resume, ProgressBar bar,
-      PrintWriter log) throws IOException {
-    MultiLayerNetwork net;
-    RunState state;
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("--seed", Long.toString(seed));
-    all.putAll(new java.util.TreeMap<>(settings));
-    RunState fresh = new RunState(config.name(), batch, dataSeed(seed), trainCount, all, List.of());
-    if (Files.exists(checkpoint)) {
-      if (!resume) {
-        throw new IOException(checkpoint + " already exists: pass --resume to continue that run, or another --out");
-      }
-      Checkpoint cp = Checkpoint.read(checkpoint);
-      state = cp.state();
-      requireSame("model", fresh.model(), state.model(), checkpoint);
-      requireSame("--batch", fresh.batchSize(), state.batchSize(), checkpoint);
-      for (Map.Entry<String, String> e : all.entrySet()) {
-        String saved = state.settings().get(e.getKey());
-        if (saved == null) {
-          throw new IllegalArgumentException(checkpoint + " does not record " + e.getKey() + " (written by an older "
-              + "dropout4j), so resuming it with " + e.getKey() + " " + e.getValue() + " cannot be checked; start "
-              + "the run again in another --out");
-        }
-        requireSame(e.getKey(), e.getValue(), saved, checkpoint);
-      }
-      requireSame("data-order seed", fresh.dataSeed(), state.dataSeed(), checkpoint);
-      requireSame("training examples (--limit/--data)", fresh.trainLimit(), state.trainLimit(), checkpoint);
-      net = cp.network();
-      if (log != null) {
-        log.printf("%s: resuming from %s after epoch %d%n", label, checkpoint, state.epochsDone());
-      }
-    } else {
-      net = MnistMlp.of(config).init();
-      state = fresh;
+  static Outcome train(String label, MlpConfig config, String recipe, MnistData data, int trainCount, int trainEval,
+      int epochs, int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log)
+      throws IOException {
+    ModelZip.Saved run = ModelZip.freshOrResumed(checkpoint, resume,
+        manifest(config, recipe, trainCount, batch, seed), () -> MnistMlp.of(config).init());
+    MultiLayerNetwork net = (MultiLayerNetwork) run.network();
+    RunManifest manifest = run.manifest();
+    if (manifest.epochsDone() > 0 && log != null) {
+      log.printf("%s: resuming from %s after epoch %d%n", label, checkpoint, manifest.epochsDone());
     }
+    int start = manifest.epochsDone();
+    IdxDataSetIterator it = IdxDataSetIterator.builder(data.train()).batchSize(batch).limit(trainCount)
+        .shuffle(dataSeed(seed)).startEpoch(start).build();
+    int eval = Math.min(trainEval, trainCount);
+    LabeledImages test = data.test();
+    TrainingRun.Evaluation errors = n -> new Errors.Counts(eval == 0 ? 0 : errors(net, data.train(), eval), eval,
+        errors(net, test, test.count()), test.count());
     int batches = (trainCount + batch - 1) / batch;
-    long total = (long) epochs * batches;
-    long doneAtStart = (long) state.epochsDone() * batches;
-    bar.start(label, total);
-    Trainer.Listener listener = new Trainer.Listener() {
-      @Override
-      public void batchDone(int epoch, int b, int perEpoch) {
-        bar.update((long) (epoch - 1) * perEpoch + b, doneAtStart);
-      }
+    long doneAtStart = (long) start * batches;
+    bar.start(label, (long) epochs * batches);
+    TrainingRun.Result result = new TrainingRun(net, manifest, TrainingRun.EpochData.of(it), errors)
+        .saveTo(checkpoint, null)
+        .listener(new TrainingRun.Listener() {
+          @Override
+          public void batchDone(int epoch, int b) {
+            bar.update((long) (epoch - 1) * batches + b, doneAtStart);
+          }
 
-      @Override
-      public void epochDone(EpochRecord r) {
-        if (log != null) {
-          bar.clear();
-          log.printf("%s: epoch %d/%d  test errors %d/%d (%.2f%%)%s  fit %.1f s%n", label, r.epoch(), epochs,
-              r.testErrors(), r.testCount(), r.testErrorPercent(), r.trainCount() == 0 ? ""
-                  : String.format("  train error %.2f%%", r.trainErrorPercent()), r.fitSeconds());
-          log.flush();
-        }
-      }
-    };
-    Trainer.Result result = Trainer.run(net, state, data.train(), data.test(),
-        new Trainer.Plan(epochs, trainEval, checkpoint), listener);
+          @Override
+          public void epochDone(EpochRecord r, RunManifest m) {
+            if (log != null) {
+              bar.clear();
+              log.printf("%s: epoch %d/%d  test errors %d/%d (%.2f%%)%s  fit %.1f s%n", label, r.epoch(), epochs,
+                  r.testErrors(), r.testCount(), r.testErrorPercent(), r.trainCount() == 0 ? ""
+                      : String.format("  train error %.2f%%", r.trainErrorPercent()), r.fitSeconds());
+              log.flush();
+            }
+          }
+        }).run(epochs);
     bar.clear();
     return new Outcome(net, result);
   }
+  @Override
+  public String name() {
+    return "mnist";
+  }
 
-  private static void requireSame(String what, Object expected, Object actual, Path checkpoint) {
-    if (!expected.equals(actual)) {
-      String sep = what.startsWith("--") ? " " : " = ";
-      throw new IllegalArgumentException(checkpoint + " was written with " + what + sep + actual + ", this run has "
-          + what + sep + expected + "; use the same settings to resume");
+  @Override
+  public int train(ZooEntry entry, TrainCommand c) throws IOException {
+    int batch = c.run.batchOr(MnistMlp.BATCH_SIZE);
+    MlpConfig config = ((FeedForwardZooModel) entry.create(c.run.seed)).config().withUpdater(c.run.recipe.updater());
+    MnistData data = c.dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
+    int trainCount = c.dataOptions.trainCount(data);
+    Files.createDirectories(c.run.out);
+    PrintWriter stdout = c.spec.commandLine().getOut();
+    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", c.model,
+        config.architecture(), config.parameterCount(), c.run.epochs, batch, c.run.recipe.describe(),
+        DataOptions.describe(data, trainCount, c.dataOptions));
+    stdout.flush();
+    ProgressBar bar = ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet);
+    MnistRun.Outcome o = MnistRun.train(c.model, config, c.run.recipeName(), data, trainCount,
+        trainCount, c.run.epochs, batch, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
+        c.run.quiet ? null : c.spec.commandLine().getErr());
+    ModelZip.write(o.network(), o.manifest(), zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT),
+        c.run.out.resolve("model.zip"));
+    ErrorCurves curves = new ErrorCurves();
+    curves.add(c.model, o.history());
+    curves.writeCsv(c.run.out.resolve("errors.csv"));
+    curves.writePng(c.run.out.resolve("figure.png"), c.model + ": mean-network test error");
+    EpochRecord last = o.history().get(o.history().size() - 1);
+    stdout.printf(Locale.ROOT, "%s after %d epochs: test errors %,d / %,d (%.2f%%), train error %.2f%%%n"
+            + "Wrote %s, %s and %s%n", c.model, last.epoch(), last.testErrors(), last.testCount(),
+        last.testErrorPercent(), last.trainErrorPercent(), c.run.out.resolve("model.zip"), c.run.out.resolve("errors.csv"),
+        c.run.out.resolve("figure.png"));
+    stdout.flush();
+    return Dropout4jCli.OK;
+  }
+
+  @Override
+  public int evaluate(Model model, EvaluateCommand c) throws IOException {
+    MultiLayerNetwork net = c.network(model, "mnist");
+    DataOptions dataOptions = c.dataOptions;
+    LabeledImages set;
+    String source;
+    if (c.split == EvaluateCommand.Split.TEST) {
+      set = dataOptions.loadTest();
+      source = dataOptions.source() + ": " + set.count() + " test " + dataOptions.noun();
+    } else {
+      int heldOut = MnistSplit.validationHeldOut(c.modelFile);
+      MnistData data = dataOptions.load(heldOut);
+      set = c.split == EvaluateCommand.Split.TRAIN ? data.train() : data.validation();
+      if (set.count() == 0) {
+        throw new IllegalArgumentException(c.modelFile + " was trained on all " + data.train().count() + " training "
+            + dataOptions.noun() + " of " + dataOptions.source() + " (no validation split held out: "
+            + MnistSplit.describe(heldOut) + "), so --split VALIDATION would measure examples it was trained on");
+      }
+      source = DataOptions.describe(data, data.train().count(), dataOptions) + "; " + MnistSplit.describe(heldOut);
+    }
+    requireInputs(net, set.images().pixelsPerImage(), c.modelFile);
+    int count = dataOptions.limitFor(set);
+    int errors = MnistRun.errors(net, set, count);
+    c.spec.commandLine().getOut().printf(Locale.ROOT, "%s on %s (%s): %,d / %,d errors (%.2f%%), accuracy %.2f%%%n",
+        c.modelFile.getFileName(), c.split.name().toLowerCase(Locale.ROOT), source, errors, count,
+        100.0 * errors / count, 100.0 - 100.0 * errors / count);
+    c.spec.commandLine().getOut().flush();
+    return Dropout4jCli.OK;
+  }
+
+  static void requireInputs(MultiLayerNetwork net, int inputs, Path modelFile) {
+    long nIn = net.layerInputSize(0);
+    if (nIn != inputs) {
+      throw new IllegalArgumentException(modelFile + " takes " + nIn + " inputs, the data have " + inputs);
     }
   }
 }

@@ -29,7 +29,7 @@ final class MnistSplit {
 
   /** The number stored by {@link #writeTo}, or {@value #TRAIN_HELD_OUT} if the zip has none. */
   static int validationHeldOut(Path modelZip) throws IOException {
-    if (!ModelFiles.objectsIn(modelZip).contains(KEY)) {
+    if (!ModelSerializer.listObjectsInFile(modelZip.toFile()).contains(KEY)) {
       return TRAIN_HELD_OUT;
     }
     Object o = ModelSerializer.getObjectFromFile(modelZip.toFile(), KEY);

@@ -93,8 +93,8 @@ final class PublishCommand implements Callable<Integer> {
     Path file = dir.resolve(name + "." + on.id() + ".zip");
     WeightsFile.write(trained, file);
     MultiLayerNetwork published = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
-    ModelFiles.requireInputs(published, test.images().pixelsPerImage(), file);
-    int errors = Errors.count(published, test, test.count());
+    MnistRun.requireInputs(published, test.images().pixelsPerImage(), file);
+    int errors = MnistRun.errors(published, test, test.count());
     WeightsEntry entry = new WeightsEntry(name, on, file.getFileName().toString(), Files.size(file),
         Downloader.sha256(file), adler32(file), errors, test.count(), command, commit, mirrors);
     PrintWriter o = spec.commandLine().getOut();

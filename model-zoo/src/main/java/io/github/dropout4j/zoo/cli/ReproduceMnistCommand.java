@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
  * {@code --out/checkpoints} for {@code --resume}.
  */
 @Command(name = "mnist", mixinStandardHelpOptions = true, sortOptions = false,
+    defaultValueProvider = ReproduceMnistCommand.Defaults.class,
     description = {"Train 784-800-800-10 with and without dropout on MNIST and print a table shaped like the "
         + "paper's Figure 1 results; write per-epoch errors (CSV) and a test-error plot (PNG).",
         "Default: the bundled 8,000 training / 1,000 test digits, " + ReproduceMnistCommand.DEFAULT_EPOCHS
@@ -47,19 +48,8 @@ final class ReproduceMnistCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--epochs", paramLabel = "N", description = "Epochs per network (default: ${DEFAULT-VALUE}).")
-  int epochs = DEFAULT_EPOCHS;
-
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of the weights, masks and data order "
-      + "(default: ${DEFAULT-VALUE}).")
-  long seed = 1;
-
-  @Option(names = "--batch", paramLabel = "B", description = "Minibatch size (default: ${DEFAULT-VALUE}, the paper's).")
-  int batch = MnistMlp.BATCH_SIZE;
-
-  @Option(names = "--recipe", paramLabel = "R", description = "short (default: the paper's schedule with "
-      + "eps_0 = 1) or paper (Appendix A.1 exactly, eps_0 = 10; meant for 3000 epochs).")
-  Recipe recipe = Recipe.SHORT;
+  @Mixin
+  RunOptions run;
 
   @Option(names = "--activation", paramLabel = "A", description = "Hidden units: RELU (default, as in "
       + "Srivastava et al. 2014) or LOGISTIC (the 2012 paper's).")
@@ -68,16 +58,6 @@ final class ReproduceMnistCommand implements Callable<Integer> {
   @Option(names = "--bound-output-units", description = "Dropout nets: bound the softmax output units' incoming "
       + "weights too (max-norm on every layer); default: hidden units only, as Appendix A.1.")
   boolean boundOutputUnits;
-
-  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-mnist-"
-      + "<timestamp>).")
-  Path out;
-
-  @Option(names = "--resume", description = "Continue the run in --out from its checkpoints (same settings).")
-  boolean resume;
-
-  @Option(names = "--quiet", description = "No progress bar and no per-epoch lines.")
-  boolean quiet;
 
   @Mixin
   DataOptions dataOptions;
@@ -105,35 +85,41 @@ final class ReproduceMnistCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --epochs 40}; the recipe's table in the help: short is Appendix A.1 with eps_0 = 1, paper exactly. */
+  static final class Defaults extends RunOptions.Defaults {
+    Defaults() {
+      super(java.util.Map.of("--epochs", String.valueOf(DEFAULT_EPOCHS)));
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
-    Dropout4jCli.atLeastOne("--epochs", epochs);
-    Dropout4jCli.atLeastOne("--batch", batch);
-    if (resume && out == null) {
+    run.validate();
+    int batch = run.batchOr(MnistMlp.BATCH_SIZE);
+    if (run.resume && run.out == null) {
       throw new IllegalArgumentException("--resume needs the --out directory of the run to continue");
     }
     long start = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    Path dir = out != null ? out : Path.of("runs", "reproduce-mnist-"
+    Path dir = run.out != null ? run.out : Path.of("runs", "reproduce-mnist-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     OutputPaths.requireWritableDirectory("--out", dir);
     MnistData data = dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = dataOptions.trainCount(data);
     Files.createDirectories(dir.resolve("checkpoints"));
 
-    String header = header(data, trainCount);
+    String header = header(data, trainCount, batch, run.epochs, run.seed, run.recipe);
     stdout.print(header);
     stdout.flush();
-    ProgressBar bar = ProgressBar.forTerminal(err, quiet);
+    ProgressBar bar = ProgressBar.forTerminal(err, run.quiet);
     ErrorCurves curves = new ErrorCurves();
     List<List<EpochRecord>> histories = new ArrayList<>();
     for (Variant v : Variant.values()) {
-      MnistRun.Outcome o = MnistRun.train(v.key, v.config(seed, recipe, activation, boundOutputUnits), data,
-          trainCount, Math.min(TRAIN_EVAL, trainCount), epochs, batch, seed, Map.of("--recipe",
-              recipe.name().toLowerCase(Locale.ROOT), "--activation", activation.name().toLowerCase(Locale.ROOT),
-              "--bound-output-units", Boolean.toString(boundOutputUnits)),
-          dir.resolve("checkpoints").resolve(v.key + ".zip"), resume, bar, quiet ? null : err);
+      MnistRun.Outcome o = MnistRun.train(v.key, v.config(run.seed, run.recipe, activation, boundOutputUnits),
+          run.recipeName(), data, trainCount,
+          Math.min(TRAIN_EVAL, trainCount), run.epochs, batch, run.seed,
+          dir.resolve("checkpoints").resolve(v.key + ".zip"), run.resume, bar, run.quiet ? null : err);
       curves.add(v.key, o.history());
       histories.add(o.history());
     }
@@ -150,7 +136,7 @@ final class ReproduceMnistCommand implements Callable<Integer> {
     return Dropout4jCli.OK;
   }
 
-  private String header(MnistData data, int trainCount) {
+  private String header(MnistData data, int trainCount, int batch, int epochs, long seed, Recipe recipe) {
     return String.format(Locale.ROOT, "Hinton et al. 2012, Figure 1 at demo scale: MNIST 784-800-800-10 (%s "
             + "hidden units), minibatch %d, %d epochs, seed %d%n  data:   %s%n  recipe: %s%n  dropout nets: "
             + "test-time weight scaling, per-unit max squared length %s (%s units), N(0, 0.01^2) init%n%n",

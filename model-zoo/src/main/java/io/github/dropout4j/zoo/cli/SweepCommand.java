@@ -1,12 +1,12 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.data.IdxDataSetIterator;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.models.HiddenActivation;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.MnistMlp;
 import io.github.dropout4j.zoo.training.Recipe;
-import io.github.dropout4j.zoo.training.RunState;
-import io.github.dropout4j.zoo.training.Trainer;
+import io.github.dropout4j.zoo.training.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -115,11 +115,11 @@ final class SweepCommand implements Callable<Integer> {
               .withRetainProbabilities(1.0, 1.0 - dropProbabilities.get(i))
               .withMaxSquaredLength(maxNorms.get(j) * maxNorms.get(j)).withBoundOutputUnits(true).withUpdater(recipe.updater()).withSeed(s);
           MultiLayerNetwork net = MnistMlp.of(c).init();
-          RunState fresh = new RunState(c.name(), MnistMlp.BATCH_SIZE, MnistRun.dataSeed(s), trainCount, List.of());
-          Trainer.run(net, fresh, data.train(), data.validation(), new Trainer.Plan(epochs, 0, null),
-              new Trainer.Listener() { });
-          int errors = io.github.dropout4j.zoo.training.Errors.count(net, data.validation(),
-              data.validation().count());
+          IdxDataSetIterator it = IdxDataSetIterator.builder(data.train()).batchSize(MnistMlp.BATCH_SIZE)
+              .limit(trainCount).shuffle(MnistRun.dataSeed(s)).build();
+          new TrainingRun(net, MnistRun.manifest(c, recipe.name().toLowerCase(Locale.ROOT), trainCount,
+              MnistMlp.BATCH_SIZE, s), TrainingRun.EpochData.of(it), TrainingRun.Evaluation.NONE).run(epochs);
+          int errors = MnistRun.errors(net, data.validation(), data.validation().count());
           acc[s - 1] = 100.0 - 100.0 * errors / data.validation().count();
           csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d%n", dropProbabilities.get(i), maxNorms.get(j), s,
               errors, data.validation().count()));

@@ -1,6 +1,8 @@
 package io.github.dropout4j.zoo.cli;
 
-import io.github.dropout4j.zoo.training.Checkpoint;
+import io.github.dropout4j.zoo.training.LegacyModelZips;
+import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * What {@code publish} reads from a training run: the trained network of {@code RUN/model.zip} and, when the run
- * left one, the zoo model's name from its checkpoint's run state ({@code RUN/checkpoint.zip.state}, line
- * {@code model=...}). The only place that knows a run directory's layout for publishing.
+ * recorded one, the zoo model's name from its run manifest (or, for a run written before manifests, from its
+ * checkpoint's run state {@code RUN/checkpoint.zip.state}, line {@code model=...}). The only place that knows a run directory's layout for publishing.
  */
 final class TrainedRun {
   private TrainedRun() {
@@ -18,12 +20,16 @@ final class TrainedRun {
 
   /** The network of a model zip (its updater state, if any, is not needed). */
   static MultiLayerNetwork network(Path modelZip) throws IOException {
-    return ModelFiles.readNetwork(modelZip);
+    return ModelZip.readNetwork(modelZip);
   }
 
   /** The zoo model name recorded by the run that wrote {@code modelZip}, if it recorded one. */
   static Optional<String> modelName(Path modelZip) throws IOException {
-    Path state = Checkpoint.stateFile(modelZip.resolveSibling("checkpoint.zip"));
+    Optional<RunManifest> manifest = ModelZip.readManifest(modelZip);
+    if (manifest.isPresent()) {
+      return Optional.of(manifest.get().model());
+    }
+    Path state = modelZip.resolveSibling("checkpoint.zip" + LegacyModelZips.MNIST_STATE_SUFFIX);
     if (!Files.isRegularFile(state)) {
       return Optional.empty();
     }

@@ -1,13 +1,14 @@
 package io.github.dropout4j.zoo.models;
 
-import io.github.dropout4j.onednn.OneDnnHelpers;
+import org.nd4j.linalg.learning.config.Adam;
+import org.deeplearning4j.nn.weights.WeightInit;
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -16,12 +17,7 @@ import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.IWeightInit;
-import org.deeplearning4j.nn.weights.WeightInitDistribution;
-import org.deeplearning4j.zoo.ModelMetaData;
-import org.deeplearning4j.zoo.ZooType;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.Map;
@@ -62,38 +58,24 @@ import java.util.Map;
  * {@code DampedMomentum(eps', p)} computes {@code v <- p v - (1 - p) eps' g}; with {@code eps' = eps / (1 - p) = 0.1}
  * this is the paper's undamped momentum exactly. Weights N(0, 0.01^2). The network itself holds a constant rate;
  * the paper's "divide the learning rate by 10 when the validation error stopped improving" is done by the
- * command line's {@code train alexnet --recipe paper} ({@code io.github.dropout4j.zoo.training.LearningRatePlateau},
- * via {@code setLearningRate}), not by this class or {@code ImageNetTraining}.
+ * command line's {@code train alexnet --recipe paper} ({@code io.github.dropout4j.zoo.training.LearningRatePlateau}
+ * in a {@code TrainingRun.EpochHook}, via {@code setLearningRate}), not by this class.
  *
  * <p>conv1 padding 2 maps 224 to 55 (the paper's 224 with 11x11 stride 4 only gives 55 for a 227 input).
  */
-public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> {
+public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
 
     /** Learning rate eps of the paper. */
     public static final double LEARNING_RATE = 0.01;
     public static final double MOMENTUM = 0.9;
     public static final double WEIGHT_DECAY = 0.0005;
 
-    private final int numClasses;
-    private final int cropSize;
     private final boolean twoTowers;
-    private final int widthDivisor;
-    private final int fcUnits;
-    private final long seed;
-    private final IUpdater updater;
-    private final IWeightInit weightInit;
 
     private AlexNetDropout(Builder b) {
-        super(MultiLayerNetwork.class);
-        if (b.numClasses < 2) {
-            throw new IllegalArgumentException("numClasses must be >= 2, got " + b.numClasses);
-        }
+        super(MultiLayerNetwork.class, b);
         if (b.cropSize < 64) {
             throw new IllegalArgumentException("cropSize must be >= 64, got " + b.cropSize);
-        }
-        if (b.widthDivisor < 1 || b.fcUnits < 1) {
-            throw new IllegalArgumentException("widthDivisor and fcUnits must be >= 1, got " + b.widthDivisor
-                    + " and " + b.fcUnits);
         }
         for (int width : new int[]{96, 256, 384}) {
             if (width % b.widthDivisor != 0 || (b.twoTowers && (width / b.widthDivisor) % 2 != 0)) {
@@ -102,14 +84,7 @@ public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> 
                         + ": 1, 2, 4, 8 or 16");
             }
         }
-        this.widthDivisor = b.widthDivisor;
-        this.fcUnits = b.fcUnits;
-        this.numClasses = b.numClasses;
-        this.cropSize = b.cropSize;
         this.twoTowers = b.twoTowers;
-        this.seed = b.seed;
-        this.updater = b.updater;
-        this.weightInit = b.weightInit;
     }
 
     public static Builder builder() {
@@ -121,9 +96,10 @@ public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> 
         return new DampedMomentum(learningRate / (1 - MOMENTUM), MOMENTUM);
     }
 
+    /** The configuration (parameters not allocated), checked by {@link DropoutPlacement#check}. */
     public MultiLayerConfiguration conf() {
         BernoulliDropout half = BernoulliDropout.retainProbability(0.5);
-        return new NeuralNetConfiguration.Builder()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)
                 .l2(WEIGHT_DECAY)
@@ -151,6 +127,8 @@ public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> 
                         .name("output").build())
                 .setInputType(InputType.convolutional(cropSize, cropSize, 3))
                 .build();
+        DropoutPlacement.check(conf);
+        return conf;
     }
 
     /** A channel count of the paper divided by {@code widthDivisor}. */
@@ -177,53 +155,24 @@ public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> 
                 .name(name).build();
     }
 
-    /**
-     * Builds and initialises the network (~61M parameters, ~245 MB in float32), on oneDNN where ND4J's oneDNN
-     * natives are loaded ({@link OneDnnHelpers}).
-     */
     @Override
-    @SuppressWarnings("unchecked")
-    public MultiLayerNetwork init() {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf());
-        net.init();
-        OneDnnHelpers.install(net);
-        return net;
+    MultiLayerNetwork newNetwork() {
+        return new MultiLayerNetwork(conf());
     }
 
+    @Override
     public Map<String, Long> parameterCounts() {
         return ConfigurationSummary.parameterCounts(conf());
     }
 
-    public long parameterCount() {
-        return ConfigurationSummary.totalParameters(parameterCounts());
+    @Override
+    int[][] inputShapes() {
+        return new int[][]{{3, cropSize, cropSize}};
     }
-
-    public int cropSize() {
-        return cropSize;
-    }
-
-    public int numClasses() {
-        return numClasses;
-    }
-
-
-
 
     @Override
     public String modelName() {
         return twoTowers ? "alexnet-dropout" : "alexnet-dropout-single-tower";
-    }
-
-    @Override
-    @Deprecated
-    public ModelMetaData metaData() {
-        return new ModelMetaData(new int[][]{{3, cropSize, cropSize}}, 1, ZooType.CNN);
-    }
-
-    /** Not supported: the configuration is immutable; use {@link Builder#cropSize(int)}. */
-    @Override
-    public void setInputShape(int[][] inputShape) {
-        throw new UnsupportedOperationException("AlexNetDropout is immutable; use AlexNetDropout.builder().cropSize(n)");
     }
 
     @Override
@@ -233,26 +182,15 @@ public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> 
     }
 
     /** Defaults: 1000 classes, 224 crops, two-tower grouping, the paper's widths and optimiser. */
-    public static final class Builder {
-        private int numClasses = 1000;
-        private int cropSize = 224;
+    public static final class Builder extends ImageNetZooModel.Builder<AlexNetDropout, Builder> {
         private boolean twoTowers = true;
-        private int widthDivisor = 1;
-        private int fcUnits = 4096;
-        private long seed = 42;
-        private IUpdater updater = paperUpdater(LEARNING_RATE);
-        private IWeightInit weightInit = new WeightInitDistribution(new NormalDistribution(0, 0.01));
 
         private Builder() {
+            super(paperUpdater(LEARNING_RATE));
         }
 
-        public Builder numClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        public Builder cropSize(int cropSize) {
-            this.cropSize = cropSize;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -262,37 +200,13 @@ public final class AlexNetDropout extends PretrainedZooModel<MultiLayerNetwork> 
             return this;
         }
 
-        /**
-         * Divides every convolution's channel count (96, 256, 384, 384, 256) by {@code divisor}: 1 (the paper), 2, 4,
-         * 8 or 16, for small-scale runs and tests.
-         */
-        public Builder widthDivisor(int divisor) {
-            this.widthDivisor = divisor;
-            return this;
+        /** Adam(1e-3), He initialisation. */
+        @Override
+        Builder shortRecipe() {
+            return updater(new Adam(1e-3)).weightInit(WeightInit.RELU.getWeightInitFunction());
         }
 
-        /** Units of fc6 and fc7 (paper: 4096). */
-        public Builder fcUnits(int units) {
-            this.fcUnits = units;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder updater(IUpdater updater) {
-            this.updater = updater;
-            return this;
-        }
-
-        /** Weight initialisation (paper: N(0, 0.01^2)); short runs of small variants train better with He's. */
-        public Builder weightInit(IWeightInit weightInit) {
-            this.weightInit = weightInit;
-            return this;
-        }
-
+        @Override
         public AlexNetDropout build() {
             return new AlexNetDropout(this);
         }

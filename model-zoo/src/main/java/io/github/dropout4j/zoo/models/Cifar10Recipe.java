@@ -1,6 +1,7 @@
 package io.github.dropout4j.zoo.models;
 
 import io.github.dropout4j.updater.DampedMomentum;
+import io.github.dropout4j.zoo.training.Recipe;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -111,6 +112,17 @@ public record Cifar10Recipe(double learningRate, double momentum, int batchSize,
     int second = Math.max(first, (int) Math.round(epochs * 0.9));
     return new Cifar10Recipe(DEFAULT_LEARNING_RATE, PAPER_MOMENTUM, PAPER_BATCH_SIZE, epochs, first, second,
         DEFAULT_WEIGHT_STD, PAPER_HIDDEN_BIAS, RAW_PIXEL_SCALE);
+  }
+
+  /**
+   * The recipe {@code choice} names for {@code epochs} epochs: {@link Recipe#PAPER} is {@link #paper}; {@link
+   * Recipe#SHORT} the same with N(0, 0.05^2) weights, hidden biases 0.1 and rate 0.02 on centred inputs in the
+   * [0, 1] scale (pixel scale 1), the setting that learns within a few epochs at our scale (the rate and init were
+   * chosen at that scale; see {@code Cifar10Net}'s Javadoc: the paper's initialisation stalls on short runs).
+   */
+  public static Cifar10Recipe of(Recipe choice, int epochs) {
+    Cifar10Recipe c = paper(epochs);
+    return choice == Recipe.SHORT ? c.withInit(0.05, 0.1).withLearningRate(0.02).withPixelScale(1.0) : c;
   }
 
   public Cifar10Recipe withLearningRate(double rate) {

@@ -1,11 +1,15 @@
 package io.github.dropout4j.zoo.models;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.dataset.DataSet;
+import io.github.dropout4j.zoo.training.EpochRecord;
+import io.github.dropout4j.zoo.training.Errors;
+import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.training.TrainingRun;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -17,10 +21,10 @@ import java.util.function.Supplier;
  * dropout net uses the paper's test-time weight scaling). Programmatic entry point for the command line
  * ({@code train cifar10 [--dropout]}, {@code reproduce cifar10}).
  *
- * <p>The learning-rate schedule is by epoch, so this loop advances DL4J's epoch counter after each pass
- * ({@code fit(DataSet)} alone does not). Iterators are reset at the start of every epoch but the first if they are
- * exhausted; give the training iterator {@code batchSize = recipe.batchSize()} and set a
- * {@code PixelMeanNormalizer} on both.
+ * <p>The epochs run in {@link TrainingRun}, which advances DL4J's epoch counter after each pass (the learning-rate
+ * schedule is by epoch; {@code fit(DataSet)} alone does not advance it). Iterators are reset at the start of every
+ * epoch but the first if they are exhausted; give the training iterator {@code batchSize = recipe.batchSize()} and
+ * set a {@code PixelMeanNormalizer} on both.
  *
  * <pre>{@code
  * Cifar10Data data = Cifar10Data.load(dir);
@@ -81,54 +85,56 @@ public final class Cifar10Training {
    * @return one report per epoch
    */
   public static List<EpochReport> train(MultiLayerNetwork net, Cifar10Recipe recipe, DataSetIterator train,
-                                        DataSetIterator test, Listener listener) {
+                                        DataSetIterator test, Listener listener) throws IOException {
     return train(net, recipe.epochs(), recipe, train, test, listener);
   }
 
-  /** As {@link #train(MultiLayerNetwork, Cifar10Recipe, DataSetIterator, DataSetIterator, Listener)} for {@code epochs}. */
+  /**
+   * As {@link #train(MultiLayerNetwork, Cifar10Recipe, DataSetIterator, DataSetIterator, Listener)} for {@code epochs}
+   * more epochs: a {@link TrainingRun} (not saved) whose records are converted to {@link EpochReport}s.
+   */
   public static List<EpochReport> train(MultiLayerNetwork net, int epochs, Cifar10Recipe recipe,
-                                        DataSetIterator train, DataSetIterator test, Listener listener) {
+                                        DataSetIterator train, DataSetIterator test, Listener listener)
+      throws IOException {
     Objects.requireNonNull(net, "net");
     Objects.requireNonNull(train, "train");
     if (epochs < 1) {
       throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
     }
     List<EpochReport> log = new ArrayList<>();
-    for (int e = 0; e < epochs; e++) {
-      if (!train.hasNext()) {
-        train.reset();
-      }
-      int epoch = net.getEpochCount();
-      double rate = recipe.learningRateSchedule().valueAt(net.getIterationCount(), epoch);
-      long start = System.nanoTime();
-      double lossSum = 0;
-      long examples = 0;
-      while (train.hasNext()) {
-        DataSet batch = train.next();
-        net.fit(batch);
-        lossSum += net.score() * batch.numExamples();
-        examples += batch.numExamples();
-      }
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      net.incrementEpochCount();
-      double error = test == null ? Double.NaN : testError(net, test);
-      EpochReport r = new EpochReport(epoch, lossSum / Math.max(1, examples), error, rate, examples, millis);
-      log.add(r);
-      if (listener != null) {
-        listener.onEpoch(r);
-      }
-    }
+    RunManifest unsaved = RunManifest.fresh("cifar10", "cifar10", "caller's iterator", "caller's recipe", Map.of());
+    new TrainingRun(net, unsaved, TrainingRun.EpochData.of(train), evaluation(net, test))
+        .learningRate(recipe.learningRateSchedule())
+        .listener(new TrainingRun.Listener() {
+          @Override
+          public void epochDone(EpochRecord r, RunManifest m) {
+            EpochReport report = report(r);
+            log.add(report);
+            if (listener != null) {
+              listener.onEpoch(report);
+            }
+          }
+        }).run(net.getEpochCount() + epochs);
     return log;
+  }
+
+  /** Test errors of the mean network on {@code test} (none if null), as a {@link TrainingRun.Evaluation}. */
+  public static TrainingRun.Evaluation evaluation(MultiLayerNetwork net, DataSetIterator test) {
+    return test == null ? TrainingRun.Evaluation.NONE : n -> {
+      Errors.Tally t = Errors.count(net, test);
+      return new Errors.Counts(0, 0, t.errors(), t.examples());
+    };
+  }
+
+  /** A {@link TrainingRun} record as a report (0-based epoch, test error as a fraction, milliseconds). */
+  public static EpochReport report(EpochRecord r) {
+    return new EpochReport(r.epoch() - 1, r.trainLoss(), r.testCount() == 0 ? Double.NaN
+        : (double) r.testErrors() / r.testCount(), r.learningRate(), r.examplesSeen(), Math.round(r.fitSeconds() * 1000));
   }
 
   /** Fraction of {@code test}'s images the network's {@code output()} (the mean network) gets wrong. */
   public static double testError(MultiLayerNetwork net, DataSetIterator test) {
-    if (!test.hasNext()) {
-      test.reset();
-    }
-    Evaluation eval = net.evaluate(test);
-    test.reset();
-    return 1.0 - eval.accuracy();
+    return Errors.count(net, test).fraction();
   }
 
   /**
@@ -139,7 +145,7 @@ public final class Cifar10Training {
    * @param test may supply null (no test error)
    */
   public static Comparison reproduce(Cifar10Recipe recipe, long seed, Supplier<DataSetIterator> train,
-                                     Supplier<DataSetIterator> test, Listener listener) {
+                                     Supplier<DataSetIterator> test, Listener listener) throws IOException {
     List<EpochReport> plain = train(network(false, recipe, seed), recipe, train.get(), test.get(), listener);
     List<EpochReport> dropout = train(network(true, recipe, seed), recipe, train.get(), test.get(), listener);
     return new Comparison(plain, dropout);

@@ -1,8 +1,10 @@
 package io.github.dropout4j.zoo.models;
 
-import io.github.dropout4j.onednn.OneDnnHelpers;
+import org.nd4j.linalg.learning.config.Adam;
+import org.deeplearning4j.nn.weights.WeightInit;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
@@ -17,13 +19,7 @@ import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.IWeightInit;
-import org.deeplearning4j.nn.weights.WeightInitDistribution;
-import org.deeplearning4j.zoo.ModelMetaData;
-import org.deeplearning4j.zoo.ZooType;
-import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.Map;
@@ -81,7 +77,7 @@ import java.util.Map;
  * INDArray probs = net.output(crop, subsampled)[0];
  * }</pre>
  */
-public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph> {
+public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> {
 
     public static final String CROP_INPUT = "crop";
     public static final String SUBSAMPLED_INPUT = "subsampled";
@@ -89,47 +85,26 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
     /** The minibatch of the papers' ImageNet recipe (Krizhevsky et al. 2012, section 5). */
     public static final int PAPER_BATCH_SIZE = 128;
     /** Factor by which the second input is subsampled from the crop: 224 / 56. */
-
     public static final int SUBSAMPLE_FACTOR = 4;
 
-    private final int numClasses;
-    private final int cropSize;
-    private final int widthDivisor;
-    private final int fcUnits;
     private final boolean dropout;
-    private final long seed;
     private final double maxNorm;
-    private final IUpdater updater;
-    private final IWeightInit weightInit;
     private final double hiddenBias;
 
     private HintonImageNetNet(Builder b) {
-        super(ComputationGraph.class);
-        if (b.numClasses < 2) {
-            throw new IllegalArgumentException("numClasses must be >= 2, got " + b.numClasses);
-        }
+        super(ComputationGraph.class, b);
         if (b.cropSize < 32 || b.cropSize % SUBSAMPLE_FACTOR != 0) {
             throw new IllegalArgumentException("cropSize must be a multiple of 4 and >= 32, got " + b.cropSize);
         }
-        if (b.widthDivisor < 1 || 16 % b.widthDivisor != 0) {
+        if (16 % b.widthDivisor != 0) {
             throw new IllegalArgumentException("widthDivisor must divide 16 (1, 2, 4, 8 or 16), got "
                     + b.widthDivisor);
-        }
-        if (b.fcUnits < 1) {
-            throw new IllegalArgumentException("fcUnits must be >= 1, got " + b.fcUnits);
         }
         if (!(b.maxNorm > 0) || Double.isInfinite(b.maxNorm)) {
             throw new IllegalArgumentException("maxNorm must be finite and > 0, got " + b.maxNorm);
         }
-        this.numClasses = b.numClasses;
-        this.cropSize = b.cropSize;
-        this.widthDivisor = b.widthDivisor;
-        this.fcUnits = b.fcUnits;
         this.dropout = b.dropout;
-        this.seed = b.seed;
         this.maxNorm = b.maxNorm;
-        this.updater = b.updater;
-        this.weightInit = b.weightInit;
         this.hiddenBias = b.hiddenBias;
     }
 
@@ -159,7 +134,7 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
                 + " but no padding of a 5x5 stride-2 filter on " + sub + "x" + sub + " gives that size");
     }
 
-    /** The configuration (parameters not allocated). */
+    /** The configuration (parameters not allocated), checked by {@link DropoutPlacement#check}. */
     public ComputationGraphConfiguration conf() {
         int d = widthDivisor;
         int c1 = 64 / d, c2 = 256 / d, c3 = 512 / d;
@@ -209,7 +184,9 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
         if (dropout) {
             out.dropOut(half.withSeed(seed * 31 + 8));
         }
-        return g.addLayer(OUTPUT, out.build(), last).setOutputs(OUTPUT).build();
+        ComputationGraphConfiguration conf = g.addLayer(OUTPUT, out.build(), last).setOutputs(OUTPUT).build();
+        DropoutPlacement.check(conf);
+        return conf;
     }
 
     private RandomChannelGroupConvolution grouped(int nOut, int groups, int channelsPerGroup, int layer,
@@ -223,68 +200,33 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
                 .build();
     }
 
-    /**
-     * Builds and initialises the network (allocates all parameters: ~390 MB in float32 at full size), on oneDNN
-     * where ND4J's oneDNN natives are loaded ({@link OneDnnHelpers}).
-     */
     @Override
-    @SuppressWarnings("unchecked")
-    public ComputationGraph init() {
-        ComputationGraph net = new ComputationGraph(conf());
-        net.init();
-        OneDnnHelpers.install(net);
-        return net;
+    ComputationGraph newNetwork() {
+        return new ComputationGraph(conf());
     }
 
-    /** Parameters per layer, from the configuration alone. */
+    /** Parameters per layer, from the configuration alone (~390 MB in float32 at full size once initialised). */
+    @Override
     public Map<String, Long> parameterCounts() {
         return ConfigurationSummary.parameterCounts(conf());
     }
 
-    public long parameterCount() {
-        return ConfigurationSummary.totalParameters(parameterCounts());
-    }
-
-    public int cropSize() {
-        return cropSize;
+    @Override
+    int[][] inputShapes() {
+        return new int[][]{{3, cropSize, cropSize}, {3, subsampledSize(), subsampledSize()}};
     }
 
     public int subsampledSize() {
         return cropSize / SUBSAMPLE_FACTOR;
     }
 
-    public int numClasses() {
-        return numClasses;
-    }
-
     public boolean hasDropout() {
         return dropout;
     }
 
-    public long seed() {
-        return seed;
-    }
-
-
-
-
     @Override
     public String modelName() {
         return dropout ? "hinton-imagenet-dropout" : "hinton-imagenet-nodropout";
-    }
-
-    @Override
-    @Deprecated
-    public ModelMetaData metaData() {
-        return new ModelMetaData(new int[][]{{3, cropSize, cropSize}, {3, subsampledSize(), subsampledSize()}}, 1,
-                ZooType.CNN);
-    }
-
-    /** Not supported: the configuration is immutable; use {@link Builder#cropSize(int)}. */
-    @Override
-    public void setInputShape(int[][] inputShape) {
-        throw new UnsupportedOperationException("HintonImageNetNet is immutable; use HintonImageNetNet.builder()"
-                + ".cropSize(n) (the 56x56-style input is cropSize / 4)");
     }
 
     @Override
@@ -295,41 +237,17 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
     }
 
     /** Defaults are the paper's network: 1000 classes, 224 crops, full widths, 4096-unit layers, dropout on. */
-    public static final class Builder {
-        private int numClasses = 1000;
-        private int cropSize = 224;
-        private int widthDivisor = 1;
-        private int fcUnits = 4096;
+    public static final class Builder extends ImageNetZooModel.Builder<HintonImageNetNet, Builder> {
         private boolean dropout = true;
-        private long seed = 42;
         private double maxNorm = Math.sqrt(15);
-        private IUpdater updater = new DampedMomentum(0.1, 0.9);
-        private IWeightInit weightInit = new WeightInitDistribution(new NormalDistribution(0, 0.01));
         private double hiddenBias = 1.0;
 
         private Builder() {
+            super(new DampedMomentum(0.1, 0.9));
         }
 
-        public Builder numClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        /** Side of the square crop (224 in the paper); a multiple of 4, at least 64 for pool5 to fit. */
-        public Builder cropSize(int cropSize) {
-            this.cropSize = cropSize;
-            return this;
-        }
-
-        /** Divides every channel count (64, 256, 512) and wiring size (16, 32); 1 = the paper. */
-        public Builder widthDivisor(int widthDivisor) {
-            this.widthDivisor = widthDivisor;
-            return this;
-        }
-
-        /** Units of each of the two globally connected layers (4096 in the paper). */
-        public Builder fcUnits(int fcUnits) {
-            this.fcUnits = fcUnits;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -339,25 +257,9 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
             return this;
         }
 
-        /** Seeds weights, dropout masks and the channel wiring. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
         /** Bound c on every unit's incoming-weight L2 norm. */
         public Builder maxNorm(double maxNorm) {
             this.maxNorm = maxNorm;
-            return this;
-        }
-
-        public Builder updater(IUpdater updater) {
-            this.updater = updater;
-            return this;
-        }
-
-        public Builder weightInit(IWeightInit weightInit) {
-            this.weightInit = weightInit;
             return this;
         }
 
@@ -367,6 +269,13 @@ public final class HintonImageNetNet extends PretrainedZooModel<ComputationGraph
             return this;
         }
 
+        /** Adam(2e-3), He initialisation, hidden biases 0.1. */
+        @Override
+        Builder shortRecipe() {
+            return updater(new Adam(2e-3)).weightInit(WeightInit.RELU.getWeightInitFunction()).hiddenBias(0.1);
+        }
+
+        @Override
         public HintonImageNetNet build() {
             return new HintonImageNetNet(this);
         }

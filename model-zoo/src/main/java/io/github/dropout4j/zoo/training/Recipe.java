@@ -7,9 +7,13 @@ import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
- * The optimiser settings of a training run: the paper's, or the shorter one the CLI uses by default.
+ * Which recipe a run follows, for every data set: {@link #PAPER}, the paper's settings exactly, or {@link #SHORT},
+ * the paper's adjusted so that runs of a few epochs learn (the CLI's default). What each means for a network lives
+ * with the network: this enum's {@link #updater()} for the MNIST MLPs, {@code Cifar10Recipe.of(choice, epochs)} for
+ * CIFAR-10, {@code ImageNetZooModel.Builder.recipe(choice)} for the ImageNet networks. The run manifest records the
+ * choice by name.
  *
- * <p>Both use the paper's update {@code dw_t = p_t dw_{t-1} - (1 - p_t) eps_t <grad>} ({@link DampedMomentum})
+ * <p>For the MNIST MLPs both use the paper's update {@code dw_t = p_t dw_{t-1} - (1 - p_t) eps_t <grad>} ({@link DampedMomentum})
  * with {@code eps_t = eps_0 * 0.998^epoch} and {@code p_t} rising linearly from 0.5 to 0.99 over 500 epochs.
  */
 public enum Recipe {

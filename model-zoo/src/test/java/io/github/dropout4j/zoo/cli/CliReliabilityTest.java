@@ -1,13 +1,14 @@
 package io.github.dropout4j.zoo.cli;
 
-import static io.github.dropout4j.zoo.cli.CliTest.run;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
-import io.github.dropout4j.zoo.cli.CliTest.Run;
+import io.github.dropout4j.zoo.testsupport.CliRuns.Run;
+import io.github.dropout4j.zoo.training.ModelZip;
 import io.github.dropout4j.zoo.data.MnistDataAccess;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
 import io.github.dropout4j.zoo.models.Cifar10Recipe;
@@ -76,7 +77,10 @@ class CliReliabilityTest {
   private static Path cifar10Zip(Path file, boolean dropout) throws IOException {
     Files.createDirectories(file.getParent());
     MultiLayerNetwork net = Cifar10Training.network(dropout, Cifar10Recipe.paper(1), 1);
-    ModelFiles.writeAtomically(net, file, zip -> PixelMeanNormalizer.of(new float[3 * 32 * 32]).addTo(zip));
+    PixelMeanNormalizer mean = PixelMeanNormalizer.of(new float[3 * 32 * 32]);
+    ModelZip.write(net, Cifar10Run.manifest(dropout ? "cifar10-dropout" : "cifar10", "paper", 1, 1500,
+        Cifar10Recipe.paper(1)).withPreprocessing("pixelMean", "objects/" + PixelMeanNormalizer.MODEL_ZIP_KEY),
+        mean::addTo, file);
     return file;
   }
 
@@ -132,7 +136,7 @@ class CliReliabilityTest {
     Run kept = run("export-mean-network", run.resolve("model.zip").toString(), "--out", mean.toString(),
         "--keep-dropout4j-layers");
     assertEquals(0, kept.exitCode(), kept.err());
-    assertTrue(ModelFiles.objectsIn(mean).contains(PixelMeanNormalizer.MODEL_ZIP_KEY), "the pixel mean travels");
+    assertTrue(ModelSerializer.listObjectsInFile(mean.toFile()).contains(PixelMeanNormalizer.MODEL_ZIP_KEY), "the pixel mean travels");
     ModelSerializer.restoreMultiLayerNetwork(mean.toFile(), false);
     assertEquals(List.of(), tmpFiles(dir));
   }
@@ -150,7 +154,6 @@ class CliReliabilityTest {
     }
   }
 
-  /** A layer with test-time-scaled dropout but no TestTimeWeightScaling: output() does not scale, the export does. */
   /**
    * A model whose exported mean network does not predict as it does is refused. A test-time-scaled dropout without
    * TestTimeWeightScaling is rejected earlier by the library's configuration-time check (next test), so such a model
@@ -295,17 +298,30 @@ class CliReliabilityTest {
 
   @Test
   void aTruncatedStateFileSaysWhatWasExpected(@TempDir Path dir) throws IOException {
+    // The run state is the run manifest inside checkpoint.zip since issue 15 (no checkpoint.zip.state any more).
     assertEquals(0, run(args(new String[] {"train", "mnist-800x2", "--out", dir.toString()}, TINY_MNIST)).exitCode());
-    Path state = dir.resolve("checkpoint.zip.state");
-    String text = Files.readString(state);
-    String cut = text.substring(0, text.indexOf("dataSeed=") + 5);
-    Files.writeString(state, cut);
+    Path checkpoint = dir.resolve("checkpoint.zip");
+    String text = readManifest(checkpoint);
+    String cut = text.substring(0, text.indexOf("\"dataSeed\"") + 5);
+    writeManifest(checkpoint, cut);
     Run r = run(args(new String[] {"train", "mnist-800x2", "--out", dir.toString(), "--resume"}, TINY_MNIST));
-    assertOneLine(r, Dropout4jCli.USER_ERROR, state.toString(), "truncated", "newline");
-    assertFalse(r.err().contains("'dataS"), "quotes the cut line as if it were the problem: " + r.err());
-    Files.writeString(state, text.substring(0, text.indexOf("trainLimit=")));
+    assertOneLine(r, Dropout4jCli.USER_ERROR, checkpoint.toString(), "truncated", "JSON");
+    assertFalse(r.err().contains("\"dataS"), "quotes the cut line as if it were the problem: " + r.err());
+    writeManifest(checkpoint, text.replace("\"split\"", "\"splitX\""));
     assertOneLine(run(args(new String[] {"train", "mnist-800x2", "--out", dir.toString(), "--resume"}, TINY_MNIST)),
-        Dropout4jCli.USER_ERROR, "truncated", "3 of the 4 header lines", "trainLimit=");
+        Dropout4jCli.USER_ERROR, checkpoint.toString(), "no field 'split'");
+  }
+
+  private static String readManifest(Path zip) throws IOException {
+    try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+      return Files.readString(fs.getPath(io.github.dropout4j.zoo.training.RunManifest.ZIP_ENTRY));
+    }
+  }
+
+  private static void writeManifest(Path zip, String text) throws IOException {
+    try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip)) {
+      Files.writeString(fs.getPath(io.github.dropout4j.zoo.training.RunManifest.ZIP_ENTRY), text);
+    }
   }
 
   @Test
@@ -391,7 +407,7 @@ class CliReliabilityTest {
     Run train = run(args(new String[] {"train", "mnist-800x2", "--data", canonical.toString(), "--out",
         run.toString()}, TINY_MNIST));
     assertEquals(0, train.exitCode(), train.err());
-    assertTrue(ModelFiles.objectsIn(run.resolve("model.zip")).contains(MnistSplit.KEY), "the split is stored");
+    assertTrue(ModelSerializer.listObjectsInFile(run.resolve("model.zip").toFile()).contains(MnistSplit.KEY), "the split is stored");
     assertOneLine(run("evaluate", run.resolve("model.zip").toString(), "--data", canonical.toString(), "--split",
         "validation"), Dropout4jCli.USER_ERROR, "trained on all 8000", "--split VALIDATION");
     Run onBundled = run("evaluate", run.resolve("model.zip").toString(), "--split", "validation");
@@ -424,7 +440,8 @@ class CliReliabilityTest {
 
   @Test
   void imageNetOnlyOptionsAreRefusedForOtherModels(@TempDir Path dir) {
-    for (String option : new String[] {"--size", "--crop", "--width-divisor", "--fc-units"}) {
+    for (String option : new String[] {"--size", "--crop", "--width-divisor", "--fc-units", "--plateau-patience",
+        "--max-bad-images"}) {
       assertOneLine(run(args(new String[] {"train", "mnist-800x2", option, "96", "--out", dir.toString()},
           TINY_MNIST)), Dropout4jCli.USER_ERROR, option + " applies to ImageNet models only", "mnist-800x2");
     }

@@ -1,12 +1,16 @@
 package io.github.dropout4j.zoo.cli;
 
+import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.testsupport.CliRuns;
+import io.github.dropout4j.zoo.testsupport.CliRuns.Run;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.assertOneLineError;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.concat;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,23 +19,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI end to end on tiny slices of the bundled digits (seconds each). */
 class CliTest {
-
-  record Run(int exitCode, String out, String err) {
-  }
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Dropout4jCli.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void modelsListsEveryZooModelWithItsParameterCount() {
@@ -86,13 +76,6 @@ class CliTest {
         "bad data: ");
   }
 
-  private static void assertOneLineError(Run r, int expectedCode, String fragment) {
-    assertEquals(expectedCode, r.exitCode(), r.err());
-    List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
-    assertEquals(1, lines.size(), "one line, no stack trace: " + r.err());
-    assertTrue(lines.get(0).contains(fragment), lines.get(0));
-    assertFalse(r.err().contains("Exception"), r.err());
-  }
 
   /** 2 epochs straight, or 1 epoch then a resumed 2nd: the same parameters, bit for bit. */
   @Test
@@ -114,8 +97,8 @@ class CliTest {
     assertEquals(a.getIterationCount(), b.getIterationCount());
     assertEquals(a.params(), b.params(), "parameters after resume");
     assertEquals(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray(), "momentum state");
-    assertEquals(Files.readAllLines(straight.resolve("errors.csv")).stream().map(CliTest::withoutTime).toList(),
-        Files.readAllLines(resumed.resolve("errors.csv")).stream().map(CliTest::withoutTime).toList());
+    assertEquals(Files.readAllLines(straight.resolve("errors.csv")).stream().map(CliRuns::withoutTime).toList(),
+        Files.readAllLines(resumed.resolve("errors.csv")).stream().map(CliRuns::withoutTime).toList());
 
     Run again = run(concat(new String[] {"train", "mnist-800x2-dropout", "--epochs", "2", "--out",
         resumed.toString()}, common));
@@ -126,9 +109,13 @@ class CliTest {
   }
 
   @Test
-  void evaluateAndExportMeanNetworkOnATrainedModel(@TempDir Path dir) {
+  void evaluateAndExportMeanNetworkOnATrainedModel(@TempDir Path dir) throws IOException {
     assertEquals(0, run("train", "mnist-800x2-dropout", "--epochs", "1", "--limit", "300", "--quiet", "--out",
         dir.toString()).exitCode());
+    RunManifest m = ModelZip.readManifest(dir.resolve("model.zip")).orElseThrow();
+    assertEquals(List.of("mnist-800x2-dropout", "mnist", "short", "relu", "false", 1), List.of(m.model(),
+        m.dataset(), m.recipe(), m.settings().get("activation"), m.settings().get("boundOutputUnits"),
+        m.epochsDone()), "the run manifest inside model.zip (max-norm on hidden units only)");
     Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--limit", "200");
     assertEquals(0, eval.exitCode(), eval.err());
     assertTrue(eval.out().contains("/ 200 errors"), eval.out());
@@ -149,13 +136,5 @@ class CliTest {
     assertEquals(2, r.out().lines().filter(l -> l.matches("^0\\.(00|50) .*\\+/-.*\\+/-.*")).count(), r.out());
   }
 
-  private static String withoutTime(String csvLine) {
-    return csvLine.substring(0, csvLine.lastIndexOf(','));
-  }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
-  }
 }

@@ -1,21 +1,24 @@
 package io.github.dropout4j.zoo.cli;
 
-import static io.github.dropout4j.zoo.cli.CliTest.run;
+import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.RunManifest;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.concat;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.imageNetSynthetic;
+import static io.github.dropout4j.zoo.testsupport.CliRuns.run;
+import io.github.dropout4j.zoo.testsupport.CliRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.dropout4j.zoo.cli.CliTest.Run;
+import io.github.dropout4j.zoo.testsupport.CliRuns.Run;
 import io.github.dropout4j.zoo.data.Cifar10Data;
 import io.github.dropout4j.zoo.data.Cifar10DataSetIterator;
 import io.github.dropout4j.zoo.data.Cifar10Records;
 import io.github.dropout4j.zoo.data.PixelMeanNormalizer;
-import java.io.File;
+import java.util.Arrays;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,11 +33,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The CIFAR-10 and ImageNet commands end to end on tiny slices of the shipped synthetic sets (seconds each). */
 class ConvolutionalCliTest {
 
-  private static Path imageNetSynthetic() {
-    Path here = Path.of("").toAbsolutePath();
-    Path p = here.resolve("src-test-data/imagenet-synthetic");
-    return Files.isDirectory(p) ? p : here.getParent().resolve("src-test-data/imagenet-synthetic");
-  }
 
   @Test
   void modelsListsTheConvolutionalNetsWithTheirParameterCounts() {
@@ -80,6 +78,9 @@ class ConvolutionalCliTest {
     assertTrue(train.out().contains("raw RGB 0..255"), train.out());
     PixelMeanNormalizer stored = PixelMeanNormalizer.readFrom(dir.resolve("model.zip").toFile());
     assertEquals(255.0, stored.pixelScale());
+    RunManifest manifest = ModelZip.readManifest(dir.resolve("model.zip")).orElseThrow();
+    assertEquals(List.of("255.0", "255.0"), List.of(manifest.settings().get("pixelScale"),
+        manifest.preprocessing("pixelScale")), "the scale in the run manifest too");
 
     Cifar10Data data = Cifar10Data.synthetic();
     byte[] train0 = data.train().bytes();
@@ -123,13 +124,19 @@ class ConvolutionalCliTest {
   }
 
   @Test
-  void trainImageNetThenTenViewEvaluation(@TempDir Path dir) {
+  void trainImageNetThenTenViewEvaluation(@TempDir Path dir) throws IOException {
     String data = imageNetSynthetic().toString();
     Run train = run("train", "imagenet", "--data", data, "--epochs", "1", "--out", dir.toString());
     assertEquals(0, train.exitCode(), train.err());
     assertTrue(train.out().contains("hinton-imagenet epoch 1/1: train loss "), train.out());
     assertTrue(Files.isRegularFile(dir.resolve("model.zip")));
     assertTrue(Files.isRegularFile(dir.resolve(ImageNetRun.STATISTICS_FILE)));
+    RunManifest m = ModelZip.readManifest(dir.resolve("model.zip")).orElseThrow();
+    assertEquals("imagenet", m.dataset());
+    assertEquals(4, m.classNames().size(), "the folder's class names are stored with the model");
+    assertEquals("64", m.preprocessing("cropSize"));
+    assertEquals(1, m.history().size());
+    assertTrue(m.history().get(0).trainLoss() > 0, "the epoch's training loss is recorded");
 
     Run eval = run("evaluate", dir.resolve("model.zip").toString(), "--data", data, "--ten-view");
     assertEquals(0, eval.exitCode(), eval.err());
@@ -198,8 +205,9 @@ class ConvolutionalCliTest {
     assertEquals(0, second.exitCode(), second.err());
     assertSameTrainedModel(straight.resolve("model.zip"), resumed.resolve("model.zip"), 3);
 
-    File zip = straight.resolve("model.zip").toFile();
-    double[] errors = (double[]) ModelSerializer.getObjectFromFile(zip, ImageNetRun.VALIDATION_KEY);
+    RunManifest manifest = ModelZip.readManifest(straight.resolve("model.zip")).orElseThrow();
+    double[] errors = manifest.history().stream().mapToDouble(r -> (double) r.testErrors() / r.testCount())
+        .toArray();   // the validation error of every epoch
     assertEquals(3, errors.length);
     int cuts = 0;
     double best = Double.POSITIVE_INFINITY;
@@ -211,7 +219,7 @@ class ConvolutionalCliTest {
       }
     }
     assertTrue(cuts >= 1, "the tiny paper-recipe net does not improve every epoch: " + Arrays.toString(errors));
-    assertEquals(0.1 / Math.pow(10, cuts), ImageNetRun.learningRate(ModelFiles.readModel(straight.resolve(
+    assertEquals(0.1 / Math.pow(10, cuts), ImageNetRun.learningRate(ModelZip.readModel(straight.resolve(
         "model.zip"))), 1e-12, "DampedMomentum(0.1, 0.9) divided by 10 per cut");
     assertEquals(List.of("disc", "square", "stripes", "triangle"), ImageNetRun.classesOf(straight.resolve(
         "model.zip")));
@@ -286,9 +294,9 @@ class ConvolutionalCliTest {
   }
 
   private static void assertSameTrainedModel(Path expected, Path actual, int epochs) throws IOException {
-    Model a = ModelFiles.readModel(expected);
-    Model b = ModelFiles.readModel(actual);
-    assertEquals(epochs, ImageNetRun.epochCount(b));
+    Model a = ModelZip.readModel(expected);
+    Model b = ModelZip.readModel(actual);
+    assertEquals(epochs, ModelZip.epochCount(b));
     assertEquals(a.params(), b.params(), "parameters after resume");
     INDArray stateA = a instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
         : ((ComputationGraph) a).getUpdater().getStateViewArray();
@@ -297,14 +305,9 @@ class ConvolutionalCliTest {
     assertEquals(stateA, stateB, "updater state after resume");
   }
 
-  private static String[] concat(String[] a, String... b) {
-    String[] c = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
-  }
 
   private static List<String> withoutTimes(List<String> csv) {
-    return csv.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    return csv.stream().map(l -> CliRuns.withoutTime(l)).toList();
   }
 
   @Test
@@ -323,11 +326,7 @@ class ConvolutionalCliTest {
   }
 
   private static void assertOneLineError(Run r, String fragment) {
-    assertEquals(Dropout4jCli.USER_ERROR, r.exitCode(), r.err());
-    List<String> errLines = r.err().lines().filter(l -> !l.isBlank()).toList();
-    assertEquals(1, errLines.size(), "one line, no stack trace: " + r.err());
-    assertTrue(errLines.get(0).contains(fragment), errLines.get(0));
-    assertFalse(r.err().contains("Exception"), r.err());
+    CliRuns.assertOneLineError(r, Dropout4jCli.USER_ERROR, fragment);
   }
 
   private static List<String> lines(Path file) {

@@ -96,7 +96,7 @@ class ReadmeCommandsTest {
       for (List<String> args : scaler.expand(tokens(d.text()))) {
         tests.add(DynamicTest.dynamicTest(d.toString(), () -> {
           List<String> scaled = scaler.scale(args);
-          CliTest.Run r = run(scaled);
+          io.github.dropout4j.zoo.testsupport.CliRuns.Run r = run(scaled);
           System.out.printf(Locale.ROOT, "%s%n    ran: %s%n    exit %d%s%n", d, String.join(" ", scaled),
               r.exitCode(), r.exitCode() == 0 ? "" : ": " + r.err().strip());
           assertNotEquals(Dropout4jCli.USAGE, r.exitCode(), d + " is rejected as bad syntax (ran: " + scaled
@@ -109,14 +109,14 @@ class ReadmeCommandsTest {
     return tests.stream();
   }
 
-  private static CliTest.Run run(List<String> args) {
+  private static io.github.dropout4j.zoo.testsupport.CliRuns.Run run(List<String> args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cmd = Dropout4jCli.commandLine();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int code = cmd.execute(args.toArray(String[]::new));
-    return new CliTest.Run(code, out.toString(), err.toString());
+    return new io.github.dropout4j.zoo.testsupport.CliRuns.Run(code, out.toString(), err.toString());
   }
 
   /** The documented commands of one Markdown file, in order, each once. */

@@ -80,4 +80,47 @@ public final class TenViewEvaluator {
         }
         return eval;
     }
+
+    /**
+     * Top-1 errors of {@code net} (inference mode: the mean network) on the centre crops of {@code folder}'s
+     * images, the validation error that drives the learning-rate plateau rule of {@code train --recipe paper};
+     * undecodable images are skipped and recorded in {@code bad}.
+     *
+     * @return misclassified readable images and readable images, as the test counts of an {@code Errors.Counts}
+     * @throws IllegalArgumentException if no image is readable
+     */
+    public static io.github.dropout4j.zoo.training.Errors.Counts centreCropErrors(Model net, ImageFolder folder,
+                                                                                 ImageNetPreprocessor preprocessor,
+                                                                                 BadImages bad) {
+        int errors = 0;
+        int seen = 0;
+        java.util.List<float[]> crops = new java.util.ArrayList<>();
+        java.util.List<Integer> labels = new java.util.ArrayList<>();
+        for (int i = 0; i <= folder.size(); i++) {
+            if (i < folder.size()) {
+                try {
+                    crops.add(preprocessor.centreCrop(ImageTransforms.loadSquare(folder.file(i),
+                            preprocessor.imageSize())));
+                    labels.add(folder.label(i));
+                } catch (IOException e) {
+                    bad.skip(folder.file(i), e);
+                }
+            }
+            if (crops.size() == 32 || (i == folder.size() && !crops.isEmpty())) {
+                INDArray p = output(net, preprocessor.toInputs(crops));
+                for (int k = 0; k < crops.size(); k++) {
+                    if (p.getRow(k).argMax().getInt(0) != labels.get(k)) {
+                        errors++;
+                    }
+                }
+                seen += crops.size();
+                crops.clear();
+                labels.clear();
+            }
+        }
+        if (seen == 0) {
+            throw new IllegalArgumentException("no readable validation image in " + folder.root());
+        }
+        return new io.github.dropout4j.zoo.training.Errors.Counts(0, 0, errors, seen);
+    }
 }

@@ -1,6 +1,9 @@
 package io.github.dropout4j.zoo.data.imagenet;
 
 import io.github.dropout4j.zoo.models.HintonImageNetNet;
+import io.github.dropout4j.zoo.training.EpochRecord;
+import io.github.dropout4j.zoo.training.RunManifest;
+import io.github.dropout4j.zoo.training.TrainingRun;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -176,10 +180,15 @@ class ImageNetPipelineTest {
                 .numClasses(train.numClasses()).updater(new Adam(2e-3)).weightInit(WeightInit.RELU.getWeightInitFunction())
                 .hiddenBias(0.1).seed(3).build().init();
         List<Double> losses = new ArrayList<>();
-        int epochs = new ImageNetTraining(train, pre, 12, 11, 2).train(net, 8, (epoch, loss, model) -> {
-            losses.add(loss);
-            return true;
-        });
+        new TrainingRun(net, RunManifest.fresh("hinton-imagenet", "imagenet", "train", "test", Map.of()),
+                new ImageNetEpochs(train, pre, 12, 11, 2), TrainingRun.Evaluation.NONE)
+                .listener(new TrainingRun.Listener() {
+                    @Override
+                    public void epochDone(EpochRecord r, RunManifest m) {
+                        losses.add(r.trainLoss());
+                    }
+                }).run(8);
+        int epochs = net.getEpochCount();
         assertEquals(8, epochs);
         // mean loss of the last two epochs below the first two: noisy (dropout, augmentation), but ~1.39 at start
         double first = (losses.get(0) + losses.get(1)) / 2, last = (losses.get(6) + losses.get(7)) / 2;
