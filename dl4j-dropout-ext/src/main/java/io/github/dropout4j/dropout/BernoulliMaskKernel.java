@@ -143,11 +143,18 @@ public final class BernoulliMaskKernel {
         DataType type = out.dataType();
         if (in.dataType() == type && fastPath(in) && fastPath(out)) {
             long[] words = bits == null ? null : bits.prepare(key, threshold, n);
-            if (type == DataType.FLOAT) {
+            if (type == DataType.FLOAT && keptScale == 1.0) {
                 FloatPairs src = new FloatPairs(in);
                 FloatPairs dst = new FloatPairs(out);
                 forBlocks(n, (from, to) -> floatBlock(src, dst, from, to, key, threshold, words, false));
-                return scaleKept(out, keptScale);
+                return out;
+            }
+            if (type == DataType.FLOAT) {
+                FloatBuffer src = floats(in);
+                FloatBuffer dst = floats(out);
+                float s = (float) keptScale;
+                forBlocks(n, (from, to) -> scaledFloatBlock(src, dst, from, to, key, threshold, s, words));
+                return out;
             }
             if (type == DataType.DOUBLE) {
                 DoubleBuffer src = doubles(in);
@@ -178,11 +185,15 @@ public final class BernoulliMaskKernel {
                 || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
             return apply(in, out, key, threshold, keptScale, null);
         }
-        if (type == DataType.FLOAT) {
+        if (type == DataType.FLOAT && keptScale == 1.0) {
             FloatPairs src = new FloatPairs(in);
             FloatPairs dst = new FloatPairs(out);
             forBlocks(n, (from, to) -> floatBlock(src, dst, from, to, 0L, 0L, words, true));
-            scaleKept(out, keptScale);
+        } else if (type == DataType.FLOAT) {
+            FloatBuffer src = floats(in);
+            FloatBuffer dst = floats(out);
+            float s = (float) keptScale;
+            forBlocks(n, (from, to) -> scaledFloatBlockRecorded(src, dst, from, to, s, words));
         } else {
             DoubleBuffer src = doubles(in);
             DoubleBuffer dst = doubles(out);
@@ -378,6 +389,7 @@ public final class BernoulliMaskKernel {
     // bit pattern, so a dropped element is exactly +0. Java's long shift uses i & 63.
 
     private static final ThreadLocal<long[]> PAIR_SCRATCH = ThreadLocal.withInitial(() -> new long[BLOCK / 2]);
+    private static final ThreadLocal<float[]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
     private static final ThreadLocal<double[]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[BLOCK]);
 
     // Each block is copied into a thread-local array with one bulk get, masked there (array loops compile to
@@ -390,14 +402,9 @@ public final class BernoulliMaskKernel {
         }
     }
 
-    /**
-     * Float masking works on the raw bits, two elements per 64-bit word: {@code out = in & mask} (a dropped element
-     * becomes +0 whatever its value), then, when {@code keptScale} is not 1, one ND4J pass multiplies by the float
-     * {@code keptScale} ({@code +0 * s = +0}): the numbers of {@code bits(in * s) & mask}, bit for bit.
-     */
-    private static INDArray scaleKept(INDArray out, double keptScale) {
-        return keptScale == 1.0 ? out : out.muli(keptScale);
-    }
+    // Floats with a kept scale of 1 (test-time weight scaling) are masked on their raw bits, two elements per 64-bit
+    // word: out = in & mask. With another kept scale (inverted dropout) each float is multiplied by it first, one at
+    // a time (an ND4J multiply pass afterwards measured slower: its per-op cost exceeds the loop's).
 
     /**
      * Elements [from, to); {@code from} is a multiple of 64 (BLOCK is), so blocks own whole mask words. Draws the
@@ -427,6 +434,33 @@ public final class BernoulliMaskKernel {
             int x = Float.floatToRawIntBits(in.floats().get(last));
             out.floats().put(last, Float.intBitsToFloat(x & (int) -((bits >>> (last & 63)) & 1)));
         }
+    }
+
+    /** Elements [from, to); {@code from} is a multiple of 64 (BLOCK is), so blocks own whole mask words. */
+    private static void scaledFloatBlock(FloatBuffer in, FloatBuffer out, int from, int to, long key, long t,
+                                         float s, long[] words) {
+        float[] a = FLOAT_SCRATCH.get();
+        int len = to - from;
+        in.get(from, a, 0, len);
+        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
+            long bits = keepWord(key, w, t);
+            if (words != null) {
+                words[w] = bits;
+            }
+            maskFloats(a, off, Math.min(len, off + 64), bits, s);
+        }
+        out.put(from, a, 0, len);
+    }
+
+    private static void scaledFloatBlockRecorded(FloatBuffer in, FloatBuffer out, int from, int to, float s,
+                                                 long[] words) {
+        float[] a = FLOAT_SCRATCH.get();
+        int len = to - from;
+        in.get(from, a, 0, len);
+        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
+            maskFloats(a, off, Math.min(len, off + 64), words[w], s);
+        }
+        out.put(from, a, 0, len);
     }
 
     private static void doubleBlock(DoubleBuffer in, DoubleBuffer out, int from, int to, long key, long t, double s,
@@ -459,16 +493,19 @@ public final class BernoulliMaskKernel {
     // Each byte of the mask word selects eight all-ones (kept) or all-zeros (dropped) bit masks from a table,
     // ANDed with the value's bit pattern, so a dropped element is exactly +0; this measured 1.7x faster than
     // extracting one bit per element. Floats go two to a 64-bit word (PAIR_MASKS: four words per mask byte), which
-    // measured 2.4-3x faster again than one float at a time with a multiply (80,000 elements: 20 us vs 47-59 us).
+    // measured 2.4-3x faster again than one float at a time with a multiply (80,000 elements: 20 us vs 47-59 us);
+    // it serves a kept scale of 1, the paper's test-time weight scaling.
     // Blocks start at multiples of 64, so word bit b is element off + b.
 
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final long[] PAIR_MASKS = new long[256 * 4];
+    private static final int[] INT_MASKS = new int[256 * 8];
     private static final long[] LONG_MASKS = new long[256 * 8];
 
     static {
         for (int b = 0; b < 256; b++) {
             for (int k = 0; k < 8; k++) {
+                INT_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1 : 0;
                 LONG_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1L : 0L;
             }
             for (int k = 0; k < 4; k++) {   // pair k of the byte: elements 2k (first in memory) and 2k + 1
@@ -494,6 +531,22 @@ public final class BernoulliMaskKernel {
         }
         for (int p = from; p < to; p++) {
             a[p] &= PAIR_MASKS[(int) ((bits >>> ((p - from) << 1)) & 3) << 2];
+        }
+    }
+
+    private static void maskFloats(float[] a, int from, int to, long bits, float s) {
+        if (to - from == 64) {
+            for (int b = 0; b < 8; b++) {
+                int m = (int) ((bits >>> (b << 3)) & 0xFF) << 3;
+                int o = from + (b << 3);
+                for (int k = 0; k < 8; k++) {
+                    a[o + k] = Float.intBitsToFloat(Float.floatToRawIntBits(a[o + k] * s) & INT_MASKS[m + k]);
+                }
+            }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            a[i] = Float.intBitsToFloat(Float.floatToRawIntBits(a[i] * s) & (int) -((bits >>> (i - from)) & 1));
         }
     }
 
