@@ -144,7 +144,7 @@ public final class ConvPeerBench {
         };
     }
 
-    /** The CLI's defaults for {@code train alexnet|imagenet} on the shipped synthetic folder (TrainCommand). */
+    /** The CLI's defaults for {@code train alexnet|imagenet} on the shipped synthetic folder (ImageNetTrainOptions). */
     private static <B extends ImageNetZooModel.Builder<?, B>> B tiny(B b) {
         return b.cropSize(64).widthDivisor(16).fcUnits(64).numClasses(4).seed(1).recipe(Recipe.SHORT);
     }
