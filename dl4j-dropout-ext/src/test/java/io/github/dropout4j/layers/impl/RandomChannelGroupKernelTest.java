@@ -1,12 +1,14 @@
 package io.github.dropout4j.layers.impl;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Random;
 import java.util.stream.Stream;
@@ -99,6 +101,43 @@ class RandomChannelGroupKernelTest {
                             "central difference, array " + p + " entry " + i + ", limit " + limit);
                 }
             }
+        }
+    }
+
+    /**
+     * Weights and their gradient as views into a longer parameter vector, as DL4J hands them over. ND4J's
+     * {@code get(point(g), all(), ...)} returned an empty array for such a view of shape [4, 8, 2, 5, 5] (first seen
+     * as a failed conv2d in the Hinton net at widths / 2); both forms must give the same results as for plain
+     * arrays.
+     */
+    @Test
+    void weightViewsOfAParameterVectorGiveTheSameResults() {
+        Random r = new Random(5);
+        int[][] wiring = {{0, 7}, {1, 6}, {2, 5}, {3, 4}};
+        INDArray x = random(r, 2, 8, 7, 7);
+        INDArray weights = random(r, 4, 8, 2, 5, 5);
+        INDArray params = random(r, 1, 5000);
+        INDArray gradients = Nd4j.zeros(DataType.DOUBLE, 1, 5000);
+        INDArray weightView = params.get(NDArrayIndex.point(0), NDArrayIndex.interval(1000, 1000 + weights.length()))
+                .reshape('c', weights.shape()).assign(weights);
+        INDArray gradView = gradients.get(NDArrayIndex.point(0), NDArrayIndex.interval(1000, 1000 + weights.length()))
+                .reshape('c', weights.shape());
+        assertTrue(weightView.isView());
+        INDArray delta = random(r, 2, 32, 7, 7);
+        for (long limit : new long[]{0, Long.MAX_VALUE}) {
+            RandomChannelGroupKernel k = new RandomChannelGroupKernel(wiring, 8, new int[]{5, 5}, new int[]{1, 1},
+                    new int[]{2, 2}, ConvolutionMode.Truncate, limit);
+            INDArray plain = k.forward(x, weights, null, Nd4j.create(DataType.DOUBLE, 2, 32, 7, 7));
+            assertEquals(plain, k.forward(x, weightView, null, Nd4j.create(DataType.DOUBLE, 2, 32, 7, 7)));
+            INDArray gw = weights.ulike();
+            INDArray gx = x.ulike();
+            k.backward(x, weights, delta, gw, null, gx);
+            INDArray gx2 = x.ulike();
+            k.backward(x, weightView, delta, gradView, null, gx2);
+            assertEquals(gw, gradView, "weight gradient, limit " + limit);
+            assertEquals(gx, gx2, "input gradient, limit " + limit);
+            assertEquals(0.0, gradients.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 1000)).norm1Number()
+                    .doubleValue(), "nothing written outside the view");
         }
     }
 
