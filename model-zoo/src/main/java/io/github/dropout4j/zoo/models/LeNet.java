@@ -90,9 +90,9 @@ public final class LeNet extends PretrainedZooModel<MultiLayerNetwork> {
   }
 
   /**
-   * eps_0 of {@link #updater}({@code SHORT}): measured on the bundled digits (one epoch of 8,000, seed 1, no
-   * dropout), eps_0 = 1 (the MLPs' short rate) collapsed to one class (10.8% validation accuracy); 0.03, 0.1 and 0.3
-   * gave 152, 115 and 68 validation errors of 1,000.
+   * eps_0 of {@link #updater}({@code SHORT}): on the bundled digits (one epoch of 8,000, seed 1, no dropout),
+   * eps_0 = 1 (the MLPs' short rate) collapsed to one class (10.8% validation accuracy); in a one-off loop 0.03, 0.1
+   * and 0.3 gave 152, 115 and 68 validation errors of 1,000 (model-zoo/README-cli.md, {@code sweep --model lenet}).
    */
   public static final double SHORT_INITIAL_LEARNING_RATE = 0.3;
 
