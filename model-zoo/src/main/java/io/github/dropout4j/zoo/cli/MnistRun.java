@@ -28,9 +28,9 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The CLI's MNIST {@link DataSetType}: {@code train} and {@code evaluate} for the MNIST MLPs, and one MNIST network
- * trained through {@link TrainingRun} (fresh or resumed from its checkpoint, a {@link ModelZip} with the run
- * manifest) with a progress bar and one log line per epoch, for {@code train}, {@code reproduce mnist} and
+ * The CLI's MNIST {@link DataSetType}: {@code train} and {@code evaluate} for the MNIST models (MLPs and LeNet), and
+ * one MNIST network trained through {@link TrainingRun} (fresh or resumed from its checkpoint, a {@link ModelZip} with
+ * the run manifest) with a progress bar and one log line per epoch, for {@code train}, {@code reproduce mnist} and
  * {@code sweep}.
  */
 final class MnistRun implements DataSetType {
@@ -165,17 +165,17 @@ final class MnistRun implements DataSetType {
   @Override
   public int train(ZooEntry entry, TrainCommand c) throws IOException {
     int batch = c.run.batchOr(MnistMlp.BATCH_SIZE);
-    Network config = network(entry.create(c.run.seed), c.run.recipe);
+    Network network = network(entry.create(c.run.seed), c.run.recipe);
     MnistData data = c.dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = c.dataOptions.trainCount(data);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
     stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", c.model,
-        config.architecture(), config.parameterCount(), c.run.epochs, batch, c.run.recipe.describe(),
+        network.architecture(), network.parameterCount(), c.run.epochs, batch, c.run.recipe.describe(),
         DataOptions.describe(data, trainCount, c.dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet);
-    MnistRun.Outcome o = MnistRun.train(c.model, config, c.run.recipeName(), data, trainCount,
+    MnistRun.Outcome o = MnistRun.train(c.model, network, c.run.recipeName(), data, trainCount,
         trainCount, c.run.epochs, batch, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
         c.run.quiet ? null : c.spec.commandLine().getErr());
     ModelZip.write(o.network(), o.manifest(), zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT),

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** LeNet on the bundled digits, and the CIFAR-10 and ImageNet commands, end to end on tiny slices of the shipped synthetic sets (seconds each). */
+/**
+ * LeNet on the bundled digits, and the CIFAR-10 and ImageNet commands, end to end on tiny slices of the shipped
+ * synthetic sets (seconds each).
+ */
 class ConvolutionalCliTest {
 
 

@@ -129,6 +129,8 @@ class LeNetTest {
         assertThrows(IllegalArgumentException.class, () -> swept.withDropProbability(1.0)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> swept.withMaxSquaredLength(-1)).getMessage()
         .contains("got -1.0"));
+    assertEquals("maxNorm must be finite and >= 0 (0 = no bound), got -2.0",
+        assertThrows(IllegalArgumentException.class, () -> swept.withMaxNorm(-2)).getMessage());
   }
 
   @Test
@@ -160,10 +162,11 @@ class LeNetTest {
   }
 
   /**
-   * Finite differences in double precision with dropout and the bound configured (updater NoOp, as DL4J's check requires) (the masks are a function of
-   * seed, iteration and epoch, so every pass sees the same ones; the bound acts only after updates), oneDNN helpers
-   * installed where available. Settings as the library's gradient checks (epsilon 1e-6, max relative error 1e-5,
-   * absolute errors below 1e-9 pass); 431,080 parameters are too many to perturb each, so 25 per parameter array.
+   * Finite differences in double precision with dropout and the bound configured (updater NoOp, as DL4J's check
+   * requires; the masks are a function of seed, iteration and epoch, so every pass sees the same ones; the bound
+   * acts only after updates), oneDNN helpers installed where available. Settings as the library's gradient checks
+   * (epsilon 1e-6, max relative error 1e-5, absolute errors below 1e-9 pass); 431,080 parameters are too many to
+   * perturb each, so 25 per parameter array.
    */
   @Test
   void gradientsMatchFiniteDifferences() {

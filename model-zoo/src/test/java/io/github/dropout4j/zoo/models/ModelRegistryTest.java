@@ -123,6 +123,11 @@ class ModelRegistryTest {
         json = conf.toJson();
         DropoutPlacement.check(conf);
         assertEquals(json, conf.toJson(), e.name());
+      } else if (model instanceof LeNet m) {
+        MultiLayerConfiguration conf = m.conf();
+        json = conf.toJson();
+        DropoutPlacement.check(conf);
+        assertEquals(json, conf.toJson(), e.name());
       } else if (model instanceof Cifar10Net m) {
         MultiLayerConfiguration conf = m.conf();
         json = conf.toJson();
@@ -143,7 +148,7 @@ class ModelRegistryTest {
       }
       checked++;
     }
-    assertTrue(checked >= 6, "checked " + checked + " zoo configurations");
+    assertTrue(checked >= 8, "checked " + checked + " zoo configurations");
   }
 
   @Test
