@@ -50,9 +50,11 @@ import java.util.Map;
  * <pre>
  *   mvn -B -q -o -DskipTests package &amp;&amp; mvn -B -q -o -pl dl4j-dropout-ext,model-zoo test-compile
  *   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=12G \
- *       -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 -cp "model-zoo/target/test-classes:model-zoo/target/classes:dl4j-dropout-ext/target/classes:\
+ *       -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 \
+ *       -cp "model-zoo/target/test-classes:model-zoo/target/classes:dl4j-dropout-ext/target/classes:\
  * $(ls model-zoo/target/lib/*.jar | grep -v dl4j-dropout-ext | tr '\n' :)" \
- *       io.github.dropout4j.bench.ConvPeerBench [--steps 8] [--warmup 2] [--batch N] [--profile [--reps 5] [--no-built-in]] \
+ *       io.github.dropout4j.bench.ConvPeerBench [--steps 8] [--warmup 2] [--batch N] \
+ *           [--profile [--reps 5] [--no-built-in]] \
  *           [cifar10 cifar10-dropout alexnet-dropout alexnet-dropout-paper hinton-imagenet hinton-imagenet-paper]
  * </pre>
  * Needs {@code /usr/bin/python3} with Debian's {@code python3-torch}; run from the repository root.
