@@ -4,6 +4,7 @@ import io.github.dropout4j.dropout.Dropouts;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.factory.DefaultTrainerContext;
@@ -24,7 +25,10 @@ import org.deeplearning4j.parallelism.trainer.Trainer;
  * start one step late, or from a half-written step); here workers {@code 1..N-1} copy from a snapshot
  * ({@code clone()}) taken on the calling thread before any minibatch is fed, at the cost of one more copy of the
  * parameters and updater state per replica while the wrapper lives. With that, {@code averagingFrequency(1)} and
- * equal slices of a minibatch is synchronous SGD on the whole minibatch. Parameter averaging keeps a {@code PerUnitMaxNorm} bound: each worker's
+ * equal slices of a minibatch is synchronous SGD on the whole minibatch. Last, DL4J's worker 0 ends every
+ * {@code fit} with {@code MultiLayerNetwork.clear()}, which drops the network's solver and with it the updater
+ * state (momentum would restart at zero after every {@code fit}, e.g. every epoch); this trainer puts the
+ * network's updater, with its averaged state, back when the wrapper shuts it down. Parameter averaging keeps a {@code PerUnitMaxNorm} bound: each worker's
  * unit vectors lie in the ball after its own step, and an average of points of a ball lies in the ball.
  *
  * <pre>{@code
@@ -102,6 +106,9 @@ public final class DropoutTrainerContext implements TrainerContext {
 
     /** DL4J's default trainer; its replica draws the masks of worker {@code threadId}. */
     static final class WorkerMasksTrainer extends DefaultTrainer {
+        /** Worker 0 of a MultiLayerNetwork: the network's updater, restored after DL4J's {@code clear()}. */
+        private final Updater rootUpdater;
+
         /** The fields DL4J's {@code DefaultTrainerContext} sets through the trainer's builder. */
         WorkerMasksTrainer(String uuid, int threadId, Model model, boolean useMDS, ParallelWrapper wrapper,
                            WorkspaceMode mode, int averagingFrequency) {
@@ -113,6 +120,21 @@ public final class DropoutTrainerContext implements TrainerContext {
             this.parallelWrapper = wrapper;
             this.workspaceMode = mode;
             this.averagingFrequency = averagingFrequency;
+            // created here, on the caller's thread, if the network has not been fitted yet
+            this.rootUpdater = threadId == 0 && model instanceof MultiLayerNetwork
+                    ? ((MultiLayerNetwork) model).getUpdater() : null;
+        }
+
+        /** Waits for the thread to stop, then gives worker 0's network its updater (and state) back. */
+        @Override
+        public void shutdown() {
+            super.shutdown();
+            if (rootUpdater != null) {
+                MultiLayerNetwork net = (MultiLayerNetwork) originalModel;
+                if (net.getUpdater(false) != rootUpdater) {
+                    net.setUpdater(rootUpdater);
+                }
+            }
         }
 
         @Override
