@@ -80,8 +80,16 @@ final class MnistRun implements DataSetType {
   static Outcome train(String label, MlpConfig config, String recipe, MnistData data, int trainCount, int trainEval,
       int epochs, int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log)
       throws IOException {
+    return train(label, config, recipe, data, trainCount, trainEval, epochs, batch, 1, seed, checkpoint, resume, bar,
+        log);
+  }
+
+  /** As above, on {@code workers} data-parallel workers ({@link TrainingRun#workers}). */
+  static Outcome train(String label, MlpConfig config, String recipe, MnistData data, int trainCount, int trainEval,
+      int epochs, int batch, int workers, long seed, Path checkpoint, boolean resume, ProgressBar bar,
+      PrintWriter log) throws IOException {
     ModelZip.Saved run = ModelZip.freshOrResumed(checkpoint, resume,
-        manifest(config, recipe, trainCount, batch, seed), () -> MnistMlp.of(config).init());
+        manifest(config, recipe, trainCount, batch, seed).withWorkers(workers), () -> MnistMlp.of(config).init());
     MultiLayerNetwork net = (MultiLayerNetwork) run.network();
     RunManifest manifest = run.manifest();
     if (manifest.epochsDone() > 0 && log != null) {
@@ -99,6 +107,7 @@ final class MnistRun implements DataSetType {
     bar.start(label, (long) epochs * batches);
     TrainingRun.Result result = new TrainingRun(net, manifest, TrainingRun.EpochData.of(it), errors)
         .saveTo(checkpoint, null)
+        .workers(workers)
         .listener(new TrainingRun.Listener() {
           @Override
           public void batchDone(int epoch, int b) {
@@ -127,18 +136,20 @@ final class MnistRun implements DataSetType {
   @Override
   public int train(ZooEntry entry, TrainCommand c) throws IOException {
     int batch = c.run.batchOr(MnistMlp.BATCH_SIZE);
+    int workers = c.workersFor(batch);
     MlpConfig config = ((FeedForwardZooModel) entry.create(c.run.seed)).config().withUpdater(c.run.recipe.updater());
     MnistData data = c.dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = c.dataOptions.trainCount(data);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
-    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", c.model,
-        config.architecture(), config.parameterCount(), c.run.epochs, batch, c.run.recipe.describe(),
+    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d%s, recipe %s%n  data: %s%n", c.model,
+        config.architecture(), config.parameterCount(), c.run.epochs, batch, TrainCommand.onWorkers(workers, batch),
+        c.run.recipe.describe(),
         DataOptions.describe(data, trainCount, c.dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet);
     MnistRun.Outcome o = MnistRun.train(c.model, config, c.run.recipeName(), data, trainCount,
-        trainCount, c.run.epochs, batch, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
+        trainCount, c.run.epochs, batch, workers, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
         c.run.quiet ? null : c.spec.commandLine().getErr());
     ModelZip.write(o.network(), o.manifest(), zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT),
         c.run.out.resolve("model.zip"));
