@@ -170,14 +170,8 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
                     + "): nIn and nOut must be > 0, got nIn=" + nIn + ", nOut=" + nOut);
         }
         kernel(); // validates the geometry now, with a message naming the layer
-        LocallyConnected2DLayer ret = new LocallyConnected2DLayer(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerInstances.wire(new LocallyConnected2DLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, initializer());
     }
 
     @Override

@@ -271,14 +271,8 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
         if (wiring == null) {
             resolveWiring();
         }
-        RandomChannelGroupConvolutionLayer ret = new RandomChannelGroupConvolutionLayer(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerInstances.wire(new RandomChannelGroupConvolutionLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams, initializer());
     }
 
     @Override

@@ -40,6 +40,13 @@ public final class Dropout4jCli implements Runnable {
   /** The configured command line (used by {@link #main} and the tests, which can redirect out/err). */
   public static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new Dropout4jCli());
+    CommandLine train = cmd.getSubcommands().get("train");
+    for (DataSetType type : DataSetType.ALL) {
+      Object options = type.newTrainOptions();
+      if (options != null) {
+        train.addMixin(type.name(), options);
+      }
+    }
     cmd.setParameterExceptionHandler(new OneLineParameterErrors());
     cmd.setExecutionExceptionHandler(new OneLineUserErrors());
     cmd.setExitCodeExceptionMapper(t -> isUserError(t) ? USER_ERROR : INTERNAL_ERROR);

@@ -355,20 +355,31 @@ final class ImageNetRun implements DataSetType {
   }
 
   @Override
+  public String displayName() {
+    return "ImageNet";
+  }
+
+  @Override
+  public Object newTrainOptions() {
+    return new ImageNetTrainOptions();
+  }
+
+  @Override
   public int train(ZooEntry entry, TrainCommand c) throws IOException {
+    ImageNetTrainOptions o = c.optionsOf(this, ImageNetTrainOptions.class);
     if (c.dataOptions.download) {
       throw new IllegalArgumentException("ImageNet cannot be downloaded here; pass --data DIR (an image folder)");
     }
-    if (c.cropSize < 64 || c.cropSize % 4 != 0 || c.imageSize < c.cropSize) {
-      throw new IllegalArgumentException("need --crop a multiple of 4, >= 64 and <= --size; got --crop " + c.cropSize
-          + ", --size " + c.imageSize);
+    if (o.cropSize < 64 || o.cropSize % 4 != 0 || o.imageSize < o.cropSize) {
+      throw new IllegalArgumentException("need --crop a multiple of 4, >= 64 and <= --size; got --crop " + o.cropSize
+          + ", --size " + o.imageSize);
     }
-    if (c.widthDivisor < 1 || c.fcUnits < 1) {
-      throw new IllegalArgumentException("--width-divisor and --fc-units must be >= 1, got " + c.widthDivisor
-          + " and " + c.fcUnits);
+    if (o.widthDivisor < 1 || o.fcUnits < 1) {
+      throw new IllegalArgumentException("--width-divisor and --fc-units must be >= 1, got " + o.widthDivisor
+          + " and " + o.fcUnits);
     }
-    Dropout4jCli.atLeastOne("--plateau-patience", c.plateauPatience);
-    BadImages bad = badImages(c.maxBadImages);
+    Dropout4jCli.atLeastOne("--plateau-patience", o.plateauPatience);
+    BadImages bad = badImages(o.maxBadImages);
     ImageFolder all = ImageNetRun.folder(c.dataOptions.dir, "train");
     boolean paper = c.run.recipe == Recipe.PAPER;
     Split split = paper ? split(c.dataOptions.dir, all, c.run.seed) : null;
@@ -376,10 +387,10 @@ final class ImageNetRun implements DataSetType {
     int limit = c.dataOptions.limitFor(unlimited.size(), "training");
     ImageFolder folder = limit < unlimited.size() ? unlimited.first(limit) : unlimited;
     LearningRatePlateau plateau = paper
-        ? new LearningRatePlateau(c.plateauPatience, LearningRatePlateau.DEFAULT_MIN_IMPROVEMENT) : null;
+        ? new LearningRatePlateau(o.plateauPatience, LearningRatePlateau.DEFAULT_MIN_IMPROVEMENT) : null;
     boolean alexNet = entry.name().equals("alexnet-dropout");
-    ImageNetRun.Shape shape = new ImageNetRun.Shape(c.imageSize, c.cropSize, c.widthDivisor, c.fcUnits);
-    int b = c.run.batchOr(paper ? HintonImageNetNet.PAPER_BATCH_SIZE : TrainCommand.IMAGENET_BATCH);
+    ImageNetRun.Shape shape = new ImageNetRun.Shape(o.imageSize, o.cropSize, o.widthDivisor, o.fcUnits);
+    int b = c.run.batchOr(paper ? HintonImageNetNet.PAPER_BATCH_SIZE : ImageNetTrainOptions.DEFAULT_BATCH);
     int workers = c.workersFor(b);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
@@ -396,8 +407,8 @@ final class ImageNetRun implements DataSetType {
             + "  data: %,d%s images in %d classes from %s%s%n",
         entry.name(), saved.network().numParams(), entry.parameterCount(), c.run.epochs, b,
         TrainCommand.onWorkers(workers, b),
-        c.run.recipeName(), c.imageSize, c.imageSize, c.cropSize, c.cropSize, ", width / "
-            + c.widthDivisor + ", fc " + c.fcUnits, alexNet ? ", PCA colour noise" : "", folder.size(),
+        c.run.recipeName(), o.imageSize, o.imageSize, o.cropSize, o.cropSize, ", width / "
+            + o.widthDivisor + ", fc " + o.fcUnits, alexNet ? ", PCA colour noise" : "", folder.size(),
         limit < unlimited.size() ? String.format(Locale.ROOT, " of %,d", unlimited.size()) : "", folder.numClasses(), folder.root(), paper ? "\n  validation: " + split.description() + "; " + plateau : "");
     stdout.flush();
     TrainingRun.Result result = ImageNetRun.train(entry.name(), saved, alexNet, folder,

@@ -42,7 +42,7 @@ final class ModelsCommand implements Callable<Integer> {
               .batchSize());
       case "imagenet" -> "train default: a tiny variant (--size 72 --crop 64 --width-divisor 16 --fc-units 64) and "
           + "--recipe short = Adam with He init; --recipe paper = the line above's optimiser at the sizes you give; "
-          + "batch " + TrainCommand.IMAGENET_BATCH + " (--recipe short) or " + HintonImageNetNet.PAPER_BATCH_SIZE
+          + "batch " + ImageNetTrainOptions.DEFAULT_BATCH + " (--recipe short) or " + HintonImageNetNet.PAPER_BATCH_SIZE
           + " (--recipe paper, the paper's) unless --batch";
       default -> null;
     };

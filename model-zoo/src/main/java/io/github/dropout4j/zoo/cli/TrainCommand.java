@@ -1,9 +1,7 @@
 package io.github.dropout4j.zoo.cli;
 
-import io.github.dropout4j.zoo.data.imagenet.BadImages;
 import io.github.dropout4j.zoo.models.ModelRegistry;
 import io.github.dropout4j.zoo.models.ZooEntry;
-import io.github.dropout4j.zoo.training.LearningRatePlateau;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
@@ -28,11 +26,6 @@ import picocli.CommandLine.Parameters;
         "ImageNet sizes default to a tiny variant that trains in seconds on src-test-data/imagenet-synthetic; "
             + "the paper's: --size 256 --crop 224 --width-divisor 1 --fc-units 4096 --recipe paper."})
 final class TrainCommand implements Callable<Integer> {
-  /** The default minibatch of ImageNet models (the tiny default variant; the paper's is 128). */
-  static final int IMAGENET_BATCH = 16;
-  /** Options that shape ImageNet models only; rejected for the others. */
-  private static final String[] IMAGENET_ONLY = {"--size", "--crop", "--width-divisor", "--fc-units"};
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -50,31 +43,6 @@ final class TrainCommand implements Callable<Integer> {
       + "batch / N, so the run trains like one process with minibatch --batch; 1 is a plain fit (default: "
       + "${DEFAULT-VALUE}).")
   int workers = 1;
-
-  @Option(names = "--size", paramLabel = "N", description = "ImageNet: side the images are resized to "
-      + "(default: ${DEFAULT-VALUE}; paper: 256).")
-  int imageSize = 72;
-
-  @Option(names = "--crop", paramLabel = "N", description = "ImageNet: side of the training crops and ten views, "
-      + "a multiple of 4, >= 64 (default: ${DEFAULT-VALUE}; paper: 224).")
-  int cropSize = 64;
-
-  @Option(names = "--width-divisor", paramLabel = "N", description = "ImageNet models: divides every channel "
-      + "count (default: ${DEFAULT-VALUE}; paper: 1).")
-  int widthDivisor = 16;
-
-  @Option(names = "--fc-units", paramLabel = "N", description = "ImageNet models: units of each globally "
-      + "connected layer (default: ${DEFAULT-VALUE}; paper: 4096).")
-  int fcUnits = 64;
-
-  @Option(names = "--plateau-patience", paramLabel = "N", description = "ImageNet --recipe paper: divide the "
-      + "learning rate by 10 after N epochs without the validation error falling 0.1 percentage points below its "
-      + "best (default: ${DEFAULT-VALUE}).")
-  int plateauPatience = LearningRatePlateau.DEFAULT_PATIENCE;
-
-  @Option(names = "--max-bad-images", paramLabel = "N", description = "ImageNet: skip and report up to N images "
-      + "that cannot be decoded; more is an error naming them (default: ${DEFAULT-VALUE}).")
-  int maxBadImages = BadImages.DEFAULT_LIMIT;
 
   @Mixin
   DataOptions dataOptions;
@@ -95,15 +63,34 @@ final class TrainCommand implements Callable<Integer> {
     }
     OutputPaths.requireWritableDirectory("--out", run.out);
     ZooEntry entry = ModelRegistry.standard().require(alias(model, dropout));
-    if (!entry.dataset().equals("imagenet")) {
-      for (String option : IMAGENET_ONLY) {
+    DataSetType type = DataSetType.of(entry);
+    for (DataSetType other : DataSetType.ALL) {
+      CommandLine.Model.CommandSpec options = spec.mixins().get(other.name());
+      if (other == type || options == null) {
+        continue;
+      }
+      for (CommandLine.Model.OptionSpec option : options.options()) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-          throw new IllegalArgumentException(option + " applies to ImageNet models only; " + entry.name()
-              + " is a " + entry.dataset() + " model");
+          throw new IllegalArgumentException(option.longestName() + " applies to " + other.displayName()
+              + " models only; " + entry.name() + " is a " + entry.dataset() + " model");
         }
       }
     }
-    return DataSetType.of(entry).train(entry, this);
+    return type.train(entry, this);
+  }
+
+  /**
+   * The options only {@code type}'s models read ({@link DataSetType#newTrainOptions()}), as parsed into this command.
+   *
+   * @throws IllegalStateException if {@code type} declares none or this command was not built by
+   *                               {@link Dropout4jCli#commandLine()}
+   */
+  <T> T optionsOf(DataSetType type, Class<T> optionsClass) {
+    CommandLine.Model.CommandSpec options = spec.mixins().get(type.name());
+    if (options == null) {
+      throw new IllegalStateException("train has no options of data set " + type.name());
+    }
+    return optionsClass.cast(options.userObject());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.dropout4j.zoo.models;
 import org.nd4j.linalg.learning.config.Adam;
 import org.deeplearning4j.nn.weights.WeightInit;
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
@@ -95,9 +96,10 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
         return new DampedMomentum(learningRate / (1 - MOMENTUM), MOMENTUM);
     }
 
+    /** The configuration (parameters not allocated), checked by {@link DropoutPlacement#check}. */
     public MultiLayerConfiguration conf() {
         BernoulliDropout half = BernoulliDropout.retainProbability(0.5);
-        return new NeuralNetConfiguration.Builder()
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)
                 .l2(WEIGHT_DECAY)
@@ -125,6 +127,8 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
                         .name("output").build())
                 .setInputType(InputType.convolutional(cropSize, cropSize, 3))
                 .build();
+        DropoutPlacement.check(conf);
+        return conf;
     }
 
     /** A channel count of the paper divided by {@code widthDivisor}. */

@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.onednn.OneDnnHelpers;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -88,9 +89,11 @@ public class Cifar10Net extends PretrainedZooModel<MultiLayerNetwork> {
     return false;
   }
 
-  /** The configuration {@link #init()} builds. */
+  /** The configuration {@link #init()} builds, checked by {@link DropoutPlacement#check}. */
   public MultiLayerConfiguration conf() {
-    return Cifar10Layers.configuration(recipe, seed, dropout());
+    MultiLayerConfiguration conf = Cifar10Layers.configuration(recipe, seed, dropout());
+    DropoutPlacement.check(conf);
+    return conf;
   }
 
   /** Builds and initialises the network, on oneDNN where ND4J's oneDNN natives are loaded ({@link OneDnnHelpers}). */

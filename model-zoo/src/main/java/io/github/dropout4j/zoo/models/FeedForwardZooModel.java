@@ -1,5 +1,6 @@
 package io.github.dropout4j.zoo.models;
 
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.random.Seeds;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
@@ -94,7 +95,9 @@ public abstract class FeedForwardZooModel extends PretrainedZooModel<MultiLayerN
       list.layer(b.build());
       in = out;
     }
-    return list.build();
+    MultiLayerConfiguration conf = list.build();
+    DropoutPlacement.check(conf);
+    return conf;
   }
 
   /** A new, initialised network. */

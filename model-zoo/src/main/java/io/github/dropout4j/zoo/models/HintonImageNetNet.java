@@ -4,6 +4,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.deeplearning4j.nn.weights.WeightInit;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
@@ -133,7 +134,7 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
                 + " but no padding of a 5x5 stride-2 filter on " + sub + "x" + sub + " gives that size");
     }
 
-    /** The configuration (parameters not allocated). */
+    /** The configuration (parameters not allocated), checked by {@link DropoutPlacement#check}. */
     public ComputationGraphConfiguration conf() {
         int d = widthDivisor;
         int c1 = 64 / d, c2 = 256 / d, c3 = 512 / d;
@@ -183,7 +184,9 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
         if (dropout) {
             out.dropOut(half.withSeed(seed * 31 + 8));
         }
-        return g.addLayer(OUTPUT, out.build(), last).setOutputs(OUTPUT).build();
+        ComputationGraphConfiguration conf = g.addLayer(OUTPUT, out.build(), last).setOutputs(OUTPUT).build();
+        DropoutPlacement.check(conf);
+        return conf;
     }
 
     private RandomChannelGroupConvolution grouped(int nOut, int groups, int channelsPerGroup, int layer,

@@ -440,7 +440,8 @@ class CliReliabilityTest {
 
   @Test
   void imageNetOnlyOptionsAreRefusedForOtherModels(@TempDir Path dir) {
-    for (String option : new String[] {"--size", "--crop", "--width-divisor", "--fc-units"}) {
+    for (String option : new String[] {"--size", "--crop", "--width-divisor", "--fc-units", "--plateau-patience",
+        "--max-bad-images"}) {
       assertOneLine(run(args(new String[] {"train", "mnist-800x2", option, "96", "--out", dir.toString()},
           TINY_MNIST)), Dropout4jCli.USER_ERROR, option + " applies to ImageNet models only", "mnist-800x2");
     }

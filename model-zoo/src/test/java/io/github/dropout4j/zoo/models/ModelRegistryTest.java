@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -94,6 +96,45 @@ class ModelRegistryTest {
       }
       assertEquals(e.parameterCount(), total, e.name());
     }
+  }
+
+  /**
+   * Every zoo configuration passes the library's configuration-time check (dropout only on layers DL4J applies it
+   * to, TestTimeWeightScaling wherever dropout is scaled at test time, explicit seeds, unit axes known), and the
+   * check, run again, changes nothing: conf() has already completed it.
+   */
+  @Test
+  void everyZooConfigurationPassesTheDropoutPlacementCheckAndIsComplete() {
+    int checked = 0;
+    for (ZooEntry e : ModelRegistry.standard().entries()) {
+      Object model = e.create(1);
+      String json;
+      if (model instanceof FeedForwardZooModel m) {
+        MultiLayerConfiguration conf = m.conf();
+        json = conf.toJson();
+        DropoutPlacement.check(conf);
+        assertEquals(json, conf.toJson(), e.name());
+      } else if (model instanceof Cifar10Net m) {
+        MultiLayerConfiguration conf = m.conf();
+        json = conf.toJson();
+        DropoutPlacement.check(conf);
+        assertEquals(json, conf.toJson(), e.name());
+      } else if (model instanceof AlexNetDropout m) {
+        MultiLayerConfiguration conf = m.conf();
+        json = conf.toJson();
+        DropoutPlacement.check(conf);
+        assertEquals(json, conf.toJson(), e.name());
+      } else if (model instanceof HintonImageNetNet m) {
+        ComputationGraphConfiguration conf = m.conf();
+        json = conf.toJson();
+        DropoutPlacement.check(conf);
+        assertEquals(json, conf.toJson(), e.name());
+      } else {
+        continue;
+      }
+      checked++;
+    }
+    assertTrue(checked >= 6, "checked " + checked + " zoo configurations");
   }
 
   @Test
