@@ -109,17 +109,19 @@ final class MnistRun implements DataSetType {
   static Outcome train(String label, MlpConfig config, String recipe, MnistData data, int trainCount, int trainEval,
       int epochs, int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log)
       throws IOException {
-    return train(label, Network.of(config), recipe, data, trainCount, trainEval, epochs, batch, seed, checkpoint,
+    return train(label, Network.of(config), recipe, data, trainCount, trainEval, epochs, batch, 1, seed, checkpoint,
         resume, bar, log);
   }
 
-  /** As {@link #train(String, MlpConfig, String, MnistData, int, int, int, int, long, Path, boolean, ProgressBar,
-   * PrintWriter)} for any MNIST network. */
+  /**
+   * As {@link #train(String, MlpConfig, String, MnistData, int, int, int, int, long, Path, boolean, ProgressBar,
+   * PrintWriter)} for any MNIST network, on {@code workers} data-parallel workers ({@link TrainingRun#workers}).
+   */
   static Outcome train(String label, Network network, String recipe, MnistData data, int trainCount, int trainEval,
-      int epochs, int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log)
-      throws IOException {
+      int epochs, int batch, int workers, long seed, Path checkpoint, boolean resume, ProgressBar bar,
+      PrintWriter log) throws IOException {
     ModelZip.Saved run = ModelZip.freshOrResumed(checkpoint, resume,
-        manifest(network, recipe, trainCount, batch, seed), network.fresh());
+        manifest(network, recipe, trainCount, batch, seed).withWorkers(workers), network.fresh());
     MultiLayerNetwork net = (MultiLayerNetwork) run.network();
     RunManifest manifest = run.manifest();
     if (manifest.epochsDone() > 0 && log != null) {
@@ -137,6 +139,7 @@ final class MnistRun implements DataSetType {
     bar.start(label, (long) epochs * batches);
     TrainingRun.Result result = new TrainingRun(net, manifest, TrainingRun.EpochData.of(it), errors)
         .saveTo(checkpoint, null)
+        .workers(workers)
         .listener(new TrainingRun.Listener() {
           @Override
           public void batchDone(int epoch, int b) {
@@ -165,18 +168,19 @@ final class MnistRun implements DataSetType {
   @Override
   public int train(ZooEntry entry, TrainCommand c) throws IOException {
     int batch = c.run.batchOr(MnistMlp.BATCH_SIZE);
+    int workers = c.workersFor(batch);
     Network network = network(entry.create(c.run.seed), c.run.recipe);
     MnistData data = c.dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = c.dataOptions.trainCount(data);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
-    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", c.model,
-        network.architecture(), network.parameterCount(), c.run.epochs, batch, c.run.recipe.describe(),
-        DataOptions.describe(data, trainCount, c.dataOptions));
+    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d%s, recipe %s%n  data: %s%n", c.model,
+        network.architecture(), network.parameterCount(), c.run.epochs, batch, TrainCommand.onWorkers(workers, batch),
+        c.run.recipe.describe(), DataOptions.describe(data, trainCount, c.dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet);
     MnistRun.Outcome o = MnistRun.train(c.model, network, c.run.recipeName(), data, trainCount,
-        trainCount, c.run.epochs, batch, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
+        trainCount, c.run.epochs, batch, workers, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
         c.run.quiet ? null : c.spec.commandLine().getErr());
     ModelZip.write(o.network(), o.manifest(), zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT),
         c.run.out.resolve("model.zip"));
