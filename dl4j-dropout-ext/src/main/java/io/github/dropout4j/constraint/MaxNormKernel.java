@@ -1,5 +1,6 @@
 package io.github.dropout4j.constraint;
 
+import io.github.dropout4j.kernel.HeapBlocks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,9 +28,14 @@ import java.util.Map;
  *   w_j &lt;- w_j / (n_j / c)   if n_j &gt; c   (direction kept, norm becomes c)
  *   w_j unchanged (bit for bit)   otherwise
  * </pre>
- * implemented as ND4J ops only, no per-element Java loops. Fast path, when the unit dims are a leading or trailing
- * block of dims so that {@code W} has a no-copy 2D view {@code M} with one unit per column (dense {@code [nIn, nOut]},
- * dims {0}) or per row (convolution {@code [nOut, nIn*kH*kW]}, dims {1,2,3}):
+ * When the unit dims are a leading or trailing block of dims, {@code W} has a no-copy 2D view {@code M} with one
+ * unit per column (dense {@code [nIn, nOut]}, dims {0}) or per row (convolution {@code [nOut, nIn*kH*kW]}, dims
+ * {1,2,3}). A dense FLOAT {@code M} (DL4J's weights are) is renormalised in plain Java, one memory line (a column of
+ * an 'f' matrix, a row of a 'c' one) at a time through a reused heap array ({@link HeapBlocks}): each unit's
+ * squared norm {@code s_j} is summed in double, and a unit over the bound is multiplied by the float
+ * {@code sqrt(c^2 / s_j)} while still in the cache, so {@code W} is read once and only violating units are
+ * written. When units run across lines (a 'c'-order dense {@code W}) the sums take one sweep and the scaling a
+ * second, only if some unit violates. Any other {@code M} (e.g. DOUBLE, for gradient checks) uses ND4J ops:
  * <pre>
  *   S   = M .* M                         (Square into a reused buffer of W's shape)
  *   s   = ones^T S  (or S ones)           (one GEMM: squared norms, one per unit)
@@ -52,6 +59,9 @@ import java.util.Map;
 public final class MaxNormKernel {
 
     private final Map<String, INDArray> normBuffers = new HashMap<>();
+    private float[] line = new float[0];
+    private double[] sums = new double[0];
+    private float[] factors = new float[0];
 
     /**
      * Renormalises, in place, every unit whose incoming-weight norm exceeds {@code maxNorm}.
@@ -72,7 +82,103 @@ public final class MaxNormKernel {
         if (matrix == null) {
             return renormaliseGeneric(weights, unitDims, maxNorm);
         }
+        if (matrix.dataType() == DataType.FLOAT && HeapBlocks.isDense(matrix)) {
+            return renormaliseFloats(matrix, prefix, maxNorm);
+        }
         return prefix ? renormaliseColumns(matrix, maxNorm) : renormaliseRows(matrix, maxNorm);
+    }
+
+    /**
+     * One sweep over a dense FLOAT matrix, line by line (a line = a contiguous column of an 'f' matrix or row of a
+     * 'c' one) through a reused heap array. When units are lines (DL4J's 'f'-order dense weights, 'c'-order
+     * convolution filters) each line's squared norm is summed in double and, if above c^2, the line is scaled by
+     * {@code (float) sqrt(c^2 / s)} and written back while it is still in the cache: W is read once. Otherwise
+     * (units across lines) the per-unit sums accumulate over one sweep and a second sweep scales, only if some
+     * unit violates the bound. Units within the bound are never written.
+     */
+    private int renormaliseFloats(INDArray m, boolean unitsAreColumns, double maxNorm) {
+        boolean linesAreColumns = m.ordering() == 'f';
+        int lineLength = (int) (linesAreColumns ? m.rows() : m.columns());
+        int lines = (int) (linesAreColumns ? m.columns() : m.rows());
+        FloatBuffer data = HeapBlocks.floats(m);
+        if (line.length < lineLength) {
+            line = new float[lineLength];
+        }
+        float[] a = line;
+        double c2 = maxNorm * maxNorm;
+        if (unitsAreColumns == linesAreColumns) {
+            int violating = 0;
+            for (int u = 0, off = 0; u < lines; u++, off += lineLength) {
+                data.get(off, a, 0, lineLength);
+                double s = sumOfSquares(a, lineLength);
+                if (s > c2) {
+                    violating++;
+                    scale(a, lineLength, (float) Math.sqrt(c2 / s));
+                    data.put(off, a, 0, lineLength);
+                }
+            }
+            return violating;
+        }
+        if (sums.length < lineLength) {
+            sums = new double[lineLength];
+            factors = new float[lineLength];
+        }
+        double[] s = sums;
+        java.util.Arrays.fill(s, 0, lineLength, 0.0);
+        for (int l = 0, off = 0; l < lines; l++, off += lineLength) {
+            data.get(off, a, 0, lineLength);
+            for (int k = 0; k < lineLength; k++) {
+                double x = a[k];
+                s[k] += x * x;
+            }
+        }
+        int violating = 0;
+        float[] f = factors;
+        for (int k = 0; k < lineLength; k++) {
+            boolean over = s[k] > c2;
+            violating += over ? 1 : 0;
+            f[k] = over ? (float) Math.sqrt(c2 / s[k]) : 1f;
+        }
+        if (violating > 0) {
+            for (int l = 0, off = 0; l < lines; l++, off += lineLength) {
+                data.get(off, a, 0, lineLength);
+                for (int k = 0; k < lineLength; k++) {
+                    a[k] *= f[k];
+                }
+                data.put(off, a, 0, lineLength);
+            }
+        }
+        return violating;
+    }
+
+    /** Sum of {@code a[i]^2}, i &lt; n, in double (four partial sums). */
+    private static double sumOfSquares(float[] a, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double x0 = a[i];
+            double x1 = a[i + 1];
+            double x2 = a[i + 2];
+            double x3 = a[i + 3];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+        }
+        for (; i < n; i++) {
+            double x = a[i];
+            s0 += x * x;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static void scale(float[] a, int n, float f) {
+        for (int i = 0; i < n; i++) {
+            a[i] *= f;
+        }
     }
 
     /** Units are the columns of {@code m} [n, units]: squared norms = ones[1, n] x (m .* m). */

@@ -1,5 +1,6 @@
 package io.github.dropout4j.dropout;
 
+import io.github.dropout4j.layers.CachedDenseLayer;
 import io.github.dropout4j.layers.LocallyConnected2D;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.layers.Standout;
@@ -91,7 +92,7 @@ public final class DropoutPlacement {
             ElementWiseMultiplicationLayer.class, OCNNOutputLayer.class, DropoutLayer.class, RepeatVector.class,
             SpaceToBatchLayer.class, SpaceToDepthLayer.class, Upsampling1D.class, Upsampling2D.class,
             Upsampling3D.class, Subsampling3DLayer.class,
-            LocallyConnected2D.class, RandomChannelGroupConvolution.class, Standout.class);
+            LocallyConnected2D.class, RandomChannelGroupConvolution.class, Standout.class, CachedDenseLayer.class);
 
     /**
      * Layer configurations (exact classes) whose implementation reads the parameters that multiply its input through
@@ -102,7 +103,7 @@ public final class DropoutPlacement {
             ConvolutionLayer.class, Convolution2D.class, Convolution3D.class, Deconvolution2D.class,
             Deconvolution3D.class, DepthwiseConvolution2D.class, SeparableConvolution2D.class, LSTM.class,
             GravesLSTM.class, SimpleRnn.class,
-            LocallyConnected2D.class, RandomChannelGroupConvolution.class, Standout.class);
+            LocallyConnected2D.class, RandomChannelGroupConvolution.class, Standout.class, CachedDenseLayer.class);
 
     private DropoutPlacement() {
     }

@@ -5,10 +5,12 @@ import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.dropout.DropoutScaling;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import io.github.dropout4j.layers.CachedDenseLayer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -67,6 +69,7 @@ public final class MeanNetwork {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         BernoulliDropout[] folded = new BernoulliDropout[net.getnLayers()];
         for (int i = 0; i < folded.length; i++) {
+            conf.getConf(i).setLayer(forInference(conf.getConf(i).getLayer()));
             folded[i] = strip(conf.getConf(i).getLayer());
         }
         if (plainDl4jOnly) {
@@ -100,7 +103,9 @@ public final class MeanNetwork {
         Map<String, BernoulliDropout> folded = new java.util.HashMap<>();
         for (Map.Entry<String, GraphVertex> e : vertices.entrySet()) {
             if (e.getValue() instanceof LayerVertex) {
-                org.deeplearning4j.nn.conf.layers.Layer layer = ((LayerVertex) e.getValue()).getLayerConf().getLayer();
+                NeuralNetConfiguration layerConf = ((LayerVertex) e.getValue()).getLayerConf();
+                layerConf.setLayer(forInference(layerConf.getLayer()));
+                org.deeplearning4j.nn.conf.layers.Layer layer = layerConf.getLayer();
                 folded.put(e.getKey(), strip(layer));
             }
         }
@@ -114,6 +119,11 @@ public final class MeanNetwork {
                     conf.getEpochCount());
         }
         return out;
+    }
+
+    /** DL4J's own dense layer for a {@link CachedDenseLayer} (its cache only serves training), else {@code layer}. */
+    private static org.deeplearning4j.nn.conf.layers.Layer forInference(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        return layer instanceof CachedDenseLayer c ? c.toDenseLayer() : layer;
     }
 
     /**

@@ -13,6 +13,8 @@
  *       each see a fixed random subset of the input channels (Appendix H's conv2 to conv5; drawn subsets partition
  *       the channels), with
  *       {@link io.github.dropout4j.layers.RandomChannelGroupParamInitializer} ({@code W [G, nOut/G, S, kH, kW]}).</li>
+ *   <li>{@link io.github.dropout4j.layers.CachedDenseLayer}: DL4J's dense layer whose backprop reuses the forward
+ *       pass's pre-activations instead of repeating the forward GEMM (same numbers; the zoo's MLPs use it).</li>
  * </ul>
  */
 package io.github.dropout4j.layers;

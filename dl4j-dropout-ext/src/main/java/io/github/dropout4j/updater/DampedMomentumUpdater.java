@@ -1,5 +1,7 @@
 package io.github.dropout4j.updater;
 
+import io.github.dropout4j.kernel.HeapBlocks;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -15,7 +17,8 @@ import java.util.Map;
  *   g     &lt;- -V                                   (DL4J then does params -= g, i.e. params += dw)
  * </pre>
  * {@code V} lives in a view of DL4J's updater-state array, so checkpoints ({@code ModelSerializer} with
- * {@code saveUpdater = true}) carry it. In place, no allocation per step.
+ * {@code saveUpdater = true}) carry it. In place, no allocation per step. For FLOAT arrays the three lines are one
+ * pass ({@link DampedMomentumKernel}, the same float numbers as the ND4J ops used for other types).
  *
  * <pre>{@code
  * GradientUpdater u = DampedMomentum.mnistRecipe().instantiate(Nd4j.zeros(1, n), true);
@@ -29,6 +32,7 @@ public final class DampedMomentumUpdater implements GradientUpdater<DampedMoment
 
     private final DampedMomentum config;
     private INDArray v;
+    private transient DampedMomentumKernel kernel;
 
     public DampedMomentumUpdater(DampedMomentum config) {
         this.config = config;
@@ -81,11 +85,25 @@ public final class DampedMomentumUpdater implements GradientUpdater<DampedMoment
         double p = config.momentumAt(iteration, epoch);
         double eps = config.getLearningRate(iteration, epoch);
         INDArray g = Arrays.equals(gradient.shape(), v.shape()) ? gradient : gradient.reshape(v.shape());
-        g.muli((1 - p) * eps);   // (1 - p_t) eps_t g
-        v.muli(p).subi(g);       // dw_t = p_t dw_{t-1} - (1 - p_t) eps_t g
-        g.assign(v).negi();      // DL4J subtracts the update: params -= (-dw_t)
+        if (fusable(g)) {        // one pass over g and V instead of five ND4J passes, the same float numbers
+            if (kernel == null) {
+                kernel = new DampedMomentumKernel();
+            }
+            kernel.step(HeapBlocks.floats(g), HeapBlocks.floats(v), (int) v.length(), (float) p,
+                    (float) ((1 - p) * eps));
+        } else {
+            g.muli((1 - p) * eps);   // (1 - p_t) eps_t g
+            v.muli(p).subi(g);       // dw_t = p_t dw_{t-1} - (1 - p_t) eps_t g
+            g.assign(v).negi();      // DL4J subtracts the update: params -= (-dw_t)
+        }
         if (g != gradient) {     // reshape is a view for DL4J's contiguous gradient blocks; be safe otherwise
             gradient.assign(g.reshape(gradient.shape()));
         }
+    }
+
+    /** Float g and V laid out alike in one dense run each: the fused kernel applies. */
+    private boolean fusable(INDArray g) {
+        return g.dataType() == DataType.FLOAT && v.dataType() == DataType.FLOAT && g.ordering() == v.ordering()
+                && HeapBlocks.isDense(g) && HeapBlocks.isDense(v);
     }
 }

@@ -136,6 +136,44 @@ class BernoulliMaskKernelTest {
         }
     }
 
+    /**
+     * Floats, bit for bit against the definition: a kept element is the float product {@code x * (float) scale}, a
+     * dropped one +0 (also for negative, infinite and NaN inputs; a kept -0 stays -0). Odd lengths and a view whose
+     * first element sits at an odd buffer offset (so element pairs straddle 64-bit boundaries), with and without a
+     * kept scale, forward and from a recorded mask (backprop's path).
+     */
+    @Test
+    void floatResultsEqualTheDefinitionBitForBitAtOddLengthsAndOffsets() {
+        long t = BernoulliMaskKernel.threshold(0.7);
+        float[] specials = {-0.0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -3.5f, Float.MIN_VALUE};
+        for (int n : new int[]{1, 63, 64, 65, 201, 2 * BernoulliMaskKernel.BLOCK + 67}) {
+            for (int offset : new int[]{0, 1}) {
+                INDArray whole = Nd4j.rand(DataType.FLOAT, 1, n + offset + 1).subi(0.5);
+                for (int i = 0; i < specials.length && i < n; i++) {
+                    whole.putScalar(0, offset + 3 * i % n, specials[i]);
+                }
+                INDArray in = Nd4j.create(whole.data(), new long[]{1, n}, new long[]{n, 1}, offset, 'c');
+                assertTrue(BernoulliMaskKernel.fastPath(in) && in.data().offset() == offset, "the fast path, offset");
+                float[] x = in.toFloatVector();
+                for (double scale : new double[]{1.0, 1 / 0.7}) {
+                    INDArray out = Nd4j.zeros(DataType.FLOAT, 1, n);
+                    MaskBits bits = new MaskBits();
+                    BernoulliMaskKernel.apply(in, out, KEY, t, scale, bits);
+                    INDArray back = Nd4j.zeros(DataType.FLOAT, 1, n);
+                    BernoulliMaskKernel.applyRecorded(in, back, KEY, t, scale, bits);
+                    for (int i = 0; i < n; i++) {
+                        int expected = keptByDefinition(KEY, i, t)
+                                ? Float.floatToRawIntBits(x[i] * (float) scale) : Float.floatToRawIntBits(0f);
+                        String at = "n=" + n + " offset=" + offset + " scale=" + scale + " element " + i;
+                        assertEquals(expected, Float.floatToRawIntBits(out.getFloat(i)), at);
+                        assertEquals(expected, Float.floatToRawIntBits(back.getFloat(i)), "recorded, " + at);
+                    }
+                }
+                assertEquals(-1, whole.getFloat(n + offset) * 0 - 1, "element after the view untouched");
+            }
+        }
+    }
+
     @Test
     void retainOneKeepsEverything() {
         INDArray in = Nd4j.rand(DataType.FLOAT, 50, 60);

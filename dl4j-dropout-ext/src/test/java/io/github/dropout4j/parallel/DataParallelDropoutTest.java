@@ -186,4 +186,54 @@ class DataParallelDropoutTest {
             }
         }
     }
+
+    /**
+     * Without dropout or constraints, 2 workers on the two halves of each minibatch, averaged after every step, are
+     * SGD on the whole minibatch (the loss is a mean over examples; damped momentum's velocity is linear in the
+     * gradient and averaged too): the parameters equal a plain fit's up to double rounding. This needs every replica
+     * to start from the network as {@code fit} began, not from a step worker 0 already took, and the network to keep
+     * its momentum from one {@code fit} (e.g. one epoch) to the next.
+     */
+    @Test
+    void averagingEveryStepOnHalvesIsSgdOnTheWholeMinibatch() throws Exception {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(8).dataType(DataType.DOUBLE).weightInit(WeightInit.XAVIER)
+                .updater(new DampedMomentum(0.5, 0.9))
+                .list()
+                .layer(new DenseLayer.Builder().nIn(20).nOut(12).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
+        plain.init();
+        MultiLayerNetwork parallel = new MultiLayerNetwork(conf.clone());
+        parallel.init();
+        List<DataSet> batches = batches(4, 16, 10);
+        List<DataSet> halves = new ArrayList<>();
+        for (DataSet b : batches) {
+            plain.fit(b);
+            halves.addAll(b.batchBy(8));
+        }
+        for (int epoch = 0; epoch < 2; epoch++) {     // two fits of two minibatches each
+            try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(parallel).workers(2).prefetchBuffer(0)
+                    .averagingFrequency(1).build()) {
+                DropoutTrainerContext.install(wrapper);
+                wrapper.fit(new ListDataSetIterator<>(halves.subList(4 * epoch, 4 * epoch + 4), 1));
+            }
+        }
+        double momentum = plain.getUpdater().getStateViewArray().sub(parallel.getUpdater().getStateViewArray())
+                .amaxNumber().doubleValue();
+        assertTrue(momentum < 1e-12, "largest momentum difference to the plain fit " + momentum);
+        double largest = plain.params().sub(parallel.params()).amaxNumber().doubleValue();
+        double moved = plain.params().sub(net0(conf).params()).amaxNumber().doubleValue();
+        assertTrue(moved > 1e-3, "the steps moved the parameters by " + moved);
+        assertTrue(largest < 1e-12, "largest difference to the plain fit " + largest);
+        assertEquals(plain.getIterationCount(), parallel.getIterationCount(), "one iteration per averaged step");
+    }
+
+    private static MultiLayerNetwork net0(MultiLayerConfiguration conf) {
+        MultiLayerNetwork n = new MultiLayerNetwork(conf.clone());
+        n.init();
+        return n;
+    }
 }

@@ -18,6 +18,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import io.github.dropout4j.zoo.data.imagenet.ColourPca;
+import io.github.dropout4j.zoo.data.imagenet.ImageFolder;
+import io.github.dropout4j.zoo.data.imagenet.ImageNetStatistics;
+import io.github.dropout4j.zoo.models.AlexNetDropout;
+import io.github.dropout4j.zoo.models.HintonImageNetNet;
+import io.github.dropout4j.zoo.models.ImageNetZooModel;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine;
@@ -26,8 +33,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The zoo's training entry point for {@code spark-submit}: trains an MNIST-family zoo network ({@code mnist-*},
- * on MNIST or Fashion-MNIST IDX files) with {@link SparkDropoutTraining} and writes {@code model.zip}
- * (atomically: a temporary file in the same folder, then a rename).
+ * on MNIST or Fashion-MNIST IDX files) or an ImageNet one ({@code hinton-imagenet[-nodropout]},
+ * {@code alexnet-dropout}, on a class-per-folder image set, {@link ImageNetBatches}) with
+ * {@link SparkDropoutTraining} and writes the model zip (atomically: a temporary file in the same folder, then a
+ * rename).
  *
  * <pre>
  * spark-submit --class io.github.dropout4j.spark.SparkTrain --master spark://host:7077 \
@@ -35,19 +44,42 @@ import picocli.CommandLine.Option;
  *     --epochs 50 --batch-per-worker 100 --averaging-frequency 5 --partitions 8 --out /shared/runs/m.zip
  * </pre>
  *
- * <p>The driver reads the IDX files and sends minibatches to the executors; the data folder must be readable by
- * the driver only. The mean network's test error is printed after every epoch.
+ * <p>MNIST: the driver reads the IDX files and sends minibatches to the executors; the data folder must be readable
+ * by the driver only. The mean network's test error is printed after every epoch. ImageNet: the driver lists the
+ * folder ({@code DIR/train/<class>/*} or {@code DIR/<class>/*}), computes the mean image and colour PCA once and
+ * writes them next to the model ({@value #STATISTICS_FILE}); the executors read the images and the statistics
+ * themselves, so both must be on a path every executor can read. The training loss is printed after every epoch.
  */
 @Command(name = "spark-train", mixinStandardHelpOptions = true,
-    description = "Train an MNIST-family Dropout4j zoo network on Spark (parameter averaging).")
+    description = "Train a Dropout4j zoo network (mnist-*, hinton-imagenet[-nodropout], alexnet-dropout) on Spark "
+        + "(parameter averaging).")
 public final class SparkTrain implements Callable<Integer> {
+  /** The ImageNet statistics file, written next to the model zip. */
+  public static final String STATISTICS_FILE = "imagenet-statistics.bin";
 
   @Option(names = "--model", required = true, description = "zoo model, e.g. mnist-800x2-dropout")
   String model;
 
-  @Option(names = "--data", description = "folder with the canonical MNIST/Fashion-MNIST IDX .gz files "
-      + "(default: the repository's bundled digits)")
+  @Option(names = "--data", description = "MNIST: folder with the canonical MNIST/Fashion-MNIST IDX .gz files "
+      + "(default: the repository's bundled digits); ImageNet (required): a class-per-folder image set on a path "
+      + "every executor can read")
   Path data;
+
+  @Option(names = "--size", defaultValue = "72", description = "ImageNet: side the images are resized to "
+      + "(default ${DEFAULT-VALUE}; paper: 256)")
+  int imageSize;
+
+  @Option(names = "--crop", defaultValue = "64", description = "ImageNet: side of the training crops "
+      + "(default ${DEFAULT-VALUE}; paper: 224)")
+  int cropSize;
+
+  @Option(names = "--width-divisor", defaultValue = "16", description = "ImageNet: divides every channel count "
+      + "(default ${DEFAULT-VALUE}; paper: 1)")
+  int widthDivisor;
+
+  @Option(names = "--fc-units", defaultValue = "64", description = "ImageNet: units of each globally connected "
+      + "layer (default ${DEFAULT-VALUE}; paper: 4096)")
+  int fcUnits;
 
   @Option(names = "--epochs", defaultValue = "10", description = "passes over the training set (default ${DEFAULT-VALUE})")
   int epochs;
@@ -97,9 +129,10 @@ public final class SparkTrain implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ZooEntry entry = ModelRegistry.standard().require(model);
-    if (!entry.name().startsWith("mnist-")) {
+    boolean imageNet = entry.dataset().equals("imagenet");
+    if (!entry.name().startsWith("mnist-") && !imageNet) {
       throw new CommandLine.ParameterException(new CommandLine(this),
-          "--model: spark-train trains the mnist-* models, got " + model);
+          "--model: spark-train trains the mnist-* and ImageNet models, got " + model);
     }
     for (int[] v : new int[][] {{epochs}, {batchPerWorker}, {averagingFrequency}}) {
       if (v[0] < 1) {
@@ -111,13 +144,17 @@ public final class SparkTrain implements Callable<Integer> {
     if (Files.isDirectory(target)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--out " + out + " is a directory");
     }
-    MnistData mnist = data == null ? MnistData.bundled() : MnistData.loadCanonical(data, 0);
     SparkConf conf = new SparkConf().setAppName("dropout4j " + model);
     if (master != null) {
       conf.setMaster(master);
     }
-    MultiLayerNetwork net = train(conf, entry, mnist);
     Files.createDirectories(target.getParent());
+    Model net;
+    if (imageNet) {
+      net = trainImageNet(conf, entry, target.resolveSibling(STATISTICS_FILE));
+    } else {
+      net = train(conf, entry, data == null ? MnistData.bundled() : MnistData.loadCanonical(data, 0));
+    }
     Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
     try {
       ModelSerializer.writeModel(net, tmp.toFile(), true);
@@ -143,6 +180,39 @@ public final class SparkTrain implements Callable<Integer> {
             (System.nanoTime() - start) / 1e9, errors, test.count());
       }
       return training.network();
+    }
+  }
+
+  private Model trainImageNet(SparkConf conf, ZooEntry entry, Path statisticsFile) throws IOException {
+    if (data == null) {
+      throw new IllegalArgumentException("--data DIR is required for " + entry.name());
+    }
+    if (!Files.isDirectory(data)) {
+      throw new IOException("--data " + data + ": no such directory");
+    }
+    ImageFolder folder = ImageFolder.open(Files.isDirectory(data.resolve("train")) ? data.resolve("train") : data);
+    boolean alexNet = entry.name().equals("alexnet-dropout");
+    long start = System.nanoTime();
+    ImageNetStatistics.compute(folder, imageSize).save(statisticsFile);
+    System.out.printf(Locale.ROOT, "%s: %,d images in %d classes; mean image and colour PCA at %dx%d in %.1f s -> "
+            + "%s%n", entry.name(), folder.size(), folder.numClasses(), imageSize, imageSize,
+        (System.nanoTime() - start) / 1e9, statisticsFile);
+    ImageNetBatches batches = new ImageNetBatches(folder, imageSize, cropSize,
+        alexNet ? 0 : HintonImageNetNet.SUBSAMPLE_FACTOR, alexNet ? ColourPca.PAPER_SIGMA : 0, statisticsFile, seed);
+    ImageNetZooModel.Builder<?, ?> b = alexNet ? AlexNetDropout.builder()
+        : HintonImageNetNet.builder().dropout(!entry.name().endsWith("-nodropout"));
+    Model net = b.cropSize(cropSize).widthDivisor(widthDivisor).fcUnits(fcUnits).numClasses(folder.numClasses())
+        .seed(seed).recipe(recipe).build().init();
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      int parts = partitions > 0 ? partitions : sc.defaultParallelism();
+      SparkDropoutTraining training = new SparkDropoutTraining(sc, net, batchPerWorker, averagingFrequency, seed);
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        long t = System.nanoTime();
+        training.fitEpoch(batches.epoch(sc, epoch, batchPerWorker, parts));
+        System.out.printf(Locale.ROOT, "epoch %d/%d  %.1f s  train loss %.4f%n", epoch + 1, epochs,
+            (System.nanoTime() - t) / 1e9, training.score());
+      }
+      return training.model();
     }
   }
 

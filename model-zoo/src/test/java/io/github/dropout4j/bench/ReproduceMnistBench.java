@@ -18,7 +18,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Speed of the CLI's {@code reproduce mnist} configuration (784-800-800-10, 20% input and 50% hidden dropout,
- * max-norm, damped momentum, batch 100, the bundled 8,000 digits), measured in one run:
+ * max-norm, damped momentum, batch 100, the bundled 8,000 digits), measured in one run: first its training epoch
+ * against PyTorch's ({@link MnistPeerComparison}: alternating epochs, both times and the ratio), then
  * <ol>
  *   <li>the data pipeline alone: an epoch of the seeded, shuffled {@link IdxDataSetIterator} (shuffle, batching,
  *       byte-to-float conversion; no prefetch thread, see its {@code asyncSupported});</li>
@@ -32,7 +33,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  * <pre>
  * mvn -B -q -o -DskipTests package &amp;&amp; mvn -B -q -o -pl model-zoo -am test-compile
  * OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 java -cp model-zoo/target/test-classes:model-zoo/target/model-zoo-0.1.0-SNAPSHOT.jar \
- *     io.github.dropout4j.bench.ReproduceMnistBench [epochs=4]
+ *     io.github.dropout4j.bench.ReproduceMnistBench [epochs=4]      # from the repository root (for the peer)
  * </pre>
  */
 public final class ReproduceMnistBench {
@@ -48,6 +49,9 @@ public final class ReproduceMnistBench {
         System.getenv("OMP_WAIT_POLICY"), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
 
+    MlpConfig config = MnistMlp.paper800(true).withSeed(1).withUpdater(Recipe.SHORT.updater());
+    MnistPeerComparison.run(data, config, epochs + 1);
+
     // 1. Pipeline alone: median of full epochs.
     IdxDataSetIterator it = IdxDataSetIterator.builder(data.train()).batchSize(100).shuffle(1).build();
     double[] pipe = new double[epochs + 2];
@@ -62,7 +66,6 @@ public final class ReproduceMnistBench {
     double pipeline = Stats.median(Arrays.copyOfRange(pipe, 2, pipe.length));
 
     // 2. fit(DataSet) over pre-built batches: the network alone.
-    MlpConfig config = MnistMlp.paper800(true).withSeed(1).withUpdater(Recipe.SHORT.updater());
     MultiLayerNetwork net = MnistMlp.of(config).init();
     List<DataSet> batches = new ArrayList<>();
     it.reset();

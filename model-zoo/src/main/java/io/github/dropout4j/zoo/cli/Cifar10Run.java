@@ -164,9 +164,17 @@ final class Cifar10Run implements DataSetType {
   static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, String recipeName, Cifar10Data data,
       PixelMeanNormalizer trainingMean, int trainCount, long seed, Path modelFile, boolean resume, ProgressBar bar,
       PrintWriter log) throws IOException {
+    return train(label, dropout, recipe, recipeName, data, trainingMean, trainCount, 1, seed, modelFile, resume, bar,
+        log);
+  }
+
+  /** As above, on {@code workers} data-parallel workers ({@link TrainingRun#workers}). */
+  static Outcome train(String label, boolean dropout, Cifar10Recipe recipe, String recipeName, Cifar10Data data,
+      PixelMeanNormalizer trainingMean, int trainCount, int workers, long seed, Path modelFile, boolean resume,
+      ProgressBar bar, PrintWriter log) throws IOException {
     PixelMeanNormalizer mean = trainingMean.withPixelScale(recipe.pixelScale());
     ModelZip.Saved run = ModelZip.freshOrResumed(modelFile, resume, manifest(label, recipeName, seed, trainCount,
-        recipe).withPreprocessing("pixelMean", "objects/" + PixelMeanNormalizer.MODEL_ZIP_KEY)
+        recipe).withWorkers(workers).withPreprocessing("pixelMean", "objects/" + PixelMeanNormalizer.MODEL_ZIP_KEY)
         .withPreprocessing("pixelScale", String.valueOf(recipe.pixelScale())),
         () -> Cifar10Training.network(dropout, recipe, seed));
     MultiLayerNetwork net = (MultiLayerNetwork) run.network();
@@ -183,6 +191,7 @@ final class Cifar10Run implements DataSetType {
     TrainingRun.Result result = new TrainingRun(net, manifest, TrainingRun.EpochData.of(train),
         Cifar10Training.evaluation(net, test))
         .saveTo(modelFile, mean::addTo)
+        .workers(workers)
         .learningRate(recipe.learningRateSchedule())
         .listener(new EpochLines(label, bar, log, r -> String.format(Locale.ROOT, "%s epoch %d/%d: train loss "
             + "%.4f, test error %.2f%% (%,d / %,d), rate %.0e, %.1f s", label, r.epoch(), recipe.epochs(),
@@ -257,16 +266,18 @@ final class Cifar10Run implements DataSetType {
     int trainCount = c.dataOptions.limitFor(data.train().count(), "training");
     Cifar10Recipe r = Cifar10Run.recipe(c.run.recipe, c.run.epochs, c.run.batch);
     boolean withDropout = entry.name().equals("cifar10-dropout");
+    int workers = c.workersFor(r.batchSize());
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
-    stdout.printf(Locale.ROOT, "Training %s (%,d parameters), %d epochs, recipe %s (rate %.0e, batch %d, "
+    stdout.printf(Locale.ROOT, "Training %s (%,d parameters), %d epochs, recipe %s (rate %.0e, batch %d%s, "
             + "N(0, %s^2) init, hidden biases %s, inputs %s)%n  data: %s%n", entry.name(), entry.parameterCount(),
-        c.run.epochs, c.run.recipeName(), r.learningRate(), r.batchSize(), r.weightStd(), r.hiddenBiasInit(),
+        c.run.epochs, c.run.recipeName(), r.learningRate(), r.batchSize(),
+        TrainCommand.onWorkers(workers, r.batchSize()), r.weightStd(), r.hiddenBiasInit(),
         pixelScaleName(r.pixelScale()), Cifar10Run.describe(data, trainCount, c.dataOptions));
     stdout.flush();
     Path modelFile = c.run.out.resolve("model.zip");
     Cifar10Run.Outcome o = Cifar10Run.train(entry.name(), withDropout, r, c.run.recipeName(),
-        data, PixelMeanNormalizer.fit(data.train()), trainCount, c.run.seed, modelFile, c.run.resume,
+        data, PixelMeanNormalizer.fit(data.train()), trainCount, workers, c.run.seed, modelFile, c.run.resume,
         ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet), c.run.quiet ? null : stdout);
     Cifar10Run.writeCsv(Cifar10Run.single(entry.name(), o), c.run.out.resolve("errors.csv"));
     ErrorCurves curves = new ErrorCurves();

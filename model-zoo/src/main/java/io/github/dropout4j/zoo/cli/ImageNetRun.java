@@ -185,8 +185,8 @@ final class ImageNetRun implements DataSetType {
    *     a validation folder, its validation errors as the test counts)
    */
   static TrainingRun.Result train(String label, ModelZip.Saved run, boolean alexNet, ImageFolder trainingImages,
-      ImageFolder validation, LearningRatePlateau freshPlateau, Shape s, int epochs, int batch, long seed,
-      Path modelFile, BadImages bad, ProgressBar bar, PrintWriter log) throws IOException {
+      ImageFolder validation, LearningRatePlateau freshPlateau, Shape s, int epochs, int batch, int workers,
+      long seed, Path modelFile, BadImages bad, ProgressBar bar, PrintWriter log) throws IOException {
     long start = System.nanoTime();
     Path statsFile = modelFile.resolveSibling(STATISTICS_FILE);
     Model net = run.network();
@@ -228,6 +228,7 @@ final class ImageNetRun implements DataSetType {
     Map<Integer, String> cuts = new java.util.HashMap<>();
     TrainingRun training = new TrainingRun(net, manifest, new ImageNetEpochs(folder, pre, batch, seed, threads),
         evaluation)
+        .workers(workers)
         .saveTo(modelFile, zip -> {
           ModelZip.addEntry(zip, STATISTICS_ENTRY, statsBytes);
           ModelZip.addEntry(zip, UNREADABLE_ENTRY, unreadableBytes);
@@ -390,26 +391,28 @@ final class ImageNetRun implements DataSetType {
     boolean alexNet = entry.name().equals("alexnet-dropout");
     ImageNetRun.Shape shape = new ImageNetRun.Shape(o.imageSize, o.cropSize, o.widthDivisor, o.fcUnits);
     int b = c.run.batchOr(paper ? HintonImageNetNet.PAPER_BATCH_SIZE : ImageNetTrainOptions.DEFAULT_BATCH);
+    int workers = c.workersFor(b);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
     Path modelFile = c.run.out.resolve("model.zip");
     RunManifest manifest = ImageNetRun.manifest(entry.name(), shape, !alexNet, c.run.seed, b,
-        c.run.recipeName(), folder, split, plateau);
+        c.run.recipeName(), folder, split, plateau).withWorkers(workers);
     ModelZip.Saved saved = ModelZip.freshOrResumed(modelFile, c.run.resume, manifest, () -> ImageNetRun.network(
         alexNet, !entry.name().endsWith("-nodropout"), shape, folder.numClasses(), c.run.recipe, c.run.seed));
     if (saved.manifest().epochsDone() > 0 && !c.run.quiet) {
       stdout.printf(Locale.ROOT, "resuming from %s after epoch %d%n", modelFile, saved.manifest().epochsDone());
     }
     stdout.printf(Locale.ROOT, "Training %s (%,d parameters at this size; %,d at the paper's), %d epochs, "
-            + "batch %d, recipe %s, %dx%d images, %dx%d crops%s, augmentation: crops, reflections%s%n"
+            + "batch %d%s, recipe %s, %dx%d images, %dx%d crops%s, augmentation: crops, reflections%s%n"
             + "  data: %,d%s images in %d classes from %s%s%n",
         entry.name(), saved.network().numParams(), entry.parameterCount(), c.run.epochs, b,
+        TrainCommand.onWorkers(workers, b),
         c.run.recipeName(), o.imageSize, o.imageSize, o.cropSize, o.cropSize, ", width / "
             + o.widthDivisor + ", fc " + o.fcUnits, alexNet ? ", PCA colour noise" : "", folder.size(),
         limit < unlimited.size() ? String.format(Locale.ROOT, " of %,d", unlimited.size()) : "", folder.numClasses(), folder.root(), paper ? "\n  validation: " + split.description() + "; " + plateau : "");
     stdout.flush();
     TrainingRun.Result result = ImageNetRun.train(entry.name(), saved, alexNet, folder,
-        paper ? split.validation() : null, plateau, shape, c.run.epochs, b, c.run.seed, modelFile, bad,
+        paper ? split.validation() : null, plateau, shape, c.run.epochs, b, workers, c.run.seed, modelFile, bad,
         ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet), c.run.quiet ? null : stdout);
     List<Double> losses = result.history().stream().map(EpochRecord::trainLoss).toList();
     ImageNetRun.writeLossPng(c.run.out.resolve("figure.png"), entry.name(), losses);

@@ -4,12 +4,14 @@ import io.github.dropout4j.zoo.data.IdxDataSetIterator;
 import io.github.dropout4j.zoo.data.LabeledImages;
 import io.github.dropout4j.zoo.data.MnistData;
 import io.github.dropout4j.zoo.models.FeedForwardZooModel;
+import io.github.dropout4j.zoo.models.LeNet;
 import io.github.dropout4j.zoo.models.MlpConfig;
 import io.github.dropout4j.zoo.models.MnistMlp;
 import io.github.dropout4j.zoo.models.ZooEntry;
 import io.github.dropout4j.zoo.training.EpochRecord;
 import io.github.dropout4j.zoo.training.Errors;
 import io.github.dropout4j.zoo.training.ModelZip;
+import io.github.dropout4j.zoo.training.Recipe;
 import io.github.dropout4j.zoo.training.RunManifest;
 import io.github.dropout4j.zoo.training.TrainingRun;
 import java.io.IOException;
@@ -20,13 +22,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The CLI's MNIST {@link DataSetType}: {@code train} and {@code evaluate} for the MNIST MLPs, and one MNIST network
- * trained through {@link TrainingRun} (fresh or resumed from its checkpoint, a {@link ModelZip} with the run
- * manifest) with a progress bar and one log line per epoch, for {@code train}, {@code reproduce mnist} and
+ * The CLI's MNIST {@link DataSetType}: {@code train} and {@code evaluate} for the MNIST models (MLPs and LeNet), and
+ * one MNIST network trained through {@link TrainingRun} (fresh or resumed from its checkpoint, a {@link ModelZip} with
+ * the run manifest) with a progress bar and one log line per epoch, for {@code train}, {@code reproduce mnist} and
  * {@code sweep}.
  */
 final class MnistRun implements DataSetType {
@@ -60,12 +64,37 @@ final class MnistRun implements DataSetType {
     return Errors.count(net, IdxDataSetIterator.builder(set).batchSize(EVAL_BATCH).limit(count).build()).errors();
   }
 
+  /**
+   * What an MNIST run trains: the name and the model's own settings that its manifest records, and a fresh network.
+   * The MLPs ({@link #of(MlpConfig)}) and {@link LeNet} ({@link #of(LeNet.Config)}) read the same digits.
+   */
+  record Network(String name, String architecture, long parameterCount, Map<String, String> settings,
+      Supplier<MultiLayerNetwork> fresh) {
+    static Network of(MlpConfig c) {
+      return new Network(c.name(), c.architecture(), c.parameterCount(), Map.of("activation",
+          c.activation().name().toLowerCase(Locale.ROOT), "boundOutputUnits", String.valueOf(c.boundOutputUnits())),
+          () -> MnistMlp.of(c).init());
+    }
+
+    static Network of(LeNet.Config c) {
+      return new Network(c.name(), c.architecture(), LeNet.PARAMETER_COUNT, Map.of("retainProbability",
+          String.valueOf(c.retainProbability()), "maxSquaredLength", String.valueOf(c.maxSquaredLength())),
+          () -> LeNet.of(c).init());
+    }
+  }
+
   /** The manifest of a fresh MNIST run: what a resumed run must repeat. */
   static RunManifest manifest(MlpConfig config, String recipe, int trainCount, int batch, long seed) {
-    return RunManifest.fresh(config.name(), "mnist", "first " + trainCount + " training digits", recipe,
-        Map.of("batch", String.valueOf(batch), "seed", String.valueOf(seed), "dataSeed",
-            String.valueOf(dataSeed(seed)), "activation", config.activation().name().toLowerCase(Locale.ROOT),
-            "boundOutputUnits", String.valueOf(config.boundOutputUnits())));
+    return manifest(Network.of(config), recipe, trainCount, batch, seed);
+  }
+
+  /** The manifest of a fresh MNIST run of {@code network}: what a resumed run must repeat. */
+  static RunManifest manifest(Network network, String recipe, int trainCount, int batch, long seed) {
+    Map<String, String> settings = new LinkedHashMap<>(network.settings());
+    settings.put("batch", String.valueOf(batch));
+    settings.put("seed", String.valueOf(seed));
+    settings.put("dataSeed", String.valueOf(dataSeed(seed)));
+    return RunManifest.fresh(network.name(), "mnist", "first " + trainCount + " training digits", recipe, settings);
   }
 
   /**
@@ -80,8 +109,19 @@ final class MnistRun implements DataSetType {
   static Outcome train(String label, MlpConfig config, String recipe, MnistData data, int trainCount, int trainEval,
       int epochs, int batch, long seed, Path checkpoint, boolean resume, ProgressBar bar, PrintWriter log)
       throws IOException {
+    return train(label, Network.of(config), recipe, data, trainCount, trainEval, epochs, batch, 1, seed, checkpoint,
+        resume, bar, log);
+  }
+
+  /**
+   * As {@link #train(String, MlpConfig, String, MnistData, int, int, int, int, long, Path, boolean, ProgressBar,
+   * PrintWriter)} for any MNIST network, on {@code workers} data-parallel workers ({@link TrainingRun#workers}).
+   */
+  static Outcome train(String label, Network network, String recipe, MnistData data, int trainCount, int trainEval,
+      int epochs, int batch, int workers, long seed, Path checkpoint, boolean resume, ProgressBar bar,
+      PrintWriter log) throws IOException {
     ModelZip.Saved run = ModelZip.freshOrResumed(checkpoint, resume,
-        manifest(config, recipe, trainCount, batch, seed), () -> MnistMlp.of(config).init());
+        manifest(network, recipe, trainCount, batch, seed).withWorkers(workers), network.fresh());
     MultiLayerNetwork net = (MultiLayerNetwork) run.network();
     RunManifest manifest = run.manifest();
     if (manifest.epochsDone() > 0 && log != null) {
@@ -99,6 +139,7 @@ final class MnistRun implements DataSetType {
     bar.start(label, (long) epochs * batches);
     TrainingRun.Result result = new TrainingRun(net, manifest, TrainingRun.EpochData.of(it), errors)
         .saveTo(checkpoint, null)
+        .workers(workers)
         .listener(new TrainingRun.Listener() {
           @Override
           public void batchDone(int epoch, int b) {
@@ -127,18 +168,19 @@ final class MnistRun implements DataSetType {
   @Override
   public int train(ZooEntry entry, TrainCommand c) throws IOException {
     int batch = c.run.batchOr(MnistMlp.BATCH_SIZE);
-    MlpConfig config = ((FeedForwardZooModel) entry.create(c.run.seed)).config().withUpdater(c.run.recipe.updater());
+    int workers = c.workersFor(batch);
+    Network network = network(entry.create(c.run.seed), c.run.recipe);
     MnistData data = c.dataOptions.load(MnistSplit.TRAIN_HELD_OUT);
     int trainCount = c.dataOptions.trainCount(data);
     Files.createDirectories(c.run.out);
     PrintWriter stdout = c.spec.commandLine().getOut();
-    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d, recipe %s%n  data: %s%n", c.model,
-        config.architecture(), config.parameterCount(), c.run.epochs, batch, c.run.recipe.describe(),
-        DataOptions.describe(data, trainCount, c.dataOptions));
+    stdout.printf("Training %s (%s, %,d parameters), %d epochs, batch %d%s, recipe %s%n  data: %s%n", c.model,
+        network.architecture(), network.parameterCount(), c.run.epochs, batch, TrainCommand.onWorkers(workers, batch),
+        c.run.recipe.describe(), DataOptions.describe(data, trainCount, c.dataOptions));
     stdout.flush();
     ProgressBar bar = ProgressBar.forTerminal(c.spec.commandLine().getErr(), c.run.quiet);
-    MnistRun.Outcome o = MnistRun.train(c.model, config, c.run.recipeName(), data, trainCount,
-        trainCount, c.run.epochs, batch, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
+    MnistRun.Outcome o = MnistRun.train(c.model, network, c.run.recipeName(), data, trainCount,
+        trainCount, c.run.epochs, batch, workers, c.run.seed, c.run.out.resolve("checkpoint.zip"), c.run.resume, bar,
         c.run.quiet ? null : c.spec.commandLine().getErr());
     ModelZip.write(o.network(), o.manifest(), zip -> MnistSplit.writeTo(zip.toPath(), MnistSplit.TRAIN_HELD_OUT),
         c.run.out.resolve("model.zip"));
@@ -153,6 +195,17 @@ final class MnistRun implements DataSetType {
         c.run.out.resolve("figure.png"));
     stdout.flush();
     return Dropout4jCli.OK;
+  }
+
+  /** The MNIST network of zoo model {@code model}, trained with {@code recipe}'s updater for it. */
+  static Network network(Object model, Recipe recipe) {
+    if (model instanceof FeedForwardZooModel f) {
+      return Network.of(f.config().withUpdater(recipe.updater()));
+    }
+    if (model instanceof LeNet l) {
+      return Network.of(l.config().withUpdater(LeNet.updater(recipe)));
+    }
+    throw new IllegalStateException("not an MNIST zoo model: " + model);
   }
 
   @Override
@@ -186,7 +239,9 @@ final class MnistRun implements DataSetType {
   }
 
   static void requireInputs(MultiLayerNetwork net, int inputs, Path modelFile) {
-    long nIn = net.layerInputSize(0);
+    // a convolutional net on flat pixels (LeNet) reshapes them first; its first layer's nIn is the channel count
+    long nIn = net.getLayerWiseConfigurations().getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor p
+        ? p.getInputHeight() * p.getInputWidth() * p.getNumChannels() : net.layerInputSize(0);
     if (nIn != inputs) {
       throw new IllegalArgumentException(modelFile + " takes " + nIn + " inputs, the data have " + inputs);
     }

@@ -1,6 +1,7 @@
 package io.github.dropout4j.zoo.cli;
 
 import io.github.dropout4j.zoo.models.HintonImageNetNet;
+import io.github.dropout4j.zoo.models.LeNet;
 import io.github.dropout4j.zoo.models.ModelRegistry;
 import io.github.dropout4j.zoo.models.MnistMlp;
 import io.github.dropout4j.zoo.models.ZooEntry;
@@ -61,7 +62,7 @@ final class ModelsCommand implements Callable<Integer> {
           pretrained, e.reference());
       if (recipes) {
         out.printf("    paper: %s%n", e.recipe());
-        String cli = cliRecipes(e.dataset());
+        String cli = e.create(1) instanceof LeNet ? LeNet.describeRecipes() : cliRecipes(e.dataset());
         if (cli != null) {
           out.printf("    %s%n", cli);
         }

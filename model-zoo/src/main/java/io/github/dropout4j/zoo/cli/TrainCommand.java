@@ -38,6 +38,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--dropout", description = "cifar10: the dropout network of Appendix G (= cifar10-dropout).")
   boolean dropout;
 
+  @Option(names = "--workers", paramLabel = "N", description = "Data-parallel workers on this machine "
+      + "(DL4J ParallelWrapper, averaged after every step): each minibatch of --batch is cut into N slices of "
+      + "batch / N, so the run trains like one process with minibatch --batch; 1 is a plain fit (default: "
+      + "${DEFAULT-VALUE}).")
+  int workers = 1;
+
   @Mixin
   DataOptions dataOptions;
 
@@ -51,6 +57,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     run.validate();
+    Dropout4jCli.atLeastOne("--workers", workers);
     if (run.out == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
     }
@@ -84,6 +91,25 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalStateException("train has no options of data set " + type.name());
     }
     return optionsClass.cast(options.userObject());
+  }
+
+  /**
+   * {@code --workers} for minibatches of {@code batch}.
+   *
+   * @throws IllegalArgumentException if {@code batch} is not a multiple of it
+   */
+  int workersFor(int batch) {
+    if (batch % workers != 0) {
+      throw new IllegalArgumentException("--batch " + batch + " is not divisible by --workers " + workers
+          + ": each worker trains on batch / workers examples");
+    }
+    return workers;
+  }
+
+  /** For the header line: {@code " = N workers x batch / N (...)"}, or nothing for one worker. */
+  static String onWorkers(int workers, int batch) {
+    return workers == 1 ? "" : " = " + workers + " workers x " + batch / workers
+        + " (ParallelWrapper, averaged every step)";
   }
 
   /** Short names: {@code cifar10 --dropout} -> cifar10-dropout, imagenet -> hinton-imagenet, alexnet -> alexnet-dropout. */

@@ -4,6 +4,7 @@ import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.random.Seeds;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.layers.CachedDenseLayer;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.zoo.pretrained.TrainedOn;
 import io.github.dropout4j.zoo.pretrained.WeightsEntry;
@@ -28,7 +29,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * A DL4J {@link ZooModel} for one of the paper's fully connected networks, built from an {@link MlpConfig}:
  * float32 {@code [minibatch, nIn]} in, softmax {@code [minibatch, nOut]} out, cross-entropy loss.
  *
- * <p>Layer {@code i} is a {@link DenseLayer} (the last an {@link OutputLayer}) whose <em>input</em> is dropped
+ * <p>Layer {@code i} is a {@link DenseLayer} ({@link CachedDenseLayer}: backprop reuses the forward pass's
+ * pre-activations; the last an {@link OutputLayer}) whose <em>input</em> is dropped
  * with a {@link BernoulliDropout}: retain {@code inputRetainProbability} on the first layer (the pixels),
  * {@code hiddenRetainProbability} on every later one (the hidden units), each with its own seed
  * {@link #layerDropoutSeed(long, int)}. {@link TestTimeWeightScaling} is the weight noise of every layer, so
@@ -83,7 +85,7 @@ public abstract class FeedForwardZooModel extends PretrainedZooModel<MultiLayerN
       int out = output ? c.nOut() : c.hiddenSizes().get(i);
       FeedForwardLayer.Builder<?> b = output
           ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-          : new DenseLayer.Builder().activation(c.activation().dl4j());
+          : new CachedDenseLayer.Builder().activation(c.activation().dl4j());
       b.name(output ? "output" : "hidden" + (i + 1)).nIn(in).nOut(out);
       double retain = i == 0 ? c.inputRetainProbability() : c.hiddenRetainProbability();
       if (retain < 1) {

@@ -9,9 +9,10 @@ import java.util.function.Function;
 
 /**
  * Every model of the zoo, by name, in a fixed order: the paper's four MNIST architectures with and without
- * dropout (Figure 1, Appendix A.1), Reuters (Section 6), TIMIT (Section 3), the CIFAR-10 networks of Appendix G,
- * the ImageNet network of Appendix H with and without its dropout layers, and Krizhevsky et al.'s AlexNet (2012)
- * with dropout in its two globally connected layers. Parameter counts of the convolutional nets come from their
+ * dropout (Figure 1, Appendix A.1), Reuters (Section 6), TIMIT (Section 3), a LeNet-like convolutional net for the
+ * digits with and without dropout ({@link LeNet}), the CIFAR-10 networks of Appendix G, the ImageNet network of
+ * Appendix H with and without its dropout layers, and Krizhevsky et al.'s AlexNet (2012) with dropout in its two
+ * globally connected layers. Parameter counts of the convolutional nets come from their
  * constants or from {@link ConfigurationSummary} (the configuration only; the 19-97M parameters are never
  * allocated).
  *
@@ -76,8 +77,22 @@ public final class ModelRegistry {
         ReutersMlp::of);
     addPair(list, "timit", "Hinton et al. 2012, Section 3 (TIMIT), F = 40 filter banks", TimitMlp::paper,
         TimitMlp::of);
+    addLeNet(list);
     addConvolutional(list);
     return list;
+  }
+
+  private static void addLeNet(List<ZooEntry> list) {
+    String reference = "LeNet-like (Caffe's LeNet layers), the practitioners' dropout x max-norm sweep";
+    String layers = "conv 5x5x20, max-pool 2, conv 5x5x50, max-pool 2, dense 500 ReLU, softmax 10; N(0, 1/fanIn) "
+        + "init, DampedMomentum (the MNIST recipes' update, eps_0 = 0.3 short / 10 paper), batch 100";
+    for (LeNet.Config c : new LeNet.Config[] {LeNet.standard(), LeNet.dropout()}) {
+      String recipe = layers + (c.usesDropout() ? ", retain " + c.retainProbability() + " on the dense and softmax "
+          + "inputs, test-time weight scaling, max squared length " + ZooEntry.fmt(c.maxSquaredLength())
+          + " on every unit" : ", no dropout, no bound");
+      list.add(new ZooEntry(c.name(), "mnist", reference, new int[] {LeNet.SIZE * LeNet.SIZE},
+          LeNet.PARAMETER_COUNT, recipe, seed -> LeNet.of(c.withSeed(seed))));
+    }
   }
 
   private static void addConvolutional(List<ZooEntry> list) {

@@ -73,7 +73,7 @@ public record ZooEntry(String name, String dataset, String reference, int[] inpu
         .toString();
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
   }
 

@@ -38,7 +38,7 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * @param dataset       data set name ({@code mnist}, {@code cifar10}, {@code imagenet})
  * @param split         the training examples used, in words (compared on resume)
  * @param recipe        the recipe's name ({@code short} or {@code paper})
- * @param settings      every other setting a resumed run must repeat (seed, batch, rates, sizes ...)
+ * @param settings      every other setting a resumed run must repeat (seed, batch, rates, sizes, {@value #WORKERS} ...)
  * @param preprocessing what evaluation must apply to raw examples (sizes, entries holding means and statistics)
  * @param classNames    class names in label order (empty: the data set's standard labels)
  * @param history       one record per finished epoch, epochs 1, 2, ... in order
@@ -50,9 +50,14 @@ public record RunManifest(String model, String dataset, String split, String rec
   /** The zip entry holding the manifest. */
   public static final String ZIP_ENTRY = "dropout4j-run.json";
   static final String FORMAT = "dropout4j-run";
+  /**
+   * The setting holding the number of data-parallel workers ({@code TrainingRun#workers}), recorded when more than
+   * one: a manifest without it describes a run on one worker, and compares as {@code workers=1} on resume.
+   */
+  public static final String WORKERS = "workers";
   /** Identity keys the command line sets with an option of the same meaning, named in resume errors. */
   private static final Map<String, String> OPTIONS = Map.of("seed", "--seed", "batch", "--batch", "recipe",
-      "--recipe", "activation", "--activation", "boundOutputUnits", "--bound-output-units");
+      "--recipe", "activation", "--activation", "boundOutputUnits", "--bound-output-units", WORKERS, "--workers");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public RunManifest {
@@ -83,6 +88,21 @@ public record RunManifest(String model, String dataset, String split, String rec
     List<EpochRecord> h = new ArrayList<>(history);
     h.add(r);
     return new RunManifest(model, dataset, split, recipe, settings, preprocessing, classNames, h);
+  }
+
+  /** This manifest with setting {@code key = value} added (or replaced). */
+  public RunManifest withSetting(String key, String value) {
+    SortedMap<String, String> s = new TreeMap<>(settings);
+    s.put(key, value);
+    return new RunManifest(model, dataset, split, recipe, s, preprocessing, classNames, history);
+  }
+
+  /**
+   * This manifest for a run on {@code workers} data-parallel workers: with setting {@value #WORKERS} when more than
+   * one, unchanged for one.
+   */
+  public RunManifest withWorkers(int workers) {
+    return workers == 1 ? this : withSetting(WORKERS, String.valueOf(workers));
   }
 
   /** This manifest with preprocessing entry {@code key = value} added (or replaced). */
@@ -143,6 +163,7 @@ public record RunManifest(String model, String dataset, String split, String rec
 
   private SortedMap<String, String> identity() {
     SortedMap<String, String> id = new TreeMap<>(settings);
+    id.putIfAbsent(WORKERS, "1");
     id.put("model", model);
     id.put("dataset", dataset);
     id.put("split", split);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,8 +18,8 @@ import org.nd4j.linalg.schedule.ISchedule;
 /**
  * The one epoch loop of the zoo: trains a {@link MultiLayerNetwork} or {@link ComputationGraph} from its current
  * epoch (0 for a fresh network, k for one read back by {@link ModelZip#readRun}) up to a number of epochs. Each
- * epoch fits every minibatch of the epoch's data ({@code fit(DataSet)} or, for a graph, {@code fit(MultiDataSet)}),
- * advances DL4J's epoch counter (which drives the per-epoch learning-rate and momentum schedules), measures the
+ * epoch fits every minibatch of the epoch's data ({@code fit(DataSet)} or, for a graph, {@code fit(MultiDataSet)};
+ * or, with {@link #workers} N > 1, N data-parallel workers on slices of each minibatch), advances DL4J's epoch counter (which drives the per-epoch learning-rate and momentum schedules), measures the
  * mean network's errors, appends an {@link EpochRecord} to the {@link RunManifest}, runs the {@link EpochHook} if
  * any, rewrites the {@link ModelZip}
  * atomically and tells the {@link Listener}s.
@@ -26,7 +27,8 @@ import org.nd4j.linalg.schedule.ISchedule;
  * <p>Reproducibility: a run is a pure function of the network's seed, the data's order and the data. Dropout masks
  * derive from (layer seed, iteration, epoch) and a seeded iterator's order from (seed, epoch), so a run resumed
  * after epoch k (network, updater state, counters, data positioned at epoch k) produces the same parameters, bit
- * for bit, as an unbroken one.
+ * for bit, as an unbroken one. With N > 1 workers the same holds for a run resumed with the same N (thread
+ * scheduling does not enter: each worker's slice, masks and the averaging order are fixed).
  *
  * <pre>{@code
  * RunManifest m = RunManifest.fresh("mnist-800x2-dropout", "mnist", "train: all 8000", "short", settings);
@@ -117,6 +119,7 @@ public final class TrainingRun {
   private ModelZip.Extras extras;
   private ISchedule learningRate;
   private EpochHook hook;
+  private ParallelWrapperTraining parallel;
   private final List<Listener> listeners = new ArrayList<>();
 
   /**
@@ -161,6 +164,23 @@ public final class TrainingRun {
     return this;
   }
 
+  /**
+   * Train with {@code workers} data-parallel workers on this machine ({@link ParallelWrapperTraining}, averaging
+   * after every step): each minibatch of the data is cut into {@code workers} consecutive slices, one per worker, so
+   * the run is synchronous SGD on the same minibatches as one process; each worker draws its own dropout masks.
+   * With 1 (the default) the network fits every minibatch itself, as without this call. The epoch's training loss
+   * is the mean of the workers' losses after each averaging.
+   *
+   * @throws IllegalArgumentException if {@code workers < 1}
+   */
+  public TrainingRun workers(int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+    }
+    this.parallel = workers == 1 ? null : new ParallelWrapperTraining(net, workers, 1);
+    return this;
+  }
+
   public TrainingRun listener(Listener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
@@ -189,32 +209,31 @@ public final class TrainingRun {
         double rate = learningRate == null ? Double.NaN : learningRate.valueAt(counters[0], counters[1]);
         MultiDataSetIterator it = d.epoch(epoch);
         long t0 = System.nanoTime();
-        double lossSum = 0;
-        long examples = 0;
-        int batch = 0;
-        while (true) {
-          long p = System.nanoTime();
-          if (!it.hasNext()) {
+        EpochTally batchDone = new EpochTally(epoch + 1);
+        if (parallel == null) {
+          while (true) {
+            long p = System.nanoTime();
+            if (!it.hasNext()) {
+              pipelineNanos += System.nanoTime() - p;
+              break;
+            }
+            MultiDataSet mds = it.next();
             pipelineNanos += System.nanoTime() - p;
-            break;
+            fit(mds);
+            batchDone.accept(mds.getFeatures(0).size(0));
           }
-          MultiDataSet mds = it.next();
-          pipelineNanos += System.nanoTime() - p;
-          fit(mds);
-          long n = mds.getFeatures(0).size(0);
-          lossSum += net.score() * n;
-          examples += n;
-          int b = ++batch;
-          int e = epoch + 1;
-          listeners.forEach(l -> l.batchDone(e, b));
+        } else {
+          pipelineNanos += fitParallel(it, batchDone);
         }
         d.epochDone(it);
         double seconds = (System.nanoTime() - t0) / 1e9;
         fitSeconds += seconds;
-        incrementEpochCount();
+        if (parallel == null) {
+          incrementEpochCount();
+        }
         Errors.Counts c = evaluation.measure(net);
         EpochRecord record = new EpochRecord(epoch + 1, c.trainErrors(), c.trainCount(), c.testErrors(),
-            c.testCount(), examples == 0 ? Double.NaN : lossSum / examples, rate, examples, seconds);
+            c.testCount(), batchDone.meanLoss(), rate, batchDone.examples, seconds);
         manifest = manifest.plus(record);
         if (hook != null) {
           manifest = hook.afterEpoch(net, record, manifest);
@@ -227,6 +246,43 @@ public final class TrainingRun {
       }
     }
     return new Result(net, manifest, fitSeconds, pipelineNanos / 1e9);
+  }
+
+  /** An epoch's running loss and example count; tells the listeners after each minibatch. */
+  private final class EpochTally implements LongConsumer {
+    private final int epoch;
+    private double lossSum;
+    private long examples;
+    private int batches;
+
+    EpochTally(int epoch) {
+      this.epoch = epoch;
+    }
+
+    /** After a minibatch of {@code n} examples: adds the network's loss on it. */
+    @Override
+    public void accept(long n) {
+      lossSum += net.score() * n;
+      examples += n;
+      int b = ++batches;
+      listeners.forEach(l -> l.batchDone(epoch, b));
+    }
+
+    double meanLoss() {
+      return examples == 0 ? Double.NaN : lossSum / examples;
+    }
+  }
+
+  /** One epoch on the workers, which advances the epoch counter; the nanoseconds spent waiting for the data. */
+  private long fitParallel(MultiDataSetIterator it, LongConsumer batchDone) {
+    WorkerSlices slices = new WorkerSlices(it, parallel.workers(), batchDone);
+    if (net instanceof ComputationGraph) {
+      parallel.fitEpoch(slices.asMultiDataSetIterator());
+    } else {
+      parallel.fitEpoch(slices.asDataSetIterator());
+    }
+    slices.finish();
+    return slices.pipelineNanos();
   }
 
   private void fit(MultiDataSet mds) {

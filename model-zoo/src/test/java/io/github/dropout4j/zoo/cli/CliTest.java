@@ -57,7 +57,7 @@ class CliTest {
         "/nonexistent");
     assertOneLineError(run("reproduce", "mnist", "--epochs", "x"), Dropout4jCli.USAGE, "--epochs");
     assertOneLineError(run("reproduce", "mnist", "--no-such-option"), Dropout4jCli.USAGE, "--no-such-option");
-    assertOneLineError(run("train", "lenet", "--out", dir.toString()), Dropout4jCli.USER_ERROR, "unknown model");
+    assertOneLineError(run("train", "resnet50", "--out", dir.toString()), Dropout4jCli.USER_ERROR, "unknown model");
     assertOneLineError(run("train", "timit-4x4000", "--out", dir.toString()), Dropout4jCli.USER_ERROR, "timit");
     assertOneLineError(run("evaluate", dir.resolve("missing.zip").toString()), Dropout4jCli.USER_ERROR,
         "no such file");
@@ -126,6 +126,29 @@ class CliTest {
     Run evalMean = run("evaluate", dir.resolve("mean.zip").toString(), "--limit", "200");
     assertEquals(eval.out().replace("model.zip", ""), evalMean.out().replace("mean.zip", ""),
         "the exported mean network makes the same predictions");
+  }
+
+  /**
+   * {@code sweep --model lenet} on a 2 x 1 x 2 grid at tiny size (one step per run): every run's seed is explicit,
+   * so the same command gives the same table and the same per-run errors; the wall time is printed last.
+   */
+  @Test
+  void sweepLenetGivesTheSameTableForTheSameSeeds(@TempDir Path dir) throws Exception {
+    String[] args = {"sweep", "--model", "lenet", "--drop", "0,0.5", "--max-norm", "3", "--seeds", "2", "--epochs",
+        "1", "--limit", "100", "--quiet", "--out"};
+    Run first = run(concat(args, dir.resolve("a").toString()));
+    Run second = run(concat(args, dir.resolve("b").toString()));
+    assertEquals(0, first.exitCode(), first.err());
+    List<String> table = first.out().lines().filter(l -> l.matches("^0\\.(00|50) .*\\+/-.*")).toList();
+    assertEquals(2, table.size(), first.out());
+    assertTrue(first.out().contains("LeNet conv5x5x20-pool2-conv5x5x50-pool2-500-10"), first.out());
+    assertEquals(table, second.out().lines().filter(l -> l.matches("^0\\.(00|50) .*\\+/-.*")).toList());
+    assertEquals(Files.readString(dir.resolve("a/sweep.csv")), Files.readString(dir.resolve("b/sweep.csv")));
+    assertEquals(5, Files.readAllLines(dir.resolve("a/sweep.csv")).size(), "header + 2 x 1 x 2 runs");
+    assertTrue(first.out().strip().lines().reduce((x, y) -> y).orElseThrow()
+        .matches("Wall time: \\d+ min \\d\\d s \\(4 runs, .* s per run\\)"), first.out());
+    assertOneLineError(run("sweep", "--model", "lenet", "--hidden", "16"), Dropout4jCli.USER_ERROR,
+        "--hidden applies to --model mlp only");
   }
 
   @Test

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The CIFAR-10 and ImageNet commands end to end on tiny slices of the shipped synthetic sets (seconds each). */
+/**
+ * LeNet on the bundled digits, and the CIFAR-10 and ImageNet commands, end to end on tiny slices of the shipped
+ * synthetic sets (seconds each).
+ */
 class ConvolutionalCliTest {
 
 
@@ -38,7 +41,8 @@ class ConvolutionalCliTest {
   void modelsListsTheConvolutionalNetsWithTheirParameterCounts() {
     Run r = run("models");
     assertEquals(0, r.exitCode(), r.err());
-    for (String[] nameAndCount : new String[][] {{"cifar10 ", "220,042"}, {"cifar10-dropout ", "360,074"},
+    for (String[] nameAndCount : new String[][] {{"lenet ", "431,080"}, {"lenet-dropout ", "431,080"},
+        {"cifar10 ", "220,042"}, {"cifar10-dropout ", "360,074"},
         {"hinton-imagenet ", "96,895,208"}, {"hinton-imagenet-nodropout ", "18,948,328"},
         {"alexnet-dropout ", "60,965,224"}}) {
       assertTrue(r.out().lines().anyMatch(l -> l.startsWith(nameAndCount[0]) && l.contains(nameAndCount[1])),
@@ -327,6 +331,36 @@ class ConvolutionalCliTest {
 
   private static void assertOneLineError(Run r, String fragment) {
     CliRuns.assertOneLineError(r, Dropout4jCli.USER_ERROR, fragment);
+  }
+
+  /**
+   * LeNet through the MNIST pipeline: train 1 epoch on 200 bundled digits, evaluate the zip (the same test errors:
+   * the mean network both times), and resume to epoch 2, bit for bit an unbroken 2-epoch run (oneDNN path).
+   */
+  @Test
+  void trainLenetDropoutThenEvaluateAndResume(@TempDir Path dir) throws IOException {
+    Path one = dir.resolve("one");
+    Run train = run("train", "lenet-dropout", "--epochs", "1", "--limit", "200", "--quiet", "--out", one.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("Training lenet-dropout (conv5x5x20-pool2-conv5x5x50-pool2-500-10, 431,080 "
+        + "parameters)"), train.out());
+    Matcher trained = Pattern.compile("after 1 epochs: test errors (\\d+) / 1,000").matcher(train.out());
+    assertTrue(trained.find(), train.out());
+    Run eval = run("evaluate", one.resolve("model.zip").toString());
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains(": " + trained.group(1) + " / 1,000 errors"), eval.out() + " vs " + train.out());
+
+    Run resumed = run("train", "lenet-dropout", "--epochs", "2", "--limit", "200", "--quiet", "--resume", "--out",
+        one.toString());
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    Path two = dir.resolve("two");
+    assertEquals(0, run("train", "lenet-dropout", "--epochs", "2", "--limit", "200", "--quiet", "--out",
+        two.toString()).exitCode());
+    MultiLayerNetwork a = ModelSerializer.restoreMultiLayerNetwork(one.resolve("model.zip").toFile(), true);
+    MultiLayerNetwork b = ModelSerializer.restoreMultiLayerNetwork(two.resolve("model.zip").toFile(), true);
+    assertEquals(2, a.getEpochCount());
+    assertEquals(b.params(), a.params(), "resumed and unbroken runs end with the same parameters");
+    assertEquals(b.getUpdater().getStateViewArray(), a.getUpdater().getStateViewArray());
   }
 
   private static List<String> lines(Path file) {

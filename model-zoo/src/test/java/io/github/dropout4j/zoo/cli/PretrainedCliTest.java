@@ -70,7 +70,7 @@ class PretrainedCliTest {
     assertOneLine(offline, "mnist-800x2 (pretrained on fashion-mnist)", "offline mode", cache.toString());
     assertOneLine(io.github.dropout4j.zoo.testsupport.CliRuns.run("pull", "mnist-1200x2"), "mnist-1200x2 has no pretrained weights; models with weights");
     assertOneLine(io.github.dropout4j.zoo.testsupport.CliRuns.run("pull", "mnist-800x2", "--data-set", "svhn"), "unknown data set 'svhn'");
-    assertOneLine(io.github.dropout4j.zoo.testsupport.CliRuns.run("pull", "lenet"), "unknown model 'lenet'");
+    assertOneLine(io.github.dropout4j.zoo.testsupport.CliRuns.run("pull", "resnet50"), "unknown model 'resnet50'");
     System.setProperty(DownloadOptions.OFFLINE_PROPERTY, "maybe");
     assertOneLine(io.github.dropout4j.zoo.testsupport.CliRuns.run("pull", "mnist-800x2"), "-D" + DownloadOptions.OFFLINE_PROPERTY, "'maybe'");
     System.setProperty(DownloadOptions.OFFLINE_PROPERTY, "1");

@@ -44,6 +44,10 @@ class ModelRegistryTest {
     long cifarConv = (5L * 5 * 3 * 64 + 64) + 2 * (5L * 5 * 64 * 64 + 64);
     long cifar = cifarConv + 1024L * 10 + 10;
     long cifarDropout = cifarConv + 16L * 16 * (3 * 3 * 64 + 1) + 256L * 10 + 10;
+    // LeNet: conv 5x5x1x20, conv 5x5x20x50, dense (50*4*4)x500, softmax 500x10 (+ biases)
+    long lenet = (5L * 5 * 1 * 20 + 20) + (5L * 5 * 20 * 50 + 50) + (800L * 500 + 500) + (500L * 10 + 10);
+    EXPECTED_PARAMETERS.put("lenet", lenet);
+    EXPECTED_PARAMETERS.put("lenet-dropout", lenet);
     EXPECTED_PARAMETERS.put("cifar10", cifar);
     EXPECTED_PARAMETERS.put("cifar10-dropout", cifarDropout);
     // Appendix H table (HintonImageNetNet's Javadoc): conv1..conv5 + fc6, fc7, output
@@ -66,6 +70,7 @@ class ModelRegistryTest {
     assertEquals(3_836_410L, EXPECTED_PARAMETERS.get("mnist-1200x3"));
     assertEquals(6_053_050L, EXPECTED_PARAMETERS.get("reuters-2000-1000"));
     assertEquals(52_116_185L, EXPECTED_PARAMETERS.get("timit-4x4000"));
+    assertEquals(431_080L, EXPECTED_PARAMETERS.get("lenet"));
     assertEquals(220_042L, EXPECTED_PARAMETERS.get("cifar10"));
     assertEquals(360_074L, EXPECTED_PARAMETERS.get("cifar10-dropout"));
     assertEquals(96_895_208L, EXPECTED_PARAMETERS.get("hinton-imagenet"));
@@ -86,10 +91,14 @@ class ModelRegistryTest {
   @Test
   void dl4jConfigurationHasTheRegisteredParameterCount() {
     for (ZooEntry e : ModelRegistry.standard().entries()) {
-      if (!(e.create(1) instanceof FeedForwardZooModel)) {
-        continue;   // the convolutional nets' counts are checked against their configurations in their own tests
+      MultiLayerConfiguration conf;
+      if (e.create(1) instanceof FeedForwardZooModel f) {
+        conf = f.conf();
+      } else if (e.create(1) instanceof LeNet l) {
+        conf = l.conf();
+      } else {
+        continue;   // the other convolutional nets' counts are checked against their configurations in their tests
       }
-      MultiLayerConfiguration conf = ((FeedForwardZooModel) e.create(1)).conf();
       long total = 0;
       for (NeuralNetConfiguration layer : conf.getConfs()) {
         total += layer.getLayer().initializer().numParams(layer);
@@ -114,6 +123,11 @@ class ModelRegistryTest {
         json = conf.toJson();
         DropoutPlacement.check(conf);
         assertEquals(json, conf.toJson(), e.name());
+      } else if (model instanceof LeNet m) {
+        MultiLayerConfiguration conf = m.conf();
+        json = conf.toJson();
+        DropoutPlacement.check(conf);
+        assertEquals(json, conf.toJson(), e.name());
       } else if (model instanceof Cifar10Net m) {
         MultiLayerConfiguration conf = m.conf();
         json = conf.toJson();
@@ -134,7 +148,7 @@ class ModelRegistryTest {
       }
       checked++;
     }
-    assertTrue(checked >= 6, "checked " + checked + " zoo configurations");
+    assertTrue(checked >= 8, "checked " + checked + " zoo configurations");
   }
 
   @Test
@@ -189,7 +203,7 @@ class ModelRegistryTest {
         () -> MnistMlp.paper800(true).withRetainProbabilities(1.5, 0.5));
     assertEquals("inputRetainProbability must be in (0, 1], got 1.5", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> MnistMlp.paper800(true).withHiddenSizes(List.of()));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelRegistry.standard().require("lenet"))
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelRegistry.standard().require("resnet50"))
         .getMessage().contains("mnist-800x2-dropout"));
   }
 }

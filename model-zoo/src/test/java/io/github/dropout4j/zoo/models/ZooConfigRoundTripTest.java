@@ -33,6 +33,8 @@ class ZooConfigRoundTripTest {
         MultiLayerConfiguration conf;
         if (model instanceof FeedForwardZooModel f) {
           conf = f.conf();
+        } else if (model instanceof LeNet l) {
+          conf = l.conf();
         } else if (model instanceof Cifar10Net c) {
           conf = c.conf();
         } else if (model instanceof AlexNetDropout a) {
@@ -56,7 +58,7 @@ class ZooConfigRoundTripTest {
   void everyZooRecipeRoundTripsThroughModelSerializer(@TempDir Path dir) throws Exception {
     for (ZooEntry e : ModelRegistry.standard().entries()) {
       if (!(e.create(5) instanceof FeedForwardZooModel)) {
-        continue; // the convolutional nets' ModelSerializer round trips: Cifar10NetsTest, ImageNetModelsTest
+        continue; // the convolutional nets': LeNetTest, Cifar10NetsTest, ImageNetModelsTest
       }
       MlpConfig full = ((FeedForwardZooModel) e.create(5)).config();
       MlpConfig small = full.withHiddenSizes(full.hiddenSizes().stream().map(h -> 16).toList());
