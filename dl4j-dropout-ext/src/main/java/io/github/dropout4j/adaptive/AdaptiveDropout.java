@@ -5,17 +5,16 @@ import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.dropout.Probabilities;
 import io.github.dropout4j.random.Seeds;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Adaptive dropout as proposed in arXiv:1207.0580, p. 7: "adapt the individual dropout probability of each hidden
@@ -142,7 +141,7 @@ public final class AdaptiveDropout extends BaseTrainingListener {
                     + model.getClass().getSimpleName());
         }
         MultiLayerNetwork net = (MultiLayerNetwork) model;
-        if ((net.getEpochCount() + 1) % everyEpochs == 0) {   // DL4J counts the finished epoch after this call
+        if ((net.getEpochCount() + 1) % everyEpochs == 0) { // DL4J counts the finished epoch after this call
             adapt(net);
         }
     }
@@ -156,8 +155,10 @@ public final class AdaptiveDropout extends BaseTrainingListener {
         DropoutPlacement.check(net.getLayerWiseConfigurations());
         Map<Integer, double[]> retain = new LinkedHashMap<>();
         for (int l : adaptedLayers(net)) {
-            retain.put(l, Dropouts.require(net, l).testTimeRetainProbabilities(units(net, l), net.getIterationCount(),
-                    net.getEpochCount()));
+            retain.put(
+                    l,
+                    Dropouts.require(net, l)
+                            .testTimeRetainProbabilities(units(net, l), net.getIterationCount(), net.getEpochCount()));
         }
         long key = Seeds.key(seed, net.getIterationCount(), net.getEpochCount());
         return UnitEffectEstimator.estimate(net, features, labels, retain, passes, key);
@@ -179,8 +180,10 @@ public final class AdaptiveDropout extends BaseTrainingListener {
                     p[u] = Math.min(maxRetainProbability, Math.max(minRetainProbability, p[u] + step(z)));
                 }
             }
-            net.getLayer(e.layer()).conf().getLayer().setIDropout(Dropouts.require(net, e.layer())
-                    .withRetainProbabilities(p));
+            net.getLayer(e.layer())
+                    .conf()
+                    .getLayer()
+                    .setIDropout(Dropouts.require(net, e.layer()).withRetainProbabilities(p));
         }
         lastEffects = Collections.unmodifiableMap(effects);
         return effects;
@@ -203,8 +206,8 @@ public final class AdaptiveDropout extends BaseTrainingListener {
         if (layers != null) {
             for (int l : layers) {
                 if (l >= net.getnLayers()) {
-                    throw new IllegalArgumentException("layers: index " + l + " but the network has "
-                            + net.getnLayers() + " layers");
+                    throw new IllegalArgumentException(
+                            "layers: index " + l + " but the network has " + net.getnLayers() + " layers");
                 }
                 if (Dropouts.of(net, l).isEmpty()) {
                     throw new IllegalArgumentException("layers: layer " + l + " has dropout "
@@ -217,11 +220,13 @@ public final class AdaptiveDropout extends BaseTrainingListener {
         }
         return java.util.stream.IntStream.range(0, net.getnLayers())
                 .filter(l -> Dropouts.of(net, l).isPresent())
-                .peek(l -> units(net, l)).toArray();
+                .peek(l -> units(net, l))
+                .toArray();
     }
 
     private static int units(MultiLayerNetwork net, int layer) {
-        org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(layer).conf().getLayer();
+        org.deeplearning4j.nn.conf.layers.Layer conf =
+                net.getLayer(layer).conf().getLayer();
         if (!(conf instanceof FeedForwardLayer)) {
             throw new IllegalArgumentException("adaptive dropout supports dense layers (input [minibatch, nIn]); layer "
                     + layer + " is " + conf.getClass().getSimpleName());

@@ -3,14 +3,13 @@ package io.github.dropout4j.adaptive;
 import io.github.dropout4j.inference.LayerwiseForward;
 import io.github.dropout4j.inference.Subnetworks;
 import io.github.dropout4j.random.Seeds;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * One dropout sub-network's per-example losses: an inference-mode forward pass ({@link LayerwiseForward}) in which
@@ -22,8 +21,7 @@ import java.util.function.BiConsumer;
  */
 final class MaskedForward {
 
-    private MaskedForward() {
-    }
+    private MaskedForward() {}
 
     /**
      * @param scaledMasks layer index to {@code m / p} of shape [minibatch, units of that layer's input]
@@ -31,8 +29,13 @@ final class MaskedForward {
      * @param unmasked    called with (layer, input before its mask) for each layer in {@code scaledMasks}
      * @return per-example loss (without regularisation), shape [minibatch]
      */
-    static INDArray losses(MultiLayerNetwork net, INDArray features, INDArray labels,
-                           Map<Integer, INDArray> scaledMasks, long otherKey, BiConsumer<Integer, INDArray> unmasked) {
+    static INDArray losses(
+            MultiLayerNetwork net,
+            INDArray features,
+            INDArray labels,
+            Map<Integer, INDArray> scaledMasks,
+            long otherKey,
+            BiConsumer<Integer, INDArray> unmasked) {
         return score(net, labels, LayerwiseForward.inputOf(net, features, net.getnLayers() - 1, (i, a) -> {
             INDArray mask = scaledMasks.get(i);
             if (mask == null) {

@@ -17,8 +17,13 @@ import java.util.Arrays;
  * @param absentCount          number of (pass, example) records in which the unit was dropped
  * @param presentCount         number of records in which it was kept
  */
-public record UnitEffects(int layer, double[] retainProbabilities, double[] effect, double[] standardError,
-                          long[] absentCount, long[] presentCount) {
+public record UnitEffects(
+        int layer,
+        double[] retainProbabilities,
+        double[] effect,
+        double[] standardError,
+        long[] absentCount,
+        long[] presentCount) {
 
     public UnitEffects {
         retainProbabilities = retainProbabilities.clone();
@@ -50,7 +55,9 @@ public record UnitEffects(int layer, double[] retainProbabilities, double[] effe
             }
         }
         return "UnitEffects(layer=" + layer + ", units=" + units() + ", mean |z|=" + (meanAbsZ / Math.max(1, defined))
-                + (units() <= 8 ? ", effect=" + Arrays.toString(effect) + ", standardError="
-                + Arrays.toString(standardError) : "") + ")";
+                + (units() <= 8
+                        ? ", effect=" + Arrays.toString(effect) + ", standardError=" + Arrays.toString(standardError)
+                        : "")
+                + ")";
     }
 }

@@ -1,6 +1,10 @@
 package io.github.dropout4j.constraint;
 
 import io.github.dropout4j.kernel.HeapBlocks;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,11 +16,6 @@ import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
-
-import java.nio.FloatBuffer;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The renormalisation kernel of {@link PerUnitMaxNorm}, separate from the DL4J glue so it can be tested and
@@ -75,7 +74,7 @@ public final class MaxNormKernel {
         int[] sorted = unitDims.clone();
         Arrays.sort(sorted);
         int rank = weights.rank();
-        complement(sorted, rank);   // validates
+        complement(sorted, rank); // validates
         boolean prefix = sorted[0] == 0 && sorted[sorted.length - 1] == sorted.length - 1;
         boolean suffix = sorted[0] == rank - sorted.length && sorted[sorted.length - 1] == rank - 1;
         INDArray matrix = prefix || suffix ? asMatrix(weights, sorted.length, prefix) : null;
@@ -222,7 +221,9 @@ public final class MaxNormKernel {
     /** Squared norms s_j in place to factors f_j = sqrt(c^2 / max(s_j, c^2)); exactly 1 within the bound. */
     private static int toFactors(INDArray s, double maxNorm) {
         double c2 = maxNorm * maxNorm;
-        int violating = Nd4j.getExecutioner().exec(new MatchCondition(s, Conditions.greaterThan(c2))).getInt(0);
+        int violating = Nd4j.getExecutioner()
+                .exec(new MatchCondition(s, Conditions.greaterThan(c2)))
+                .getInt(0);
         if (violating > 0) {
             Transforms.max(s, c2, false);
             s.rdivi(c2);
@@ -235,12 +236,13 @@ public final class MaxNormKernel {
     private int renormaliseGeneric(INDArray weights, int[] unitDims, double maxNorm) {
         INDArray norms = unitNorms(weights, unitDims);
         int violating = Nd4j.getExecutioner()
-                .exec(new MatchCondition(norms, Conditions.greaterThan(maxNorm))).getInt(0);
+                .exec(new MatchCondition(norms, Conditions.greaterThan(maxNorm)))
+                .getInt(0);
         if (violating == 0) {
             return 0;
         }
-        Transforms.max(norms, maxNorm, false);   // n_j <- max(n_j, c)
-        norms.rdivi(maxNorm);                    // f_j = c / max(n_j, c), exactly 1 for units within the bound
+        Transforms.max(norms, maxNorm, false); // n_j <- max(n_j, c)
+        norms.rdivi(maxNorm); // f_j = c / max(n_j, c), exactly 1 for units within the bound
         Broadcast.mul(weights, norms, weights, complement(unitDims, weights.rank()));
         return violating;
     }
@@ -267,7 +269,7 @@ public final class MaxNormKernel {
         INDArray buf = normBuffers.get(key);
         if (buf == null) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                buf = Nd4j.create(type, new long[]{rows, cols}, order);
+                buf = Nd4j.create(type, new long[] {rows, cols}, order);
             }
             normBuffers.put(key, buf);
         }
@@ -312,8 +314,8 @@ public final class MaxNormKernel {
         }
         int[] out = new int[rank - dims.length];
         if (out.length == 0) {
-            throw new IllegalArgumentException("unit dims " + Arrays.toString(dims)
-                    + " cover every dim of a rank-" + rank + " weight array: no dim is left to index units");
+            throw new IllegalArgumentException("unit dims " + Arrays.toString(dims) + " cover every dim of a rank-"
+                    + rank + " weight array: no dim is left to index units");
         }
         for (int i = 0, j = 0; i < rank; i++) {
             if (!in[i]) {

@@ -1,6 +1,12 @@
 package io.github.dropout4j.constraint;
 
 import io.github.dropout4j.dropout.Probabilities;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -11,13 +17,6 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Max-norm: an upper bound on the L2 norm of the <b>incoming weight vector of each unit</b> (Hinton et al. 2012,
@@ -173,8 +172,9 @@ public class PerUnitMaxNorm implements LayerConstraint {
     public static double fractionAtBound(Layer layer) {
         PerUnitMaxNorm c = find(layer);
         if (c == null) {
-            throw new IllegalArgumentException("layer '" + layer.conf().getLayer().getLayerName() + "' (index "
-                    + layer.getIndex() + ") has no PerUnitMaxNorm constraint");
+            throw new IllegalArgumentException(
+                    "layer '" + layer.conf().getLayer().getLayerName() + "' (index " + layer.getIndex()
+                            + ") has no PerUnitMaxNorm constraint");
         }
         return c.fractionAtBoundOf(layer);
     }
@@ -204,7 +204,8 @@ public class PerUnitMaxNorm implements LayerConstraint {
                 INDArray norms = k.unitNorms(layer.getParam(e.getKey()), e.getValue());
                 units += norms.length();
                 atBound += Nd4j.getExecutioner()
-                        .exec(new MatchCondition(norms, Conditions.greaterThanOrEqual(threshold))).getInt(0);
+                        .exec(new MatchCondition(norms, Conditions.greaterThanOrEqual(threshold)))
+                        .getInt(0);
             }
         }
         return units == 0 ? 0.0 : (double) atBound / units;
@@ -227,13 +228,17 @@ public class PerUnitMaxNorm implements LayerConstraint {
         if (conf != resolvedFor) {
             Map<String, int[]> axes = UnitAxes.of(conf);
             if (!params.isEmpty() && Collections.disjoint(params, axes.keySet())) {
-                throw UnitAxes.unsupported(conf, "the constraint is registered for " + params
-                        + " but only weights " + axes.keySet() + " can be constrained (biases never)");
+                throw UnitAxes.unsupported(
+                        conf,
+                        "the constraint is registered for " + params + " but only weights " + axes.keySet()
+                                + " can be constrained (biases never)");
             }
             for (String key : axes.keySet()) {
                 if (layer.getParam(key) == null) {
-                    throw UnitAxes.unsupported(conf, "it has no parameter '" + key + "' (has "
-                            + layer.paramTable().keySet() + ")");
+                    throw UnitAxes.unsupported(
+                            conf,
+                            "it has no parameter '" + key + "' (has "
+                                    + layer.paramTable().keySet() + ")");
                 }
             }
             resolvedAxes = axes;
@@ -273,7 +278,7 @@ public class PerUnitMaxNorm implements LayerConstraint {
 
     @Override
     public String toString() {
-        return "PerUnitMaxNorm(maxNorm=" + maxNorm + ", maxSquaredLength=" + getMaxSquaredLength()
-                + ", params=" + params + ")";
+        return "PerUnitMaxNorm(maxNorm=" + maxNorm + ", maxSquaredLength=" + getMaxSquaredLength() + ", params="
+                + params + ")";
     }
 }

@@ -1,5 +1,7 @@
 package io.github.dropout4j.constraint;
 
+import java.util.Collections;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution1D;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
@@ -9,9 +11,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
-
-import java.util.Collections;
-import java.util.Map;
 
 /**
  * Which dimensions of a layer's weight arrays form the incoming weight vector of one unit ("unit axes").
@@ -42,12 +41,11 @@ import java.util.Map;
  */
 public final class UnitAxes {
 
-    private static final Map<String, int[]> COLUMNS = Collections.singletonMap("W", new int[]{0});
-    private static final Map<String, int[]> FILTERS_2D = Collections.singletonMap("W", new int[]{1, 2, 3});
-    private static final Map<String, int[]> FILTERS_1D = Collections.singletonMap("W", new int[]{1, 2});
+    private static final Map<String, int[]> COLUMNS = Collections.singletonMap("W", new int[] {0});
+    private static final Map<String, int[]> FILTERS_2D = Collections.singletonMap("W", new int[] {1, 2, 3});
+    private static final Map<String, int[]> FILTERS_1D = Collections.singletonMap("W", new int[] {1, 2});
 
-    private UnitAxes() {
-    }
+    private UnitAxes() {}
 
     /**
      * @param conf a layer configuration
@@ -76,9 +74,11 @@ public final class UnitAxes {
             return COLUMNS;
         }
         boolean hasWeights = !conf.initializer().weightKeys(conf).isEmpty();
-        throw unsupported(conf, hasWeights
-                ? "its per-unit axes are unknown; implement io.github.dropout4j.constraint.PerUnitWeights on it"
-                : "it has no weights");
+        throw unsupported(
+                conf,
+                hasWeights
+                        ? "its per-unit axes are unknown; implement io.github.dropout4j.constraint.PerUnitWeights on it"
+                        : "it has no weights");
     }
 
     static IllegalArgumentException unsupported(Layer conf, String why) {

@@ -1,6 +1,7 @@
 package io.github.dropout4j.dropout;
 
 import io.github.dropout4j.random.Seeds;
+import java.util.Objects;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,8 +11,6 @@ import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonGetter;
 import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Objects;
 
 /**
  * The dropout of Hinton et al. (2012, arXiv:1207.0580): on each presentation of each training case, each unit of
@@ -48,8 +47,11 @@ import java.util.Objects;
  * test time evaluates a schedule where training last used it), and the runtime-only worker index
  * ({@link #setWorkerIndex}, default 0). A transient cache of the last mask makes backprop a masked copy.
  */
-@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
-        isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = JsonAutoDetect.Visibility.NONE,
+        getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE,
+        setterVisibility = JsonAutoDetect.Visibility.NONE)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class BernoulliDropout implements IDropout {
 
@@ -70,18 +72,22 @@ public final class BernoulliDropout implements IDropout {
     private transient MaskBits lastMask;
 
     /** The (iteration, epoch) of a training step. */
-    public record TrainingStep(@JsonProperty("iteration") int iteration, @JsonProperty("epoch") int epoch)
-            implements java.io.Serializable {
-    }
+    public record TrainingStep(
+            @JsonProperty("iteration") int iteration,
+            @JsonProperty("epoch") int epoch) implements java.io.Serializable {}
 
-    private BernoulliDropout(RetainProbability retain, DropoutScaling scaling, Long seed, UnitAxis unitAxis,
-                             TrainingStep lastTrainingStep) {
+    private BernoulliDropout(
+            RetainProbability retain,
+            DropoutScaling scaling,
+            Long seed,
+            UnitAxis unitAxis,
+            TrainingStep lastTrainingStep) {
         this.retain = Objects.requireNonNull(retain, "retainProbability");
         this.scaling = Objects.requireNonNull(scaling, "scaling");
         this.seed = seed;
         if (unitAxis != null && !(retain instanceof RetainProbability.PerUnit)) {
-            throw new IllegalArgumentException("unitAxis applies to per-unit retain probabilities only, got "
-                    + unitAxis + " with " + retain);
+            throw new IllegalArgumentException(
+                    "unitAxis applies to per-unit retain probabilities only, got " + unitAxis + " with " + retain);
         }
         this.unitAxis = unitAxis;
         this.lastTrainingStep = retain instanceof RetainProbability.Scheduled ? lastTrainingStep : null;
@@ -93,13 +99,14 @@ public final class BernoulliDropout implements IDropout {
      * as null or {@code "NaN"}; they load the same.
      */
     @JsonCreator
-    static BernoulliDropout fromJson(@JsonProperty("retainProbability") Double retainProbability,
-                                     @JsonProperty("retainSchedule") ISchedule retainSchedule,
-                                     @JsonProperty("retainProbabilities") double[] retainProbabilities,
-                                     @JsonProperty("scaling") DropoutScaling scaling,
-                                     @JsonProperty("seed") Long seed,
-                                     @JsonProperty("unitAxis") UnitAxis unitAxis,
-                                     @JsonProperty("lastTrainingStep") TrainingStep lastTrainingStep) {
+    static BernoulliDropout fromJson(
+            @JsonProperty("retainProbability") Double retainProbability,
+            @JsonProperty("retainSchedule") ISchedule retainSchedule,
+            @JsonProperty("retainProbabilities") double[] retainProbabilities,
+            @JsonProperty("scaling") DropoutScaling scaling,
+            @JsonProperty("seed") Long seed,
+            @JsonProperty("unitAxis") UnitAxis unitAxis,
+            @JsonProperty("lastTrainingStep") TrainingStep lastTrainingStep) {
         RetainProbability retain;
         if (retainProbabilities != null) {
             retain = RetainProbability.perUnit(retainProbabilities);
@@ -108,11 +115,15 @@ public final class BernoulliDropout implements IDropout {
         } else if (retainProbability != null) {
             retain = RetainProbability.fixed(retainProbability);
         } else {
-            throw new IllegalArgumentException("BernoulliDropout JSON needs one of retainProbability, retainSchedule "
-                    + "or retainProbabilities");
+            throw new IllegalArgumentException(
+                    "BernoulliDropout JSON needs one of retainProbability, retainSchedule " + "or retainProbabilities");
         }
-        return new BernoulliDropout(retain, scaling == null ? DropoutScaling.TEST_TIME_WEIGHT_SCALING : scaling,
-                seed, unitAxis, lastTrainingStep);
+        return new BernoulliDropout(
+                retain,
+                scaling == null ? DropoutScaling.TEST_TIME_WEIGHT_SCALING : scaling,
+                seed,
+                unitAxis,
+                lastTrainingStep);
     }
 
     /**
@@ -192,8 +203,8 @@ public final class BernoulliDropout implements IDropout {
 
     /** A copy with per-unit probabilities along {@code unitAxis} (per-unit dropout only). */
     public BernoulliDropout withUnitAxis(UnitAxis unitAxis) {
-        return new BernoulliDropout(retain, scaling, seed, Objects.requireNonNull(unitAxis, "unitAxis"),
-                lastTrainingStep);
+        return new BernoulliDropout(
+                retain, scaling, seed, Objects.requireNonNull(unitAxis, "unitAxis"), lastTrainingStep);
     }
 
     /** The retain probability: fixed, scheduled or per unit. */
@@ -354,22 +365,22 @@ public final class BernoulliDropout implements IDropout {
     }
 
     @Override
-    public INDArray applyDropout(INDArray inputActivations, INDArray resultArray, int iteration, int epoch,
-                                 LayerWorkspaceMgr workspaceMgr) {
+    public INDArray applyDropout(
+            INDArray inputActivations, INDArray resultArray, int iteration, int epoch, LayerWorkspaceMgr workspaceMgr) {
         if (retain instanceof RetainProbability.Scheduled) {
             lastTrainingStep = new TrainingStep(iteration, epoch);
         }
         if (lastMask == null) {
             lastMask = new MaskBits();
         }
-        return BernoulliMaskKernel.apply(inputActivations, resultArray, stepMask(inputActivations, iteration, epoch),
-                lastMask);
+        return BernoulliMaskKernel.apply(
+                inputActivations, resultArray, stepMask(inputActivations, iteration, epoch), lastMask);
     }
 
     @Override
     public INDArray backprop(INDArray gradAtOutput, INDArray gradAtInput, int iteration, int epoch) {
-        return BernoulliMaskKernel.applyRecorded(gradAtOutput, gradAtInput, stepMask(gradAtOutput, iteration, epoch),
-                lastMask);
+        return BernoulliMaskKernel.applyRecorded(
+                gradAtOutput, gradAtInput, stepMask(gradAtOutput, iteration, epoch), lastMask);
     }
 
     /**
@@ -406,7 +417,8 @@ public final class BernoulliDropout implements IDropout {
     @Override
     public BernoulliDropout clone() {
         RetainProbability r = retain instanceof RetainProbability.Scheduled s
-                ? RetainProbability.scheduled(s.schedule().clone()) : retain;
+                ? RetainProbability.scheduled(s.schedule().clone())
+                : retain;
         return new BernoulliDropout(r, scaling, seed, unitAxis, lastTrainingStep);
     }
 
@@ -457,7 +469,9 @@ public final class BernoulliDropout implements IDropout {
             return false;
         }
         BernoulliDropout that = (BernoulliDropout) o;
-        return Objects.equals(seed, that.seed) && scaling == that.scaling && unitAxis == that.unitAxis
+        return Objects.equals(seed, that.seed)
+                && scaling == that.scaling
+                && unitAxis == that.unitAxis
                 && retain.equals(that.retain);
     }
 

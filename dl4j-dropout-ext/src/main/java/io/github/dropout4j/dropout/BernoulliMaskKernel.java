@@ -2,16 +2,15 @@ package io.github.dropout4j.dropout;
 
 import io.github.dropout4j.kernel.HeapBlocks;
 import io.github.dropout4j.random.Seeds;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The hot loop of Bernoulli dropout: {@code out[i] = in[i] * m[i] * scale}, with {@code m[i] ~ Bernoulli(p)}.
@@ -43,10 +42,10 @@ public final class BernoulliMaskKernel {
      * {@code dropout4j.parallelMinElements}.
      */
     static final int PARALLEL_MIN = Integer.getInteger("dropout4j.parallelMinElements", 1 << 18);
+
     private static final long GOLDEN = Seeds.GOLDEN_GAMMA;
 
-    private BernoulliMaskKernel() {
-    }
+    private BernoulliMaskKernel() {}
 
     /**
      * The keep threshold {@code P = round(p * 2^63) * 2} as an unsigned 64-bit number, for retain probability
@@ -72,7 +71,12 @@ public final class BernoulliMaskKernel {
      */
     static INDArray apply(INDArray in, INDArray out, StepMask mask, MaskBits bits) {
         if (mask.isPerUnit()) {
-            return applyPerUnit(in, out, mask.key(), mask.thresholdsUnsafe(), mask.keptScalesUnsafe(),
+            return applyPerUnit(
+                    in,
+                    out,
+                    mask.key(),
+                    mask.thresholdsUnsafe(),
+                    mask.keptScalesUnsafe(),
                     mask.unitAxis().dimension(in.rank()));
         }
         return apply(in, out, mask.key(), mask.threshold0(), mask.keptScale0(), bits);
@@ -101,21 +105,21 @@ public final class BernoulliMaskKernel {
         if (threshold == 0) {
             return -1L;
         }
-        int rounds = 64 - Long.numberOfTrailingZeros(threshold);   // below that, P's bits are 0: u >= P
+        int rounds = 64 - Long.numberOfTrailingZeros(threshold); // below that, P's bits are 0: u >= P
         long undecided = -1L;
         long keep = 0L;
         long counter = key + (w << 6) * GOLDEN;
         for (int j = 0; j < rounds && undecided != 0; j++) {
             counter += GOLDEN;
-            long u = mix(counter);           // bit j (from the top) of 64 lanes' uniforms
-            if ((threshold << j) < 0) {      // P has a 1 here: lanes with u = 0 are below P
+            long u = mix(counter); // bit j (from the top) of 64 lanes' uniforms
+            if ((threshold << j) < 0) { // P has a 1 here: lanes with u = 0 are below P
                 keep |= undecided & ~u;
                 undecided &= u;
-            } else {                         // P has a 0 here: lanes with u = 1 are above P
+            } else { // P has a 0 here: lanes with u = 1 are above P
                 undecided &= ~u;
             }
         }
-        return keep;   // lanes still undecided have u == P in every examined bit, and u >= P
+        return keep; // lanes still undecided have u == P in every examined bit, and u >= P
     }
 
     /**
@@ -176,12 +180,15 @@ public final class BernoulliMaskKernel {
      * Writes {@code in * mask * keptScale} into {@code out} for the mask recorded in {@code bits} by a previous
      * {@code apply} with the same key; falls back to regenerating it when {@code bits} does not hold that mask.
      */
-    static INDArray applyRecorded(INDArray in, INDArray out, long key, long threshold, double keptScale,
-                                  MaskBits bits) {
+    static INDArray applyRecorded(
+            INDArray in, INDArray out, long key, long threshold, double keptScale, MaskBits bits) {
         int n = checkedLength(in, out);
         long[] words = bits == null ? null : bits.words(key, threshold, n);
         DataType type = out.dataType();
-        if (words == null || in.dataType() != type || !fastPath(in) || !fastPath(out)
+        if (words == null
+                || in.dataType() != type
+                || !fastPath(in)
+                || !fastPath(out)
                 || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
             return apply(in, out, key, threshold, keptScale, null);
         }
@@ -218,10 +225,12 @@ public final class BernoulliMaskKernel {
      *
      * @return {@code out}
      */
-    public static INDArray applyPerUnit(INDArray in, INDArray out, long key, long[] thresholds, double[] keptScales,
-                                        int unitDimension) {
+    public static INDArray applyPerUnit(
+            INDArray in, INDArray out, long key, long[] thresholds, double[] keptScales, int unitDimension) {
         int n = checkedLength(in, out);
-        if (in.rank() < 2 || unitDimension < 1 || unitDimension >= in.rank()
+        if (in.rank() < 2
+                || unitDimension < 1
+                || unitDimension >= in.rank()
                 || in.size(unitDimension) != thresholds.length) {
             throw new IllegalArgumentException("per-unit dropout has " + thresholds.length + " retain probabilities "
                     + "but the input has shape " + java.util.Arrays.toString(in.shape()) + " (units are dimension "
@@ -411,8 +420,8 @@ public final class BernoulliMaskKernel {
      * mask words from {@code (key, t)}, recording them in {@code words} when not null, or, when {@code recorded},
      * reads them from {@code words}.
      */
-    private static void floatBlock(FloatPairs in, FloatPairs out, int from, int to, long key, long t, long[] words,
-                                   boolean recorded) {
+    private static void floatBlock(
+            FloatPairs in, FloatPairs out, int from, int to, long key, long t, long[] words, boolean recorded) {
         long[] a = PAIR_SCRATCH.get();
         int pairs = (to - from) >>> 1;
         int firstPair = from >>> 1;
@@ -425,7 +434,7 @@ public final class BernoulliMaskKernel {
             maskPairs(a, off, Math.min(pairs, off + 32), bits);
         }
         out.pairs().put(firstPair, a, 0, pairs);
-        if (((to - from) & 1) != 0) {   // the odd last element of an odd-length array
+        if (((to - from) & 1) != 0) { // the odd last element of an odd-length array
             int last = to - 1;
             long bits = recorded ? words[last >>> 6] : keepWord(key, last >>> 6, t);
             if (words != null && !recorded) {
@@ -437,8 +446,8 @@ public final class BernoulliMaskKernel {
     }
 
     /** Elements [from, to); {@code from} is a multiple of 64 (BLOCK is), so blocks own whole mask words. */
-    private static void scaledFloatBlock(FloatBuffer in, FloatBuffer out, int from, int to, long key, long t,
-                                         float s, long[] words) {
+    private static void scaledFloatBlock(
+            FloatBuffer in, FloatBuffer out, int from, int to, long key, long t, float s, long[] words) {
         float[] a = FLOAT_SCRATCH.get();
         int len = to - from;
         in.get(from, a, 0, len);
@@ -452,8 +461,8 @@ public final class BernoulliMaskKernel {
         out.put(from, a, 0, len);
     }
 
-    private static void scaledFloatBlockRecorded(FloatBuffer in, FloatBuffer out, int from, int to, float s,
-                                                 long[] words) {
+    private static void scaledFloatBlockRecorded(
+            FloatBuffer in, FloatBuffer out, int from, int to, float s, long[] words) {
         float[] a = FLOAT_SCRATCH.get();
         int len = to - from;
         in.get(from, a, 0, len);
@@ -463,8 +472,8 @@ public final class BernoulliMaskKernel {
         out.put(from, a, 0, len);
     }
 
-    private static void doubleBlock(DoubleBuffer in, DoubleBuffer out, int from, int to, long key, long t, double s,
-                                    long[] words) {
+    private static void doubleBlock(
+            DoubleBuffer in, DoubleBuffer out, int from, int to, long key, long t, double s, long[] words) {
         double[] a = DOUBLE_SCRATCH.get();
         int len = to - from;
         in.get(from, a, 0, len);
@@ -478,8 +487,8 @@ public final class BernoulliMaskKernel {
         out.put(from, a, 0, len);
     }
 
-    private static void doubleBlockRecorded(DoubleBuffer in, DoubleBuffer out, int from, int to, double s,
-                                            long[] words) {
+    private static void doubleBlockRecorded(
+            DoubleBuffer in, DoubleBuffer out, int from, int to, double s, long[] words) {
         double[] a = DOUBLE_SCRATCH.get();
         int len = to - from;
         in.get(from, a, 0, len);
@@ -508,7 +517,7 @@ public final class BernoulliMaskKernel {
                 INT_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1 : 0;
                 LONG_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1L : 0L;
             }
-            for (int k = 0; k < 4; k++) {   // pair k of the byte: elements 2k (first in memory) and 2k + 1
+            for (int k = 0; k < 4; k++) { // pair k of the byte: elements 2k (first in memory) and 2k + 1
                 long first = ((b >>> (2 * k)) & 1) != 0 ? 0xFFFFFFFFL : 0L;
                 long second = ((b >>> (2 * k + 1)) & 1) != 0 ? 0xFFFFFFFFL : 0L;
                 PAIR_MASKS[b * 4 + k] = LITTLE_ENDIAN ? first | second << 32 : first << 32 | second;

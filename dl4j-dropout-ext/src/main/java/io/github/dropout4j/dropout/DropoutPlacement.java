@@ -5,6 +5,8 @@ import io.github.dropout4j.layers.LocallyConnected2D;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.layers.Standout;
 import io.github.dropout4j.random.Seeds;
+import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -42,9 +44,6 @@ import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.deeplearning4j.nn.conf.layers.misc.RepeatVector;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.conf.ocnn.OCNNOutputLayer;
-
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The configuration-time check of every dropout in a network: that DL4J will apply it, that its test-time half
@@ -85,28 +84,63 @@ public final class DropoutPlacement {
      * Dropout4j's layers, whose implementations call it too.
      */
     public static final Set<Class<? extends Layer>> APPLIES_DROPOUT = Set.of(
-            DenseLayer.class, OutputLayer.class, CenterLossOutputLayer.class, RnnOutputLayer.class,
-            ConvolutionLayer.class, Convolution2D.class, Convolution1DLayer.class, Convolution1D.class,
-            Convolution3D.class, Deconvolution2D.class, Deconvolution3D.class, DepthwiseConvolution2D.class,
-            SeparableConvolution2D.class, LSTM.class, GravesLSTM.class, SimpleRnn.class, PReLULayer.class,
-            ElementWiseMultiplicationLayer.class, OCNNOutputLayer.class, DropoutLayer.class, RepeatVector.class,
-            SpaceToBatchLayer.class, SpaceToDepthLayer.class, Upsampling1D.class, Upsampling2D.class,
-            Upsampling3D.class, Subsampling3DLayer.class,
-            LocallyConnected2D.class, RandomChannelGroupConvolution.class, Standout.class, CachedDenseLayer.class);
+            DenseLayer.class,
+            OutputLayer.class,
+            CenterLossOutputLayer.class,
+            RnnOutputLayer.class,
+            ConvolutionLayer.class,
+            Convolution2D.class,
+            Convolution1DLayer.class,
+            Convolution1D.class,
+            Convolution3D.class,
+            Deconvolution2D.class,
+            Deconvolution3D.class,
+            DepthwiseConvolution2D.class,
+            SeparableConvolution2D.class,
+            LSTM.class,
+            GravesLSTM.class,
+            SimpleRnn.class,
+            PReLULayer.class,
+            ElementWiseMultiplicationLayer.class,
+            OCNNOutputLayer.class,
+            DropoutLayer.class,
+            RepeatVector.class,
+            SpaceToBatchLayer.class,
+            SpaceToDepthLayer.class,
+            Upsampling1D.class,
+            Upsampling2D.class,
+            Upsampling3D.class,
+            Subsampling3DLayer.class,
+            LocallyConnected2D.class,
+            RandomChannelGroupConvolution.class,
+            Standout.class,
+            CachedDenseLayer.class);
 
     /**
      * Layer configurations (exact classes) whose implementation reads the parameters that multiply its input through
      * {@code getParamWithNoise}, so {@link TestTimeWeightScaling} can scale them at test time.
      */
     public static final Set<Class<? extends Layer>> READS_WEIGHT_NOISE = Set.of(
-            DenseLayer.class, OutputLayer.class, CenterLossOutputLayer.class, RnnOutputLayer.class,
-            ConvolutionLayer.class, Convolution2D.class, Convolution3D.class, Deconvolution2D.class,
-            Deconvolution3D.class, DepthwiseConvolution2D.class, SeparableConvolution2D.class, LSTM.class,
-            GravesLSTM.class, SimpleRnn.class,
-            LocallyConnected2D.class, RandomChannelGroupConvolution.class, Standout.class, CachedDenseLayer.class);
+            DenseLayer.class,
+            OutputLayer.class,
+            CenterLossOutputLayer.class,
+            RnnOutputLayer.class,
+            ConvolutionLayer.class,
+            Convolution2D.class,
+            Convolution3D.class,
+            Deconvolution2D.class,
+            Deconvolution3D.class,
+            DepthwiseConvolution2D.class,
+            SeparableConvolution2D.class,
+            LSTM.class,
+            GravesLSTM.class,
+            SimpleRnn.class,
+            LocallyConnected2D.class,
+            RandomChannelGroupConvolution.class,
+            Standout.class,
+            CachedDenseLayer.class);
 
-    private DropoutPlacement() {
-    }
+    private DropoutPlacement() {}
 
     /**
      * Checks (and completes: unit axes, seeds) every layer's dropout; an unseeded {@link BernoulliDropout} of layer
@@ -116,7 +150,10 @@ public final class DropoutPlacement {
      */
     public static void check(MultiLayerConfiguration conf) {
         for (int i = 0; i < conf.getConfs().size(); i++) {
-            check(conf.getConf(i).getLayer(), "layer " + i, Seeds.derive(conf.getConf(i).getSeed(), i));
+            check(
+                    conf.getConf(i).getLayer(),
+                    "layer " + i,
+                    Seeds.derive(conf.getConf(i).getSeed(), i));
         }
     }
 
@@ -130,7 +167,9 @@ public final class DropoutPlacement {
         long networkSeed = conf.getDefaultConfiguration().getSeed();
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             if (e.getValue() instanceof LayerVertex) {
-                check(((LayerVertex) e.getValue()).getLayerConf().getLayer(), "vertex '" + e.getKey() + "'",
+                check(
+                        ((LayerVertex) e.getValue()).getLayerConf().getLayer(),
+                        "vertex '" + e.getKey() + "'",
                         Seeds.derive(networkSeed, Seeds.of(e.getKey())));
             }
         }
@@ -183,33 +222,42 @@ public final class DropoutPlacement {
     /** Where the layer's input units are, from its data format; null if the layer does not say. */
     static UnitAxis unitAxisOf(Layer layer) {
         if (layer instanceof Convolution1DLayer) {
-            return ((Convolution1DLayer) layer).getRnnDataFormat() == RNNFormat.NWC ? UnitAxis.CHANNELS_LAST
+            return ((Convolution1DLayer) layer).getRnnDataFormat() == RNNFormat.NWC
+                    ? UnitAxis.CHANNELS_LAST
                     : UnitAxis.CHANNELS_FIRST;
         }
         if (layer instanceof Convolution3D) {
-            return ((Convolution3D) layer).getDataFormat() == Convolution3D.DataFormat.NDHWC ? UnitAxis.CHANNELS_LAST
+            return ((Convolution3D) layer).getDataFormat() == Convolution3D.DataFormat.NDHWC
+                    ? UnitAxis.CHANNELS_LAST
                     : UnitAxis.CHANNELS_FIRST;
         }
         if (layer instanceof Deconvolution3D) {
             return ((Deconvolution3D) layer).getDataFormat() == Convolution3D.DataFormat.NDHWC
-                    ? UnitAxis.CHANNELS_LAST : UnitAxis.CHANNELS_FIRST;
+                    ? UnitAxis.CHANNELS_LAST
+                    : UnitAxis.CHANNELS_FIRST;
         }
         if (layer instanceof ConvolutionLayer) {
-            return ((ConvolutionLayer) layer).getCnn2dDataFormat() == CNN2DFormat.NHWC ? UnitAxis.CHANNELS_LAST
+            return ((ConvolutionLayer) layer).getCnn2dDataFormat() == CNN2DFormat.NHWC
+                    ? UnitAxis.CHANNELS_LAST
                     : UnitAxis.CHANNELS_FIRST;
         }
         if (layer instanceof BaseRecurrentLayer) {
-            return ((BaseRecurrentLayer) layer).getRnnDataFormat() == RNNFormat.NWC ? UnitAxis.CHANNELS_LAST
+            return ((BaseRecurrentLayer) layer).getRnnDataFormat() == RNNFormat.NWC
+                    ? UnitAxis.CHANNELS_LAST
                     : UnitAxis.CHANNELS_FIRST;
         }
         if (layer instanceof RnnOutputLayer) {
-            return ((RnnOutputLayer) layer).getRnnDataFormat() == RNNFormat.NWC ? UnitAxis.CHANNELS_LAST
+            return ((RnnOutputLayer) layer).getRnnDataFormat() == RNNFormat.NWC
+                    ? UnitAxis.CHANNELS_LAST
                     : UnitAxis.CHANNELS_FIRST;
         }
-        if (layer instanceof DenseLayer || layer instanceof OutputLayer || layer instanceof CenterLossOutputLayer
-                || layer instanceof RandomChannelGroupConvolution || layer instanceof LocallyConnected2D
+        if (layer instanceof DenseLayer
+                || layer instanceof OutputLayer
+                || layer instanceof CenterLossOutputLayer
+                || layer instanceof RandomChannelGroupConvolution
+                || layer instanceof LocallyConnected2D
                 || layer instanceof Standout) {
-            return UnitAxis.CHANNELS_FIRST;   // [minibatch, nIn], or NCHW (our layers support NCHW only)
+            return UnitAxis.CHANNELS_FIRST; // [minibatch, nIn], or NCHW (our layers support NCHW only)
         }
         return null;
     }

@@ -1,19 +1,17 @@
 package io.github.dropout4j.dropout;
 
 import io.github.dropout4j.layers.StandoutLayer;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-import java.util.Optional;
-
 /** Finding the {@link BernoulliDropout} of a layer, and setting run-time options on all of a network's. */
 public final class Dropouts {
 
-    private Dropouts() {
-    }
+    private Dropouts() {}
 
     /** The {@link BernoulliDropout} on the input of layer configuration {@code layer}, if it has one. */
     public static Optional<BernoulliDropout> of(org.deeplearning4j.nn.conf.layers.Layer layer) {
@@ -37,8 +35,10 @@ public final class Dropouts {
      * @throws IllegalArgumentException naming the layer and what it has instead
      */
     public static BernoulliDropout require(MultiLayerNetwork net, int index) {
-        return of(net, index).orElseThrow(() -> new IllegalArgumentException("layer " + index + " must use "
-                + "BernoulliDropout, has " + net.getLayer(index).conf().getLayer().getIDropout()));
+        return of(net, index)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("layer " + index + " must use " + "BernoulliDropout, has "
+                                + net.getLayer(index).conf().getLayer().getIDropout()));
     }
 
     /**
@@ -53,7 +53,8 @@ public final class Dropouts {
      */
     public static void setWorkerIndex(Model model, int workerIndex) {
         io.github.dropout4j.random.Seeds.requireWorkerIndex(workerIndex);
-        Layer[] layers = model instanceof MultiLayerNetwork ? ((MultiLayerNetwork) model).getLayers()
+        Layer[] layers = model instanceof MultiLayerNetwork
+                ? ((MultiLayerNetwork) model).getLayers()
                 : model instanceof ComputationGraph ? ((ComputationGraph) model).getLayers() : null;
         if (layers == null) {
             throw new IllegalArgumentException("expected a MultiLayerNetwork or ComputationGraph, got "

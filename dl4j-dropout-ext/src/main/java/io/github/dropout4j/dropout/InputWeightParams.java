@@ -19,7 +19,7 @@ public interface InputWeightParams {
      * Layers that do not support per-unit probabilities need not override this.
      */
     default int inputUnitDimension(String paramKey) {
-        throw new UnsupportedOperationException(getClass().getSimpleName()
-                + " does not support per-unit retain probabilities");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " does not support per-unit retain probabilities");
     }
 }

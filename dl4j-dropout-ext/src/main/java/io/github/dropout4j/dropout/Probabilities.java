@@ -3,8 +3,7 @@ package io.github.dropout4j.dropout;
 /** Validation of probabilities, with messages that name the parameter and the bad value. */
 public final class Probabilities {
 
-    private Probabilities() {
-    }
+    private Probabilities() {}
 
     /** Whether {@code value} is a valid retain probability, in (0, 1] (false for NaN). */
     public static boolean isRetain(double value) {

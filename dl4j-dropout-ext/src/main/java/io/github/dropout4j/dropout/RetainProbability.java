@@ -1,11 +1,10 @@
 package io.github.dropout4j.dropout;
 
-import org.nd4j.linalg.schedule.ISchedule;
-
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * The retain probability of a {@link BernoulliDropout}, one of three kinds, each valid by construction:
@@ -141,9 +140,16 @@ public sealed interface RetainProbability extends Serializable
         @Override
         public String toString() {
             java.util.DoubleSummaryStatistics st = Arrays.stream(values).summaryStatistics();
-            return "retainProbabilities=" + (values.length <= 6 ? Arrays.toString(values) : String.format(Locale.ROOT,
-                    "[%d units, min %.4g, mean %.4g, max %.4g]", values.length, st.getMin(), st.getAverage(),
-                    st.getMax()));
+            return "retainProbabilities="
+                    + (values.length <= 6
+                            ? Arrays.toString(values)
+                            : String.format(
+                                    Locale.ROOT,
+                                    "[%d units, min %.4g, mean %.4g, max %.4g]",
+                                    values.length,
+                                    st.getMin(),
+                                    st.getAverage(),
+                                    st.getMax()));
         }
     }
 }

@@ -29,8 +29,8 @@ public record StepMask(long key, long[] thresholds, double[] keptScales, UnitAxi
 
     /** One retain probability for every element. */
     public static StepMask uniform(long key, double retainProbability, double keptScale) {
-        return new StepMask(key, new long[]{BernoulliMaskKernel.threshold(retainProbability)},
-                new double[]{keptScale}, null);
+        return new StepMask(
+                key, new long[] {BernoulliMaskKernel.threshold(retainProbability)}, new double[] {keptScale}, null);
     }
 
     /** Retain probability {@code p[u]} and kept scale {@code keptScales[u]} for unit {@code u} along {@code axis}. */
@@ -74,8 +74,11 @@ public record StepMask(long key, long[] thresholds, double[] keptScales, UnitAxi
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StepMask s && key == s.key && unitAxis == s.unitAxis
-                && Arrays.equals(thresholds, s.thresholds) && Arrays.equals(keptScales, s.keptScales);
+        return o instanceof StepMask s
+                && key == s.key
+                && unitAxis == s.unitAxis
+                && Arrays.equals(thresholds, s.thresholds)
+                && Arrays.equals(keptScales, s.keptScales);
     }
 
     @Override
@@ -85,7 +88,6 @@ public record StepMask(long key, long[] thresholds, double[] keptScales, UnitAxi
 
     @Override
     public String toString() {
-        return "StepMask(key=" + key + ", units=" + thresholds.length + (unitAxis == null ? "" : ", " + unitAxis)
-                + ")";
+        return "StepMask(key=" + key + ", units=" + thresholds.length + (unitAxis == null ? "" : ", " + unitAxis) + ")";
     }
 }

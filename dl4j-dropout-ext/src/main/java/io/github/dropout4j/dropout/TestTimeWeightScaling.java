@@ -1,5 +1,6 @@
 package io.github.dropout4j.dropout;
 
+import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.weightnoise.IWeightNoise;
@@ -19,8 +20,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
-
-import java.util.Set;
 
 /**
  * The test-time half of the paper's dropout: at inference, the parameters that multiply a layer's input act
@@ -46,28 +45,38 @@ import java.util.Set;
  * dropout lacks this weight noise, or whose implementation never reads its weights through weight noise, is
  * rejected by {@link DropoutPlacement#check}.
  */
-@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
-        isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonAutoDetect(
+        fieldVisibility = JsonAutoDetect.Visibility.NONE,
+        getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE,
+        setterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class TestTimeWeightScaling implements IWeightNoise {
 
     private static final long serialVersionUID = 1L;
     private static final Set<String> W = Set.of("W");
     private static final Set<Class<? extends ParamInitializer>> INPUT_WEIGHT_W = Set.of(
-            DefaultParamInitializer.class, CenterLossParamInitializer.class, ConvolutionParamInitializer.class,
-            Convolution3DParamInitializer.class, DeconvolutionParamInitializer.class,
-            Deconvolution3DParamInitializer.class, DepthwiseConvolutionParamInitializer.class,
-            SeparableConvolutionParamInitializer.class, LSTMParamInitializer.class,
-            GravesLSTMParamInitializer.class, SimpleRnnParamInitializer.class);
+            DefaultParamInitializer.class,
+            CenterLossParamInitializer.class,
+            ConvolutionParamInitializer.class,
+            Convolution3DParamInitializer.class,
+            DeconvolutionParamInitializer.class,
+            Deconvolution3DParamInitializer.class,
+            DepthwiseConvolutionParamInitializer.class,
+            SeparableConvolutionParamInitializer.class,
+            LSTMParamInitializer.class,
+            GravesLSTMParamInitializer.class,
+            SimpleRnnParamInitializer.class);
 
     @Override
-    public INDArray getParameter(Layer layer, String paramKey, int iteration, int epoch, boolean train,
-                                 LayerWorkspaceMgr workspaceMgr) {
+    public INDArray getParameter(
+            Layer layer, String paramKey, int iteration, int epoch, boolean train, LayerWorkspaceMgr workspaceMgr) {
         INDArray param = layer.getParam(paramKey);
         if (train) {
             return param;
         }
         BernoulliDropout dropout = Dropouts.of(layer).orElse(null);
-        if (dropout == null || dropout.scaling() != DropoutScaling.TEST_TIME_WEIGHT_SCALING
+        if (dropout == null
+                || dropout.scaling() != DropoutScaling.TEST_TIME_WEIGHT_SCALING
                 || !inputWeightParams(layer).contains(paramKey)) {
             return param;
         }
@@ -83,8 +92,8 @@ public final class TestTimeWeightScaling implements IWeightNoise {
      * @param iteration the layer's iteration counter, used only when the dropout recorded no training step
      * @param epoch     the layer's epoch counter, likewise
      */
-    public static INDArray scaledInputWeight(Layer layer, String paramKey, INDArray param, BernoulliDropout dropout,
-                                             int iteration, int epoch) {
+    public static INDArray scaledInputWeight(
+            Layer layer, String paramKey, INDArray param, BernoulliDropout dropout, int iteration, int epoch) {
         if (!dropout.isPerUnit()) {
             double p = dropout.testTimeRetainProbabilities(1, iteration, epoch)[0];
             return p == 1.0 ? param : param.mul(p);
@@ -92,7 +101,8 @@ public final class TestTimeWeightScaling implements IWeightNoise {
         int dim = inputUnitDimension(layer, paramKey);
         double[] p = dropout.testTimeRetainProbabilities((int) param.size(dim), iteration, epoch);
         INDArray out = param.ulike();
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(param, Nd4j.createFromArray(p).castTo(param.dataType()), out, dim));
+        Nd4j.getExecutioner()
+                .exec(new BroadcastMulOp(param, Nd4j.createFromArray(p).castTo(param.dataType()), out, dim));
         return out;
     }
 
@@ -104,12 +114,14 @@ public final class TestTimeWeightScaling implements IWeightNoise {
         }
         Class<?> init = conf.initializer().getClass();
         if (init == ConvolutionParamInitializer.class) {
-            return 1;   // [nOut, nIn, kH, kW]
+            return 1; // [nOut, nIn, kH, kW]
         }
-        if (init == DefaultParamInitializer.class || init == CenterLossParamInitializer.class
-                || init == LSTMParamInitializer.class || init == GravesLSTMParamInitializer.class
+        if (init == DefaultParamInitializer.class
+                || init == CenterLossParamInitializer.class
+                || init == LSTMParamInitializer.class
+                || init == GravesLSTMParamInitializer.class
                 || init == SimpleRnnParamInitializer.class) {
-            return 0;   // [nIn, nOut] and [nIn, 4 nOut]
+            return 0; // [nIn, nOut] and [nIn, 4 nOut]
         }
         throw new IllegalStateException("per-unit retain probabilities are not supported on layer '"
                 + conf.getLayerName() + "' (" + conf.getClass().getSimpleName() + ")");

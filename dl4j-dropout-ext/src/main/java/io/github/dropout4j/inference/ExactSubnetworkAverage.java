@@ -51,8 +51,8 @@ public final class ExactSubnetworkAverage {
     public INDArray subnetworkPredictions(INDArray x) {
         INDArray a = LayerwiseForward.inputOf(net, x, layer);
         if (a.rank() != 2) {
-            throw new IllegalArgumentException("layer " + layer + " input must be rank 2, got shape "
-                    + java.util.Arrays.toString(a.shape()));
+            throw new IllegalArgumentException(
+                    "layer " + layer + " input must be rank 2, got shape " + java.util.Arrays.toString(a.shape()));
         }
         long n = a.size(1);
         if (n > MAX_UNITS) {

@@ -1,12 +1,11 @@
 package io.github.dropout4j.inference;
 
+import java.util.function.BiFunction;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.function.BiFunction;
 
 /**
  * An inference-mode forward pass through a {@link MultiLayerNetwork} that lets the caller transform each layer's
@@ -19,8 +18,7 @@ public final class LayerwiseForward {
     /** The identity transformation: the mean network. */
     public static final BiFunction<Integer, INDArray, INDArray> NONE = (i, a) -> a;
 
-    private LayerwiseForward() {
-    }
+    private LayerwiseForward() {}
 
     /**
      * Runs layers {@code from} (inclusive) to the last, feeding {@code input} to layer {@code from} (through its
@@ -29,10 +27,16 @@ public final class LayerwiseForward {
      *
      * @return the last layer's output
      */
-    public static INDArray run(MultiLayerNetwork net, INDArray input, int from, boolean preprocessFirst,
-                               BiFunction<Integer, INDArray, INDArray> beforeLayer) {
+    public static INDArray run(
+            MultiLayerNetwork net,
+            INDArray input,
+            int from,
+            boolean preprocessFirst,
+            BiFunction<Integer, INDArray, INDArray> beforeLayer) {
         INDArray a = forward(net, input, from, net.getnLayers() - 1, preprocessFirst, beforeLayer);
-        return net.getLayer(net.getnLayers() - 1).activate(a, false, LayerWorkspaceMgr.noWorkspaces()).detach();
+        return net.getLayer(net.getnLayers() - 1)
+                .activate(a, false, LayerWorkspaceMgr.noWorkspaces())
+                .detach();
     }
 
     /** The input of layer {@code layer} (after its preprocessor) in the mean network. */
@@ -44,15 +48,20 @@ public final class LayerwiseForward {
      * The input of layer {@code layer}, after its preprocessor and {@code beforeLayer.apply(layer, a)}, when every
      * earlier layer {@code i} runs at inference on {@code beforeLayer.apply(i, its input)}.
      */
-    public static INDArray inputOf(MultiLayerNetwork net, INDArray input, int layer,
-                                   BiFunction<Integer, INDArray, INDArray> beforeLayer) {
+    public static INDArray inputOf(
+            MultiLayerNetwork net, INDArray input, int layer, BiFunction<Integer, INDArray, INDArray> beforeLayer) {
         requireLayerIndex(net, layer);
         return forward(net, input, 0, layer, true, beforeLayer);
     }
 
     /** Layers {@code from .. to - 1} run; returns layer {@code to}'s transformed input. */
-    private static INDArray forward(MultiLayerNetwork net, INDArray input, int from, int to, boolean preprocessFirst,
-                                    BiFunction<Integer, INDArray, INDArray> beforeLayer) {
+    private static INDArray forward(
+            MultiLayerNetwork net,
+            INDArray input,
+            int from,
+            int to,
+            boolean preprocessFirst,
+            BiFunction<Integer, INDArray, INDArray> beforeLayer) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray a = input;

@@ -2,10 +2,13 @@ package io.github.dropout4j.inference;
 
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.DropoutPlacement;
-import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.dropout.DropoutScaling;
+import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.CachedDenseLayer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -20,10 +23,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Exports the paper's mean network as a plain DL4J network: every {@link BernoulliDropout} with
@@ -47,8 +46,7 @@ public final class MeanNetwork {
 
     private static final String OUR_PACKAGE = "io.github.dropout4j.";
 
-    private MeanNetwork() {
-    }
+    private MeanNetwork() {}
 
     /** The mean network of {@code net} as a new, independent {@link MultiLayerNetwork}. */
     public static MultiLayerNetwork export(MultiLayerNetwork net) {
@@ -115,7 +113,11 @@ public final class MeanNetwork {
         ComputationGraph out = new ComputationGraph(conf);
         out.init(graph.params().dup(), false);
         for (Map.Entry<String, BernoulliDropout> e : folded.entrySet()) {
-            fold(graph.getLayer(e.getKey()), out.getLayer(e.getKey()), e.getValue(), conf.getIterationCount(),
+            fold(
+                    graph.getLayer(e.getKey()),
+                    out.getLayer(e.getKey()),
+                    e.getValue(),
+                    conf.getIterationCount(),
                     conf.getEpochCount());
         }
         return out;
@@ -132,7 +134,8 @@ public final class MeanNetwork {
      */
     private static BernoulliDropout strip(org.deeplearning4j.nn.conf.layers.Layer layer) {
         BernoulliDropout fold = Dropouts.of(layer)
-                .filter(d -> d.scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING).orElse(null);
+                .filter(d -> d.scaling() == DropoutScaling.TEST_TIME_WEIGHT_SCALING)
+                .orElse(null);
         IDropout d = layer.getIDropout();
         if (isOurs(d)) {
             layer.setIDropout(null);

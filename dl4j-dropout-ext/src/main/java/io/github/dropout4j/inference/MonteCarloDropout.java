@@ -2,11 +2,10 @@ package io.github.dropout4j.inference;
 
 import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.random.Seeds;
+import java.util.Objects;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Objects;
 
 /**
  * Monte-Carlo dropout inference: the average of the predictions of {@code K} dropout sub-networks, each drawn
@@ -60,12 +59,16 @@ public final class MonteCarloDropout {
 
     /** The predictions of each sampled sub-network, shape {@code [samples, minibatch, outputs]}. */
     public INDArray sampledPredictions(INDArray x) {
-        Nd4j.getRandom().setSeed(seed);   // for DL4J's own dropout classes, which draw from ND4J's RNG
+        Nd4j.getRandom().setSeed(seed); // for DL4J's own dropout classes, which draw from ND4J's RNG
         INDArray[] out = new INDArray[samples];
         for (int s = 0; s < samples; s++) {
             final int sample = s;
-            out[s] = LayerwiseForward.run(net, x, 0, true, (layer, a) -> Subnetworks.sample(net, layer, a,
-                    Seeds.key(seed, sample, layer), sample));
+            out[s] = LayerwiseForward.run(
+                    net,
+                    x,
+                    0,
+                    true,
+                    (layer, a) -> Subnetworks.sample(net, layer, a, Seeds.key(seed, sample, layer), sample));
         }
         return Nd4j.stack(0, out);
     }

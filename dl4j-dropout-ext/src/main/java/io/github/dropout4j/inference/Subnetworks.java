@@ -15,8 +15,7 @@ public final class Subnetworks {
     /** Probabilities below this are clamped before taking logs, so a zero does not make the mean -infinity. */
     static final double LOG_FLOOR = 1e-30;
 
-    private Subnetworks() {
-    }
+    private Subnetworks() {}
 
     static IDropout dropoutOf(MultiLayerNetwork net, int layer) {
         return net.getLayer(layer).conf().getLayer().getIDropout();
@@ -62,6 +61,6 @@ public final class Subnetworks {
     }
 
     static INDArray uniformWeights(int samples, org.nd4j.linalg.api.buffer.DataType type) {
-        return Nd4j.valueArrayOf(new long[]{samples}, 1.0 / samples, type);
+        return Nd4j.valueArrayOf(new long[] {samples}, 1.0 / samples, type);
     }
 }

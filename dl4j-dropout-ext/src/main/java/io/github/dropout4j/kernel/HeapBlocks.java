@@ -1,13 +1,12 @@
 package io.github.dropout4j.kernel;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Access to a dense ND4J array's native memory as a NIO buffer, for kernels that move it through heap arrays in
@@ -20,8 +19,7 @@ public final class HeapBlocks {
     /** Elements per block of the kernels that use this class: 16 KiB of floats, fits any L1 data cache. */
     public static final int BLOCK = 4096;
 
-    private HeapBlocks() {
-    }
+    private HeapBlocks() {}
 
     /**
      * Whether element {@code i} of {@code a}, counted in {@code a}'s own ordering ('c' row-major, 'f' column-major),

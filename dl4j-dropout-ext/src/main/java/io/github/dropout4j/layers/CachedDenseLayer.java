@@ -2,6 +2,10 @@ package io.github.dropout4j.layers;
 
 import io.github.dropout4j.constraint.PerUnitWeights;
 import io.github.dropout4j.layers.impl.CachedDenseLayerImpl;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -9,11 +13,6 @@ import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.Collection;
-import java.util.Map;
 
 /**
  * DL4J's {@link DenseLayer}, {@code out = activation(in W + b)} with {@code W [nIn, nOut]}, {@code in [minibatch, nIn]},
@@ -77,16 +76,26 @@ public class CachedDenseLayer extends DenseLayer implements PerUnitWeights {
     /** As DL4J's dense layer: a unit's incoming weights are a column of {@code W [nIn, nOut]}. */
     @Override
     public Map<String, int[]> incomingWeightDims() {
-        return Map.of("W", new int[]{0});
+        return Map.of("W", new int[] {0});
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
-                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
-                             DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         LayerValidation.assertNInNOutSet("CachedDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerInstances.wire(new CachedDenseLayerImpl(conf, networkDataType), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams, initializer());
+        return LayerInstances.wire(
+                new CachedDenseLayerImpl(conf, networkDataType),
+                conf,
+                trainingListeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams,
+                initializer());
     }
 
     @Override

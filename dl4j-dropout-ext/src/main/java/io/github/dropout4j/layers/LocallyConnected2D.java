@@ -2,6 +2,10 @@ package io.github.dropout4j.layers;
 
 import io.github.dropout4j.constraint.PerUnitWeights;
 import io.github.dropout4j.dropout.InputWeightParams;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -16,11 +20,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Collection;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * A 2D <b>locally-connected</b> layer: like a convolution, but every output position has its own filters (unshared
@@ -77,18 +76,35 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
 
     private static final long serialVersionUID = 1L;
     private static final Set<String> INPUT_WEIGHTS = Set.of(LocallyConnected2DParamInitializer.WEIGHT_KEY);
-    private static final Map<String, int[]> UNIT_DIMS = Map.of(LocallyConnected2DParamInitializer.WEIGHT_KEY,
-            new int[]{1});
+    private static final Map<String, int[]> UNIT_DIMS =
+            Map.of(LocallyConnected2DParamInitializer.WEIGHT_KEY, new int[] {1});
 
-    @JsonProperty private int kernelHeight;
-    @JsonProperty private int kernelWidth;
-    @JsonProperty private int strideHeight;
-    @JsonProperty private int strideWidth;
-    @JsonProperty private int paddingHeight;
-    @JsonProperty private int paddingWidth;
-    @JsonProperty private ConvolutionMode convolutionMode;
-    @JsonProperty private int inputHeight;
-    @JsonProperty private int inputWidth;
+    @JsonProperty
+    private int kernelHeight;
+
+    @JsonProperty
+    private int kernelWidth;
+
+    @JsonProperty
+    private int strideHeight;
+
+    @JsonProperty
+    private int strideWidth;
+
+    @JsonProperty
+    private int paddingHeight;
+
+    @JsonProperty
+    private int paddingWidth;
+
+    @JsonProperty
+    private ConvolutionMode convolutionMode;
+
+    @JsonProperty
+    private int inputHeight;
+
+    @JsonProperty
+    private int inputWidth;
 
     private LocallyConnected2D() {
         // for Jackson
@@ -112,17 +128,17 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
 
     /** @return {@code {kH, kW}} */
     public int[] kernelSize() {
-        return new int[]{kernelHeight, kernelWidth};
+        return new int[] {kernelHeight, kernelWidth};
     }
 
     /** @return {@code {sH, sW}} */
     public int[] stride() {
-        return new int[]{strideHeight, strideWidth};
+        return new int[] {strideHeight, strideWidth};
     }
 
     /** @return explicit {@code {padH, padW}} (Truncate mode; ignored in Same mode) */
     public int[] padding() {
-        return new int[]{paddingHeight, paddingWidth};
+        return new int[] {paddingHeight, paddingWidth};
     }
 
     public ConvolutionMode convolutionMode() {
@@ -131,7 +147,7 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
 
     /** @return {@code {inH, inW}}, zeros until known */
     public int[] inputSize() {
-        return new int[]{inputHeight, inputWidth};
+        return new int[] {inputHeight, inputWidth};
     }
 
     /** The geometry of this layer as a kernel; requires the input size to be known. */
@@ -141,8 +157,16 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
                     + "unknown; call setInputType(InputType.convolutional(h, w, c)) on the list builder or "
                     + "Builder.inputSize(h, w)");
         }
-        return LocallyConnectedKernel.of(inputHeight, inputWidth, kernelHeight, kernelWidth, strideHeight,
-                strideWidth, paddingHeight, paddingWidth, convolutionMode == ConvolutionMode.Same);
+        return LocallyConnectedKernel.of(
+                inputHeight,
+                inputWidth,
+                kernelHeight,
+                kernelWidth,
+                strideHeight,
+                strideWidth,
+                paddingHeight,
+                paddingWidth,
+                convolutionMode == ConvolutionMode.Same);
     }
 
     // ---- Dropout4j extension points ----
@@ -155,23 +179,34 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
     /** {@code W} is {@code [positions, nIn*kH*kW, nOut]}: a unit {@code (position, filter)} owns {@code W[q, :, o]}. */
     @Override
     public Map<String, int[]> incomingWeightDims() {
-        return Map.of(LocallyConnected2DParamInitializer.WEIGHT_KEY, UNIT_DIMS.get("W").clone());
+        return Map.of(
+                LocallyConnected2DParamInitializer.WEIGHT_KEY,
+                UNIT_DIMS.get("W").clone());
     }
 
     // ---- DL4J plumbing ----
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                       Collection<TrainingListener> trainingListeners, int layerIndex,
-                                                       INDArray layerParamsView, boolean initializeParams,
-                                                       DataType networkDataType) {
+    public org.deeplearning4j.nn.api.Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         if (nIn <= 0 || nOut <= 0) {
             throw new IllegalStateException("LocallyConnected2D '" + getLayerName() + "' (index " + layerIndex
                     + "): nIn and nOut must be > 0, got nIn=" + nIn + ", nOut=" + nOut);
         }
         kernel(); // validates the geometry now, with a message naming the layer
-        return LayerInstances.wire(new LocallyConnected2DLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
-                layerParamsView, initializeParams, initializer());
+        return LayerInstances.wire(
+                new LocallyConnected2DLayer(conf, networkDataType),
+                conf,
+                trainingListeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams,
+                initializer());
     }
 
     @Override
@@ -182,8 +217,15 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType.InputTypeConvolutional c = requireCnn(inputType);
-        LocallyConnectedKernel k = LocallyConnectedKernel.of((int) c.getHeight(), (int) c.getWidth(), kernelHeight,
-                kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth,
+        LocallyConnectedKernel k = LocallyConnectedKernel.of(
+                (int) c.getHeight(),
+                (int) c.getWidth(),
+                kernelHeight,
+                kernelWidth,
+                strideHeight,
+                strideWidth,
+                paddingHeight,
+                paddingWidth,
                 convolutionMode == ConvolutionMode.Same);
         return InputType.convolutional(k.outHeight(), k.outWidth(), nOut, CNN2DFormat.NCHW);
     }
@@ -220,7 +262,8 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
         int updaterState = (int) getIUpdater().stateSize(numParams);
         LocallyConnectedKernel k = kernel();
         long colPerExample = (long) k.positions() * nIn * kernelHeight * kernelWidth;
-        long train = 2 * colPerExample + outputType.arrayElementsPerExample()
+        long train = 2 * colPerExample
+                + outputType.arrayElementsPerExample()
                 + (getIDropout() != null ? inputType.arrayElementsPerExample() : 0);
         return new LayerMemoryReport.Builder(layerName, LocallyConnected2D.class, inputType, outputType)
                 .standardMemory(numParams, updaterState)
@@ -236,8 +279,8 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
         }
         InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) inputType;
         if (c.getFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalStateException("LocallyConnected2D '" + getLayerName() + "' supports NCHW only, got "
-                    + c.getFormat());
+            throw new IllegalStateException(
+                    "LocallyConnected2D '" + getLayerName() + "' supports NCHW only, got " + c.getFormat());
         }
         return c;
     }
@@ -256,17 +299,30 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
             return false;
         }
         LocallyConnected2D that = (LocallyConnected2D) o;
-        return kernelHeight == that.kernelHeight && kernelWidth == that.kernelWidth
-                && strideHeight == that.strideHeight && strideWidth == that.strideWidth
-                && paddingHeight == that.paddingHeight && paddingWidth == that.paddingWidth
-                && convolutionMode == that.convolutionMode && inputHeight == that.inputHeight
+        return kernelHeight == that.kernelHeight
+                && kernelWidth == that.kernelWidth
+                && strideHeight == that.strideHeight
+                && strideWidth == that.strideWidth
+                && paddingHeight == that.paddingHeight
+                && paddingWidth == that.paddingWidth
+                && convolutionMode == that.convolutionMode
+                && inputHeight == that.inputHeight
                 && inputWidth == that.inputWidth;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight,
-                paddingWidth, convolutionMode, inputHeight, inputWidth);
+        return Objects.hash(
+                super.hashCode(),
+                kernelHeight,
+                kernelWidth,
+                strideHeight,
+                strideWidth,
+                paddingHeight,
+                paddingWidth,
+                convolutionMode,
+                inputHeight,
+                inputWidth);
     }
 
     @Override
@@ -340,10 +396,10 @@ public class LocallyConnected2D extends FeedForwardLayer implements InputWeightP
 
         private static int[] positivePair(String what, int a, int b, int min) {
             if (a < min || b < min) {
-                throw new IllegalArgumentException(what + " must be >= " + min + " in both dimensions, got (" + a
-                        + ", " + b + ")");
+                throw new IllegalArgumentException(
+                        what + " must be >= " + min + " in both dimensions, got (" + a + ", " + b + ")");
             }
-            return new int[]{a, b};
+            return new int[] {a, b};
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.dropout4j.layers;
 
+import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -10,8 +11,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Arrays;
 
 /**
  * The DL4J layer behind {@link LocallyConnected2D} (see there for the math and shapes). Thin glue around
@@ -61,9 +60,10 @@ public class LocallyConnected2DLayer extends BaseLayer<LocallyConnected2D> {
         INDArray w = getParamWithNoise(W, training, workspaceMgr);
         INDArray b = getParamWithNoise(B, training, workspaceMgr);
         long mb = x.size(0);
-        INDArray patches = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{k.positions(), mb, w.size(1)}, 'c');
+        INDArray patches = workspaceMgr.createUninitialized(
+                ArrayType.FF_WORKING_MEM, dataType, new long[] {k.positions(), mb, w.size(1)}, 'c');
         k.patches(x, patches);
-        INDArray z = workspaceMgr.createUninitialized(zType, dataType, new long[]{k.positions(), mb, w.size(2)}, 'c');
+        INDArray z = workspaceMgr.createUninitialized(zType, dataType, new long[] {k.positions(), mb, w.size(2)}, 'c');
         k.forward(patches, w, b, z);
         return LocallyConnectedKernel.toNchw(z, k.outHeight(), k.outWidth());
     }
@@ -82,14 +82,15 @@ public class LocallyConnected2DLayer extends BaseLayer<LocallyConnected2D> {
             epsilon = epsilon.castTo(dataType);
         }
 
-        INDArray patches = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[]{k.positions(), mb, kk}, 'c');
+        INDArray patches = workspaceMgr.createUninitialized(
+                ArrayType.BP_WORKING_MEM, dataType, new long[] {k.positions(), mb, kk}, 'c');
         k.patches(x, patches);
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[]{k.positions(), mb, nOut}, 'c');
+        INDArray z = workspaceMgr.createUninitialized(
+                ArrayType.BP_WORKING_MEM, dataType, new long[] {k.positions(), mb, nOut}, 'c');
         k.forward(patches, w, b, z);
         INDArray zNchw = LocallyConnectedKernel.toNchw(z, k.outHeight(), k.outWidth());
-        INDArray deltaNchw = layerConf().getActivationFn().backprop(zNchw, epsilon).getFirst();
+        INDArray deltaNchw =
+                layerConf().getActivationFn().backprop(zNchw, epsilon).getFirst();
         INDArray delta = LocallyConnectedKernel.fromNchw(deltaNchw);
 
         INDArray dW = gradientViews.get(W);

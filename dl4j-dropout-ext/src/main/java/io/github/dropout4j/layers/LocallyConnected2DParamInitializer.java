@@ -1,16 +1,15 @@
 package io.github.dropout4j.layers;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.WeightInitUtil;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Parameters of {@link LocallyConnected2D}, in this order in the flat parameter vector:
@@ -32,8 +31,7 @@ public final class LocallyConnected2DParamInitializer implements ParamInitialize
     private static final LocallyConnected2DParamInitializer INSTANCE = new LocallyConnected2DParamInitializer();
     private static final List<String> KEYS = List.of(WEIGHT_KEY, BIAS_KEY);
 
-    private LocallyConnected2DParamInitializer() {
-    }
+    private LocallyConnected2DParamInitializer() {}
 
     public static LocallyConnected2DParamInitializer getInstance() {
         return INSTANCE;
@@ -42,12 +40,12 @@ public final class LocallyConnected2DParamInitializer implements ParamInitialize
     /** @return {@code {P, nIn*kH*kW, nOut}} */
     public static long[] weightShape(LocallyConnected2D l) {
         int[] k = l.kernelSize();
-        return new long[]{l.kernel().positions(), l.getNIn() * k[0] * k[1], l.getNOut()};
+        return new long[] {l.kernel().positions(), l.getNIn() * k[0] * k[1], l.getNOut()};
     }
 
     /** @return {@code {P, nOut}} */
     public static long[] biasShape(LocallyConnected2D l) {
-        return new long[]{l.kernel().positions(), l.getNOut()};
+        return new long[] {l.kernel().positions(), l.getNOut()};
     }
 
     @Override

@@ -42,8 +42,18 @@ public final class LocallyConnectedKernel {
     private final int outW;
     private final boolean same;
 
-    private LocallyConnectedKernel(int inH, int inW, int kH, int kW, int sH, int sW, int padTop, int padLeft,
-                                   int outH, int outW, boolean same) {
+    private LocallyConnectedKernel(
+            int inH,
+            int inW,
+            int kH,
+            int kW,
+            int sH,
+            int sW,
+            int padTop,
+            int padLeft,
+            int outH,
+            int outW,
+            boolean same) {
         this.inH = inH;
         this.inW = inW;
         this.kH = kH;
@@ -62,8 +72,8 @@ public final class LocallyConnectedKernel {
      *             false: Truncate ({@code out = floor((in + 2 pad - k) / s) + 1})
      * @throws IllegalArgumentException naming the values, if the kernel does not fit or a size is not positive
      */
-    public static LocallyConnectedKernel of(int inH, int inW, int kH, int kW, int sH, int sW, int padH, int padW,
-                                            boolean same) {
+    public static LocallyConnectedKernel of(
+            int inH, int inW, int kH, int kW, int sH, int sW, int padH, int padW, boolean same) {
         if (inH < 1 || inW < 1 || kH < 1 || kW < 1 || sH < 1 || sW < 1 || padH < 0 || padW < 0) {
             throw new IllegalArgumentException("locally connected geometry: sizes must be positive, got input "
                     + inH + "x" + inW + ", kernel " + kH + "x" + kW + ", stride " + sH + "x" + sW + ", padding "
@@ -172,7 +182,8 @@ public final class LocallyConnectedKernel {
     private static void requireCContiguous(String what, INDArray a) {
         if (!isCContiguous(a)) {
             throw new IllegalArgumentException(what + " must be a c-order array with default strides (it is "
-                    + "written through a reshaped view), got " + a.shapeInfoToString().replace('\n', ' '));
+                    + "written through a reshaped view), got "
+                    + a.shapeInfoToString().replace('\n', ' '));
         }
     }
 

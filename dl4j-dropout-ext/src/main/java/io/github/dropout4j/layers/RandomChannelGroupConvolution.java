@@ -4,6 +4,12 @@ import io.github.dropout4j.constraint.PerUnitWeights;
 import io.github.dropout4j.dropout.InputWeightParams;
 import io.github.dropout4j.layers.impl.RandomChannelGroupConvolutionLayer;
 import io.github.dropout4j.random.Seeds;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -19,13 +25,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * A 2D convolution whose {@code nOut} output channels are split into {@code groups} groups of
@@ -83,23 +82,38 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
     /** Wiring version of new configurations: one permutation cut into disjoint groups. */
     public static final int WIRING_PARTITION = 2;
 
-    @JsonProperty private int groups;
-    @JsonProperty private int channelsPerGroup;
-    @JsonProperty private int[] kernelSize;
-    @JsonProperty private int[] stride;
-    @JsonProperty private int[] padding;
-    @JsonProperty private ConvolutionMode convolutionMode;
-    @JsonProperty private boolean hasBias = true;
+    @JsonProperty
+    private int groups;
+
+    @JsonProperty
+    private int channelsPerGroup;
+
+    @JsonProperty
+    private int[] kernelSize;
+
+    @JsonProperty
+    private int[] stride;
+
+    @JsonProperty
+    private int[] padding;
+
+    @JsonProperty
+    private ConvolutionMode convolutionMode;
+
+    @JsonProperty
+    private boolean hasBias = true;
     /** Seed the wiring was drawn from; null when the wiring was given explicitly. */
-    @JsonProperty private Long wiringSeed;
+    @JsonProperty
+    private Long wiringSeed;
     /** int[groups][channelsPerGroup]; null only until nIn is known. */
-    @JsonProperty private int[][] wiring;
+    @JsonProperty
+    private int[][] wiring;
     /** How a seeded wiring is drawn; absent (null) in configurations saved before versions existed. */
-    @JsonProperty private Integer wiringVersion;
+    @JsonProperty
+    private Integer wiringVersion;
 
     /** For Jackson. */
-    protected RandomChannelGroupConvolution() {
-    }
+    protected RandomChannelGroupConvolution() {}
 
     private RandomChannelGroupConvolution(Builder b) {
         super(b);
@@ -130,20 +144,20 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
             throw new IllegalArgumentException(name() + ": nOut must be set and >= 1, got " + nOut);
         }
         if (nOut % groups != 0) {
-            throw new IllegalArgumentException(name() + ": nOut (" + nOut + ") must be divisible by groups ("
-                    + groups + ")");
+            throw new IllegalArgumentException(
+                    name() + ": nOut (" + nOut + ") must be divisible by groups (" + groups + ")");
         }
         if (wiring != null && wiring.length != groups) {
-            throw new IllegalArgumentException(name() + ": wiring has " + wiring.length + " rows, expected groups = "
-                    + groups);
+            throw new IllegalArgumentException(
+                    name() + ": wiring has " + wiring.length + " rows, expected groups = " + groups);
         }
     }
 
     /** Draws the wiring from the seed (if not explicit) and checks it against nIn. */
     private void resolveWiring() {
         if (channelsPerGroup > nIn) {
-            throw new IllegalArgumentException(name() + ": channelsPerGroup (" + channelsPerGroup
-                    + ") must be <= nIn (" + nIn + ")");
+            throw new IllegalArgumentException(
+                    name() + ": channelsPerGroup (" + channelsPerGroup + ") must be <= nIn (" + nIn + ")");
         }
         if (wiringSeed != null) {
             wiring = getWiringVersion() == WIRING_INDEPENDENT
@@ -188,8 +202,8 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
      */
     public static int[][] drawIndependentWiring(long seed, int nIn, int groups, int channelsPerGroup) {
         if (channelsPerGroup > nIn) {
-            throw new IllegalArgumentException("channelsPerGroup (" + channelsPerGroup + ") must be <= nIn (" + nIn
-                    + ")");
+            throw new IllegalArgumentException(
+                    "channelsPerGroup (" + channelsPerGroup + ") must be <= nIn (" + nIn + ")");
         }
         SplittableRandom rng = new SplittableRandom(seed);
         int[][] out = new int[groups][];
@@ -222,8 +236,8 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
             boolean[] seen = new boolean[nIn];
             for (int c : wiring[g]) {
                 if (c < 0 || c >= nIn) {
-                    throw new IllegalArgumentException(name + ": wiring row " + g + " has channel " + c
-                            + ", outside [0, nIn = " + nIn + ")");
+                    throw new IllegalArgumentException(
+                            name + ": wiring row " + g + " has channel " + c + ", outside [0, nIn = " + nIn + ")");
                 }
                 if (seen[c]) {
                     throw new IllegalArgumentException(name + ": wiring row " + g + " lists channel " + c + " twice");
@@ -245,8 +259,7 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
 
     private static void requirePair(String what, int[] v, int min) {
         if (v == null || v.length != 2 || v[0] < min || v[1] < min) {
-            throw new IllegalArgumentException(what + " must be 2 values >= " + min + ", got "
-                    + Arrays.toString(v));
+            throw new IllegalArgumentException(what + " must be 2 values >= " + min + ", got " + Arrays.toString(v));
         }
     }
 
@@ -261,18 +274,27 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
     // ---------------------------------------------------------------------------------------------- DL4J hooks
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                       Collection<TrainingListener> trainingListeners,
-                                                       int layerIndex, INDArray layerParamsView,
-                                                       boolean initializeParams, DataType networkDataType) {
+    public org.deeplearning4j.nn.api.Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         if (nIn <= 0) {
             throw new IllegalStateException(name() + ": nIn is not set (set it or give the network input types)");
         }
         if (wiring == null) {
             resolveWiring();
         }
-        return LayerInstances.wire(new RandomChannelGroupConvolutionLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
-                layerParamsView, initializeParams, initializer());
+        return LayerInstances.wire(
+                new RandomChannelGroupConvolutionLayer(conf, networkDataType),
+                conf,
+                trainingListeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams,
+                initializer());
     }
 
     @Override
@@ -286,16 +308,24 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
             throw new IllegalStateException("Invalid input for " + name() + " (layer index " + layerIndex
                     + "): expected CNN input, got " + inputType);
         }
-        return InputTypeUtil.getOutputTypeCnnLayers(inputType, kernelSize, stride, padding, new int[]{1, 1},
-                convolutionMode, nOut, layerIndex, getLayerName(), CNN2DFormat.NCHW,
+        return InputTypeUtil.getOutputTypeCnnLayers(
+                inputType,
+                kernelSize,
+                stride,
+                padding,
+                new int[] {1, 1},
+                convolutionMode,
+                nOut,
+                layerIndex,
+                getLayerName(),
+                CNN2DFormat.NCHW,
                 RandomChannelGroupConvolution.class);
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
         if (inputType == null || inputType.getType() != InputType.Type.CNN) {
-            throw new IllegalStateException("Invalid input for " + name() + ": expected CNN input, got "
-                    + inputType);
+            throw new IllegalStateException("Invalid input for " + name() + ": expected CNN input, got " + inputType);
         }
         long channels = ((InputType.InputTypeConvolutional) inputType).getChannels();
         if (nIn <= 0 || (override && nIn != channels)) {
@@ -334,7 +364,7 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
     /** One unit = one output filter {@code W[g, j]}; its incoming weights are dims {2, 3, 4} of W. */
     @Override
     public Map<String, int[]> incomingWeightDims() {
-        return Map.of(RandomChannelGroupParamInitializer.WEIGHT_KEY, new int[]{2, 3, 4});
+        return Map.of(RandomChannelGroupParamInitializer.WEIGHT_KEY, new int[] {2, 3, 4});
     }
 
     // ---------------------------------------------------------------------------------------------- accessors
@@ -410,17 +440,30 @@ public class RandomChannelGroupConvolution extends FeedForwardLayer implements I
             return false;
         }
         RandomChannelGroupConvolution that = (RandomChannelGroupConvolution) o;
-        return groups == that.groups && channelsPerGroup == that.channelsPerGroup && hasBias == that.hasBias
-                && Arrays.equals(kernelSize, that.kernelSize) && Arrays.equals(stride, that.stride)
-                && Arrays.equals(padding, that.padding) && convolutionMode == that.convolutionMode
-                && Objects.equals(wiringSeed, that.wiringSeed) && Arrays.deepEquals(wiring, that.wiring)
+        return groups == that.groups
+                && channelsPerGroup == that.channelsPerGroup
+                && hasBias == that.hasBias
+                && Arrays.equals(kernelSize, that.kernelSize)
+                && Arrays.equals(stride, that.stride)
+                && Arrays.equals(padding, that.padding)
+                && convolutionMode == that.convolutionMode
+                && Objects.equals(wiringSeed, that.wiringSeed)
+                && Arrays.deepEquals(wiring, that.wiring)
                 && getWiringVersion() == that.getWiringVersion();
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), groups, channelsPerGroup, hasBias, Arrays.hashCode(kernelSize),
-                Arrays.hashCode(stride), Arrays.hashCode(padding), convolutionMode, wiringSeed,
+        return Objects.hash(
+                super.hashCode(),
+                groups,
+                channelsPerGroup,
+                hasBias,
+                Arrays.hashCode(kernelSize),
+                Arrays.hashCode(stride),
+                Arrays.hashCode(padding),
+                convolutionMode,
+                wiringSeed,
                 Arrays.deepHashCode(wiring));
     }
 

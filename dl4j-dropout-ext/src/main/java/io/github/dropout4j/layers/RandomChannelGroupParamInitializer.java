@@ -1,16 +1,15 @@
 package io.github.dropout4j.layers;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Parameters of {@link RandomChannelGroupConvolution}: bias {@code "b"} {@code [nOut]} first, then weights
@@ -25,8 +24,7 @@ public final class RandomChannelGroupParamInitializer implements ParamInitialize
     public static final String BIAS_KEY = DefaultParamInitializer.BIAS_KEY;
     private static final RandomChannelGroupParamInitializer INSTANCE = new RandomChannelGroupParamInitializer();
 
-    private RandomChannelGroupParamInitializer() {
-    }
+    private RandomChannelGroupParamInitializer() {}
 
     public static RandomChannelGroupParamInitializer getInstance() {
         return INSTANCE;
@@ -43,7 +41,7 @@ public final class RandomChannelGroupParamInitializer implements ParamInitialize
 
     private static long[] weightShape(RandomChannelGroupConvolution c) {
         int[] k = c.getKernelSize();
-        return new long[]{c.getGroups(), c.getFiltersPerGroup(), c.getChannelsPerGroup(), k[0], k[1]};
+        return new long[] {c.getGroups(), c.getFiltersPerGroup(), c.getChannelsPerGroup(), k[0], k[1]};
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.github.dropout4j.layers;
 
 import io.github.dropout4j.dropout.InputWeightParams;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -11,10 +14,6 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * Standout (Ba &amp; Frey, "Adaptive dropout for training deep neural networks", NIPS 2013): a dense layer whose
@@ -86,8 +85,7 @@ public class Standout extends FeedForwardLayer implements InputWeightParams {
     private long seed;
 
     /** For JSON deserialisation. */
-    private Standout() {
-    }
+    private Standout() {}
 
     private Standout(Builder b) {
         super(b);
@@ -124,13 +122,22 @@ public class Standout extends FeedForwardLayer implements InputWeightParams {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                       Collection<TrainingListener> trainingListeners,
-                                                       int layerIndex, INDArray layerParamsView,
-                                                       boolean initializeParams, DataType networkDataType) {
+    public org.deeplearning4j.nn.api.Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         LayerValidation.assertNInNOutSet("Standout", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerInstances.wire(new StandoutLayer(conf, networkDataType), conf, trainingListeners, layerIndex,
-                layerParamsView, initializeParams, initializer());
+        return LayerInstances.wire(
+                new StandoutLayer(conf, networkDataType),
+                conf,
+                trainingListeners,
+                layerIndex,
+                layerParamsView,
+                initializeParams,
+                initializer());
     }
 
     @Override
@@ -145,7 +152,7 @@ public class Standout extends FeedForwardLayer implements InputWeightParams {
 
     @Override
     public int inputUnitDimension(String paramKey) {
-        return 0;   // W and Ws are [nIn, nOut]
+        return 0; // W and Ws are [nIn, nOut]
     }
 
     @Override
@@ -153,7 +160,7 @@ public class Standout extends FeedForwardLayer implements InputWeightParams {
         InputType outputType = getOutputType(-1, inputType);
         long numParams = initializer().numParams(this);
         int updaterStateSize = (int) getIUpdater().stateSize(numParams);
-        long perExample = 4 * outputType.arrayElementsPerExample();   // z, a, pi, mask
+        long perExample = 4 * outputType.arrayElementsPerExample(); // z, a, pi, mask
         return new LayerMemoryReport.Builder(layerName, Standout.class, inputType, outputType)
                 .standardMemory(numParams, updaterStateSize)
                 .workingMemory(0, perExample, 0, perExample + inputType.arrayElementsPerExample())
@@ -170,8 +177,10 @@ public class Standout extends FeedForwardLayer implements InputWeightParams {
             return false;
         }
         Standout that = (Standout) o;
-        return Double.compare(alpha, that.alpha) == 0 && Double.compare(beta, that.beta) == 0
-                && overlay == that.overlay && seed == that.seed;
+        return Double.compare(alpha, that.alpha) == 0
+                && Double.compare(beta, that.beta) == 0
+                && overlay == that.overlay
+                && seed == that.seed;
     }
 
     @Override

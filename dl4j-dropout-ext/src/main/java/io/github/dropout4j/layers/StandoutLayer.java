@@ -36,8 +36,8 @@ public class StandoutLayer extends BaseLayer<Standout> {
      */
     long maskKey() {
         long seed = Seeds.forWorker(layerConf().getSeed(), workerIndex);
-        return BernoulliMaskKernel.key(BernoulliMaskKernel.key(seed, getIndex(), 0), getIterationCount(),
-                getEpochCount());
+        return BernoulliMaskKernel.key(
+                BernoulliMaskKernel.key(seed, getIndex(), 0), getIterationCount(), getEpochCount());
     }
 
     /** Data-parallel worker whose masks this replica draws (0: a single process); runtime state only. */
@@ -108,7 +108,10 @@ public class StandoutLayer extends BaseLayer<Standout> {
         INDArray a = separate() ? layerConf().getActivationFn().getActivation(z.dup(), true) : null;
 
         // main path, mask fixed: dL/dz = f'(z) * (dL/dy * m)
-        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(z.dataType()).mul(m)).getFirst();
+        INDArray delta = layerConf()
+                .getActivationFn()
+                .backprop(z, epsilon.castTo(z.dataType()).mul(m))
+                .getFirst();
         Gradient ret = new DefaultGradient();
         INDArray wGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         Nd4j.gemm(x, delta, wGrad, true, false, 1.0, 0.0);
@@ -119,7 +122,11 @@ public class StandoutLayer extends BaseLayer<Standout> {
 
         if (a != null) {
             // separate overlay, straight-through (dm/dpi := 1): dL/ds = dL/dy * a * alpha * pi * (1 - pi)
-            INDArray dS = epsilon.castTo(z.dataType()).mul(a).muli(pi).muli(pi.rsub(1.0)).muli(layerConf().getAlpha());
+            INDArray dS = epsilon.castTo(z.dataType())
+                    .mul(a)
+                    .muli(pi)
+                    .muli(pi.rsub(1.0))
+                    .muli(layerConf().getAlpha());
             INDArray wsGrad = gradientViews.get(Standout.OVERLAY_WEIGHT_KEY);
             Nd4j.gemm(x, dS, wsGrad, true, false, 1.0, 0.0);
             ret.gradientForVariable().put(Standout.OVERLAY_WEIGHT_KEY, wsGrad);
@@ -130,8 +137,8 @@ public class StandoutLayer extends BaseLayer<Standout> {
 
         // input gradient through the main path only (the overlay's input is a stop-gradient)
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, mgr);
-        INDArray epsilonNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                new long[]{w.size(0), delta.size(0)}, 'f');
+        INDArray epsilonNext = mgr.createUninitialized(
+                ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), delta.size(0)}, 'f');
         epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
         weightNoiseParams.clear();
         epsilonNext = backpropDropOutIfPresent(epsilonNext);

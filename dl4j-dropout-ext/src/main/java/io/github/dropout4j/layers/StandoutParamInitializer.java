@@ -1,15 +1,14 @@
 package io.github.dropout4j.layers;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Parameters of a {@link Standout} layer, in this order in the flattened view: {@code "W"} [nIn, nOut],
@@ -37,7 +36,8 @@ public final class StandoutParamInitializer extends DefaultParamInitializer {
 
     @Override
     public List<String> paramKeys(Layer layer) {
-        return separate(layer) ? List.of(WEIGHT_KEY, BIAS_KEY, Standout.OVERLAY_WEIGHT_KEY, Standout.OVERLAY_BIAS_KEY)
+        return separate(layer)
+                ? List.of(WEIGHT_KEY, BIAS_KEY, Standout.OVERLAY_WEIGHT_KEY, Standout.OVERLAY_BIAS_KEY)
                 : List.of(WEIGHT_KEY, BIAS_KEY);
     }
 
@@ -66,16 +66,20 @@ public final class StandoutParamInitializer extends DefaultParamInitializer {
         Standout layer = (Standout) conf.getLayer();
         long expected = numParams(layer);
         if (paramsView.length() != expected) {
-            throw new IllegalStateException("Standout expects a parameter view of length " + expected + ", got "
-                    + paramsView.length());
+            throw new IllegalStateException(
+                    "Standout expects a parameter view of length " + expected + ", got " + paramsView.length());
         }
         Map<String, INDArray> views = views(layer, paramsView.reshape(paramsView.length()), false);
         Map<String, INDArray> params = Collections.synchronizedMap(new LinkedHashMap<>());
         for (Map.Entry<String, INDArray> e : views.entrySet()) {
             INDArray view = e.getValue();
             INDArray p = isWeightParam(layer, e.getKey())
-                    ? createWeightMatrix(layer.getNIn(), layer.getNOut(),
-                            initializeParams ? layer.getWeightInitFn() : null, view, initializeParams)
+                    ? createWeightMatrix(
+                            layer.getNIn(),
+                            layer.getNOut(),
+                            initializeParams ? layer.getWeightInitFn() : null,
+                            view,
+                            initializeParams)
                     : createBias(layer.getNOut(), layer.getBiasInit(), view, initializeParams);
             params.put(e.getKey(), p);
             conf.addVariable(e.getKey());

@@ -1,5 +1,6 @@
 package io.github.dropout4j.onednn;
 
+import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -13,8 +14,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
-
-import java.lang.reflect.Field;
 
 /**
  * Routes DL4J's 2-D convolution, pooling and local response normalisation layers through oneDNN when ND4J's oneDNN
@@ -66,8 +65,7 @@ public final class OneDnnHelpers {
 
     private static volatile Boolean available;
 
-    private OneDnnHelpers() {
-    }
+    private OneDnnHelpers() {}
 
     /**
      * Whether the loaded ND4J natives are the CPU backend built with oneDNN ({@code HAVE_ONEDNN} in
@@ -138,8 +136,9 @@ public final class OneDnnHelpers {
      * diagnostics.
      */
     public static boolean isInstalled(Layer layer) {
-        return layer.getHelper() instanceof ResponseNormalizationHelper || layer.getHelper() != null
-                && layer.getHelper().getClass().getSimpleName().startsWith("MKLDNN");
+        return layer.getHelper() instanceof ResponseNormalizationHelper
+                || layer.getHelper() != null
+                        && layer.getHelper().getClass().getSimpleName().startsWith("MKLDNN");
     }
 
     private static boolean installOn(Layer layer, DataType dataType) {
@@ -148,8 +147,9 @@ public final class OneDnnHelpers {
         } else if (layer.getClass() == SubsamplingLayer.class && !averagesOverPadding(layer)) {
             setHelper(SubsamplingLayer.class, layer, new MKLDNNSubsamplingHelper(dataType));
         } else if (layer.getClass() == LocalResponseNormalization.class) {
-            CNN2DFormat format = ((org.deeplearning4j.nn.conf.layers.LocalResponseNormalization) layer.conf()
-                    .getLayer()).getDataFormat();
+            CNN2DFormat format = ((org.deeplearning4j.nn.conf.layers.LocalResponseNormalization)
+                            layer.conf().getLayer())
+                    .getDataFormat();
             setHelper(LocalResponseNormalization.class, layer, new ResponseNormalizationHelper(format));
         } else {
             return false;
@@ -159,8 +159,8 @@ public final class OneDnnHelpers {
 
     /** Average pooling that counts padded pixels in the divisor: DL4J's oneDNN helper gets its gradient wrong. */
     private static boolean averagesOverPadding(Layer layer) {
-        org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf =
-                (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) layer.conf().getLayer();
+        org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer)
+                layer.conf().getLayer();
         return conf.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.AVG
                 && conf.isAvgPoolIncludePadInDivisor();
     }
@@ -171,8 +171,10 @@ public final class OneDnnHelpers {
             f.setAccessible(true);
             f.set(layer, helper);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot install " + helper.getClass().getSimpleName() + " on "
-                    + owner.getName() + " (DL4J version other than 1.0.0-M2.1?)", e);
+            throw new IllegalStateException(
+                    "cannot install " + helper.getClass().getSimpleName() + " on " + owner.getName()
+                            + " (DL4J version other than 1.0.0-M2.1?)",
+                    e);
         }
     }
 }

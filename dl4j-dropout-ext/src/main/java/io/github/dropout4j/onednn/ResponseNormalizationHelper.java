@@ -1,5 +1,7 @@
 package io.github.dropout4j.onednn;
 
+import java.util.Collections;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -13,9 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-
-import java.util.Collections;
-import java.util.Map;
 
 /**
  * DL4J's cross-channel local response normalisation, {@code b_c = a_c / (k + alpha sum_{c' = c - n/2 .. c + n/2}
@@ -49,11 +48,21 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
     }
 
     @Override
-    public INDArray activate(INDArray x, boolean training, double k, double n, double alpha, double beta,
-                             LayerWorkspaceMgr workspaceMgr) {
+    public INDArray activate(
+            INDArray x,
+            boolean training,
+            double k,
+            double n,
+            double alpha,
+            double beta,
+            LayerWorkspaceMgr workspaceMgr) {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-        Nd4j.exec(DynamicCustomOp.builder("lrn").addInputs(channelsLast(x)).addOutputs(channelsLast(out))
-                .addFloatingPointArguments(k, alpha, beta).addIntegerArguments(halfWidth(n)).build());
+        Nd4j.exec(DynamicCustomOp.builder("lrn")
+                .addInputs(channelsLast(x))
+                .addOutputs(channelsLast(out))
+                .addFloatingPointArguments(k, alpha, beta)
+                .addIntegerArguments(halfWidth(n))
+                .build());
         return out;
     }
 
@@ -65,19 +74,25 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
      * finite differences of its own {@code lrn}.)
      */
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, double k, double n,
-                                                     double alpha, double beta, LayerWorkspaceMgr workspaceMgr) {
+    public Pair<Gradient, INDArray> backpropGradient(
+            INDArray input,
+            INDArray epsilon,
+            double k,
+            double n,
+            double alpha,
+            double beta,
+            LayerWorkspaceMgr workspaceMgr) {
         long channels = format == CNN2DFormat.NHWC ? input.size(3) : input.size(1);
         long rows = input.length() / channels;
         INDArray a = channelsLast(input).dup('c').reshape('c', rows, channels);
         INDArray e = channelsLast(epsilon).dup('c').reshape('c', rows, channels);
         INDArray band = band(channels, halfWidth(n), input.dataType());
-        INDArray s = a.mul(a).mmul(band).muli(alpha).addi(k);                    // s_j
-        INDArray sPowMinusBeta = Transforms.pow(s, -beta, true);               // s_j^-beta
-        INDArray t = e.mul(a).muli(sPowMinusBeta).divi(s);                      // e_j a_j s_j^(-beta-1)
+        INDArray s = a.mul(a).mmul(band).muli(alpha).addi(k); // s_j
+        INDArray sPowMinusBeta = Transforms.pow(s, -beta, true); // s_j^-beta
+        INDArray t = e.mul(a).muli(sPowMinusBeta).divi(s); // e_j a_j s_j^(-beta-1)
         INDArray grad = e.muli(sPowMinusBeta).subi(t.mmul(band).muli(a).muli(2 * alpha * beta));
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
-                'c');
+        INDArray out =
+                workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         long[] lastShape = channelsLast(out).shape();
         channelsLast(out).assign(grad.reshape('c', lastShape));
         return new Pair<>(new DefaultGradient(), out);
@@ -93,8 +108,9 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
                     v[(int) (r * channels + c)] = Math.abs(r - c) <= halfWidth ? 1f : 0f;
                 }
             }
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {  // kept across steps
-                b = Nd4j.create(v, new long[]{channels, channels}, DataType.FLOAT).castTo(dataType);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) { // kept across steps
+                b = Nd4j.create(v, new long[] {channels, channels}, DataType.FLOAT)
+                        .castTo(dataType);
             }
             band = b;
             bandHalfWidth = halfWidth;

@@ -2,9 +2,9 @@ package io.github.dropout4j.parallel;
 
 import io.github.dropout4j.dropout.Dropouts;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.parallelism.factory.DefaultTrainerContext;
@@ -58,8 +58,9 @@ public final class DropoutTrainerContext implements TrainerContext {
     public static ParallelWrapper install(ParallelWrapper wrapper) {
         if (!(wrapper.getTrainerContext() instanceof DefaultTrainerContext)
                 && !(wrapper.getTrainerContext() instanceof DropoutTrainerContext)) {
-            throw new IllegalArgumentException("DropoutTrainerContext supports ParallelWrapper's AVERAGING mode "
-                    + "only; this wrapper uses " + wrapper.getTrainerContext().getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "DropoutTrainerContext supports ParallelWrapper's AVERAGING mode " + "only; this wrapper uses "
+                            + wrapper.getTrainerContext().getClass().getSimpleName());
         }
         wrapper.setTrainerContext(new DropoutTrainerContext());
         return wrapper;
@@ -71,12 +72,19 @@ public final class DropoutTrainerContext implements TrainerContext {
     }
 
     @Override
-    public Trainer create(String uuid, int threadId, Model model, int rootDevice, boolean useMDS,
-                          ParallelWrapper wrapper, WorkspaceMode mode, int averagingFrequency) {
+    public Trainer create(
+            String uuid,
+            int threadId,
+            Model model,
+            int rootDevice,
+            boolean useMDS,
+            ParallelWrapper wrapper,
+            WorkspaceMode mode,
+            int averagingFrequency) {
         // worker 0 trains the network itself; the others replicate a snapshot taken before the first minibatch
         Model source = threadId == 0 ? model : snapshot(model);
-        WorkerMasksTrainer trainer = new WorkerMasksTrainer(uuid + "_thread_" + threadId, threadId, source, useMDS,
-                wrapper, mode, averagingFrequency);
+        WorkerMasksTrainer trainer = new WorkerMasksTrainer(
+                uuid + "_thread_" + threadId, threadId, source, useMDS, wrapper, mode, averagingFrequency);
         trainer.setName("DropoutTrainer thread " + threadId);
         trainer.setDaemon(true);
         return trainer;
@@ -110,8 +118,14 @@ public final class DropoutTrainerContext implements TrainerContext {
         private final Updater rootUpdater;
 
         /** The fields DL4J's {@code DefaultTrainerContext} sets through the trainer's builder. */
-        WorkerMasksTrainer(String uuid, int threadId, Model model, boolean useMDS, ParallelWrapper wrapper,
-                           WorkspaceMode mode, int averagingFrequency) {
+        WorkerMasksTrainer(
+                String uuid,
+                int threadId,
+                Model model,
+                boolean useMDS,
+                ParallelWrapper wrapper,
+                WorkspaceMode mode,
+                int averagingFrequency) {
             this.uuid = uuid;
             this.threadId = threadId;
             this.originalModel = model;
@@ -122,7 +136,8 @@ public final class DropoutTrainerContext implements TrainerContext {
             this.averagingFrequency = averagingFrequency;
             // created here, on the caller's thread, if the network has not been fitted yet
             this.rootUpdater = threadId == 0 && model instanceof MultiLayerNetwork
-                    ? ((MultiLayerNetwork) model).getUpdater() : null;
+                    ? ((MultiLayerNetwork) model).getUpdater()
+                    : null;
         }
 
         /** Waits for the thread to stop, then gives worker 0's network its updater (and state) back. */

@@ -16,8 +16,7 @@ public final class Seeds {
     /** {@code 2^64 / phi}, odd: splitmix64's increment (the "golden gamma"). */
     public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** splitmix64's finaliser: a bijective 64-bit mix ({@code mix(a) == mix(b)} iff {@code a == b}). */
     public static long mix(long z) {

@@ -1,5 +1,7 @@
 package io.github.dropout4j.updater;
 
+import java.util.Map;
+import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -9,9 +11,6 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * The paper's momentum, in which the gradient step is damped by {@code (1 - p_t)} (Hinton et al. 2012,
@@ -44,6 +43,7 @@ public final class DampedMomentum implements IUpdater {
     public static final double MNIST_LEARNING_RATE_DECAY = 0.998;
     /** Paper, MNIST: p_i = 0.5, p_f = 0.99, T = 500 epochs. */
     public static final double MNIST_INITIAL_MOMENTUM = 0.5;
+
     public static final double MNIST_FINAL_MOMENTUM = 0.99;
     public static final int MNIST_MOMENTUM_RAMP_EPOCHS = 500;
 
@@ -55,8 +55,9 @@ public final class DampedMomentum implements IUpdater {
      * @param momentumSchedule     p_t, values in [0, 1]; not null
      */
     @JsonCreator
-    public DampedMomentum(@JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
-                          @JsonProperty("momentumSchedule") ISchedule momentumSchedule) {
+    public DampedMomentum(
+            @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
+            @JsonProperty("momentumSchedule") ISchedule momentumSchedule) {
         if (learningRateSchedule == null) {
             throw new IllegalArgumentException("learningRateSchedule must not be null");
         }
@@ -79,8 +80,8 @@ public final class DampedMomentum implements IUpdater {
     public static DampedMomentum mnistRecipe() {
         return new DampedMomentum(
                 new ExponentialSchedule(ScheduleType.EPOCH, MNIST_INITIAL_LEARNING_RATE, MNIST_LEARNING_RATE_DECAY),
-                new LinearRampSchedule(ScheduleType.EPOCH, MNIST_INITIAL_MOMENTUM, MNIST_FINAL_MOMENTUM,
-                        MNIST_MOMENTUM_RAMP_EPOCHS));
+                new LinearRampSchedule(
+                        ScheduleType.EPOCH, MNIST_INITIAL_MOMENTUM, MNIST_FINAL_MOMENTUM, MNIST_MOMENTUM_RAMP_EPOCHS));
     }
 
     public ISchedule getLearningRateSchedule() {

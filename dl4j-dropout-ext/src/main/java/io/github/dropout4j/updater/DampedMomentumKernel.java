@@ -1,7 +1,6 @@
 package io.github.dropout4j.updater;
 
 import io.github.dropout4j.kernel.HeapBlocks;
-
 import java.nio.FloatBuffer;
 
 /**

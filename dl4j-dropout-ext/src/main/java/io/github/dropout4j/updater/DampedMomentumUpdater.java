@@ -1,14 +1,13 @@
 package io.github.dropout4j.updater;
 
 import io.github.dropout4j.kernel.HeapBlocks;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.learning.GradientUpdater;
-
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Map;
 
 /**
  * The state and step of {@link DampedMomentum} (Appendix A.1 of arXiv 1207.0580):
@@ -63,8 +62,8 @@ public final class DampedMomentumUpdater implements GradientUpdater<DampedMoment
     @Override
     public void setStateViewArray(INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {
         if (!viewArray.isRowVectorOrScalar()) {
-            throw new IllegalArgumentException("updater state view must be a row vector, got shape "
-                    + Arrays.toString(viewArray.shape()));
+            throw new IllegalArgumentException(
+                    "updater state view must be a row vector, got shape " + Arrays.toString(viewArray.shape()));
         }
         if (initialize) {
             viewArray.assign(0);
@@ -85,25 +84,28 @@ public final class DampedMomentumUpdater implements GradientUpdater<DampedMoment
         double p = config.momentumAt(iteration, epoch);
         double eps = config.getLearningRate(iteration, epoch);
         INDArray g = Arrays.equals(gradient.shape(), v.shape()) ? gradient : gradient.reshape(v.shape());
-        if (fusable(g)) {        // one pass over g and V instead of five ND4J passes, the same float numbers
+        if (fusable(g)) { // one pass over g and V instead of five ND4J passes, the same float numbers
             if (kernel == null) {
                 kernel = new DampedMomentumKernel();
             }
-            kernel.step(HeapBlocks.floats(g), HeapBlocks.floats(v), (int) v.length(), (float) p,
-                    (float) ((1 - p) * eps));
+            kernel.step(
+                    HeapBlocks.floats(g), HeapBlocks.floats(v), (int) v.length(), (float) p, (float) ((1 - p) * eps));
         } else {
-            g.muli((1 - p) * eps);   // (1 - p_t) eps_t g
-            v.muli(p).subi(g);       // dw_t = p_t dw_{t-1} - (1 - p_t) eps_t g
-            g.assign(v).negi();      // DL4J subtracts the update: params -= (-dw_t)
+            g.muli((1 - p) * eps); // (1 - p_t) eps_t g
+            v.muli(p).subi(g); // dw_t = p_t dw_{t-1} - (1 - p_t) eps_t g
+            g.assign(v).negi(); // DL4J subtracts the update: params -= (-dw_t)
         }
-        if (g != gradient) {     // reshape is a view for DL4J's contiguous gradient blocks; be safe otherwise
+        if (g != gradient) { // reshape is a view for DL4J's contiguous gradient blocks; be safe otherwise
             gradient.assign(g.reshape(gradient.shape()));
         }
     }
 
     /** Float g and V laid out alike in one dense run each: the fused kernel applies. */
     private boolean fusable(INDArray g) {
-        return g.dataType() == DataType.FLOAT && v.dataType() == DataType.FLOAT && g.ordering() == v.ordering()
-                && HeapBlocks.isDense(g) && HeapBlocks.isDense(v);
+        return g.dataType() == DataType.FLOAT
+                && v.dataType() == DataType.FLOAT
+                && g.ordering() == v.ordering()
+                && HeapBlocks.isDense(g)
+                && HeapBlocks.isDense(v);
     }
 }

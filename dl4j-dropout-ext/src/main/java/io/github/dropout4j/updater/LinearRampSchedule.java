@@ -1,11 +1,10 @@
 package io.github.dropout4j.updater;
 
+import java.util.Objects;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Objects;
 
 /**
  * A value that moves linearly from {@code startValue} to {@code endValue} over {@code rampLength} epochs (or
@@ -38,10 +37,11 @@ public final class LinearRampSchedule implements ISchedule {
      * @param rampLength   T, number of epochs (iterations) of the ramp, &gt;= 1
      */
     @JsonCreator
-    public LinearRampSchedule(@JsonProperty("scheduleType") ScheduleType scheduleType,
-                              @JsonProperty("startValue") double startValue,
-                              @JsonProperty("endValue") double endValue,
-                              @JsonProperty("rampLength") int rampLength) {
+    public LinearRampSchedule(
+            @JsonProperty("scheduleType") ScheduleType scheduleType,
+            @JsonProperty("startValue") double startValue,
+            @JsonProperty("endValue") double endValue,
+            @JsonProperty("rampLength") int rampLength) {
         if (scheduleType == null) {
             throw new IllegalArgumentException("scheduleType must be EPOCH or ITERATION, got null");
         }
@@ -88,7 +88,7 @@ public final class LinearRampSchedule implements ISchedule {
 
     @Override
     public LinearRampSchedule clone() {
-        return this;   // immutable
+        return this; // immutable
     }
 
     @Override
@@ -97,8 +97,10 @@ public final class LinearRampSchedule implements ISchedule {
             return false;
         }
         LinearRampSchedule s = (LinearRampSchedule) o;
-        return scheduleType == s.scheduleType && Double.compare(startValue, s.startValue) == 0
-                && Double.compare(endValue, s.endValue) == 0 && rampLength == s.rampLength;
+        return scheduleType == s.scheduleType
+                && Double.compare(startValue, s.startValue) == 0
+                && Double.compare(endValue, s.endValue) == 0
+                && rampLength == s.rampLength;
     }
 
     @Override

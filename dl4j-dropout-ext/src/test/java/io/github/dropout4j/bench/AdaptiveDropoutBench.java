@@ -3,6 +3,7 @@ package io.github.dropout4j.bench;
 import io.github.dropout4j.adaptive.AdaptiveDropout;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import java.util.Arrays;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,8 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.Arrays;
 
 /**
  * Cost of one {@link AdaptiveDropout} adaptation (default {@code passes}, all input and hidden units of the
@@ -52,19 +51,21 @@ public final class AdaptiveDropoutBench {
         int[] widths = {400, 800};
         MultiLayerNetwork[] nets = {net(widths[0]), net(widths[1])};
         AdaptiveDropout[] adaptive = {adaptive(x, y, validations[0]), adaptive(x, y, validations[1])};
-        INDArray v = x.get(NDArrayIndex.interval(0, validations[0]), NDArrayIndex.all()).dup();
+        INDArray v = x.get(NDArrayIndex.interval(0, validations[0]), NDArrayIndex.all())
+                .dup();
 
         // Round-robin: each repetition times every task once, so load from other processes hits all alike.
         Runnable[] tasks = {
-                () -> nets[1].fit(it),                    // 0: one epoch, width 800
-                () -> adaptive[0].adapt(nets[1]),         // 1: adaptation, width 800, B = 500
-                () -> adaptive[1].adapt(nets[1]),         // 2: adaptation, width 800, B = 1000
-                () -> adaptive[0].adapt(nets[0]),         // 3: adaptation, width 400, B = 500
-                () -> forwards(nets[1], v, passes + 1),   // 4: passes + 1 inference passes, width 800, B = 500
-                () -> forwards(nets[0], v, passes + 1)};  // 5: the same, width 400
+            () -> nets[1].fit(it), // 0: one epoch, width 800
+            () -> adaptive[0].adapt(nets[1]), // 1: adaptation, width 800, B = 500
+            () -> adaptive[1].adapt(nets[1]), // 2: adaptation, width 800, B = 1000
+            () -> adaptive[0].adapt(nets[0]), // 3: adaptation, width 400, B = 500
+            () -> forwards(nets[1], v, passes + 1), // 4: passes + 1 inference passes, width 800, B = 500
+            () -> forwards(nets[0], v, passes + 1)
+        }; // 5: the same, width 400
         double[][] t = new double[tasks.length][reps];
         for (Runnable task : tasks) {
-            task.run();   // warm-up
+            task.run(); // warm-up
         }
         for (int r = 0; r < reps; r++) {
             for (int k = 0; k < tasks.length; k++) {
@@ -78,17 +79,22 @@ public final class AdaptiveDropoutBench {
             Arrays.sort(t[k]);
             m[k] = t[k][reps / 2];
         }
-        System.out.printf("784-800-800-10, %d examples, batch %d: one training epoch %s (median of %d, round-robin)%n",
+        System.out.printf(
+                "784-800-800-10, %d examples, batch %d: one training epoch %s (median of %d, round-robin)%n",
                 EXAMPLES, BATCH, BenchTimer.fmt(m[0]), reps);
         for (int i = 0; i < 2; i++) {
-            System.out.printf("  one adaptation, passes=%d, validation %4d examples, 2384 units: %s = %.3f epochs%n",
+            System.out.printf(
+                    "  one adaptation, passes=%d, validation %4d examples, 2384 units: %s = %.3f epochs%n",
                     passes, validations[i], BenchTimer.fmt(m[1 + i]), m[1 + i] / m[0]);
         }
-        System.out.printf("Adaptation vs %d inference passes (net.output) over %d validation examples:%n", passes + 1,
-                validations[0]);
-        System.out.printf("  784-400-400-10 (1584 units): adaptation %s, %d x forward %s, ratio %.2f%n",
+        System.out.printf(
+                "Adaptation vs %d inference passes (net.output) over %d validation examples:%n",
+                passes + 1, validations[0]);
+        System.out.printf(
+                "  784-400-400-10 (1584 units): adaptation %s, %d x forward %s, ratio %.2f%n",
                 BenchTimer.fmt(m[3]), passes + 1, BenchTimer.fmt(m[5]), m[3] / m[5]);
-        System.out.printf("  784-800-800-10 (2384 units): adaptation %s, %d x forward %s, ratio %.2f%n",
+        System.out.printf(
+                "  784-800-800-10 (2384 units): adaptation %s, %d x forward %s, ratio %.2f%n",
                 BenchTimer.fmt(m[1]), passes + 1, BenchTimer.fmt(m[4]), m[1] / m[4]);
     }
 
@@ -99,10 +105,13 @@ public final class AdaptiveDropoutBench {
     }
 
     private static AdaptiveDropout adaptive(INDArray x, INDArray y, int validation) {
-        return AdaptiveDropout.builder(x.get(NDArrayIndex.interval(0, validation),
-                        NDArrayIndex.all()).dup(),
-                y.get(NDArrayIndex.interval(0, validation),
-                        NDArrayIndex.all()).dup()).seed(1).build();
+        return AdaptiveDropout.builder(
+                        x.get(NDArrayIndex.interval(0, validation), NDArrayIndex.all())
+                                .dup(),
+                        y.get(NDArrayIndex.interval(0, validation), NDArrayIndex.all())
+                                .dup())
+                .seed(1)
+                .build();
     }
 
     private static double[] filled(int n, double p) {
@@ -114,15 +123,31 @@ public final class AdaptiveDropoutBench {
     /** 784-width-width-10, ReLU, per-unit dropout: inputs 0.8, hidden 0.5; test-time weight scaling. */
     public static MultiLayerNetwork net(int width) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(1).updater(new Sgd(0.1)).weightNoise(new TestTimeWeightScaling())
+                .seed(1)
+                .updater(new Sgd(0.1))
+                .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(width).activation(Activation.RELU)
-                        .dropOut(BernoulliDropout.perUnitRetainProbabilities(filled(784, 0.8)).withSeed(1)).build())
-                .layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU)
-                        .dropOut(BernoulliDropout.perUnitRetainProbabilities(filled(width, 0.5)).withSeed(2)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(10)
+                .layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(width)
+                        .activation(Activation.RELU)
+                        .dropOut(BernoulliDropout.perUnitRetainProbabilities(filled(784, 0.8))
+                                .withSeed(1))
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(width)
+                        .nOut(width)
+                        .activation(Activation.RELU)
+                        .dropOut(BernoulliDropout.perUnitRetainProbabilities(filled(width, 0.5))
+                                .withSeed(2))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(width)
+                        .nOut(10)
                         .activation(Activation.SOFTMAX)
-                        .dropOut(BernoulliDropout.perUnitRetainProbabilities(filled(width, 0.5)).withSeed(3)).build())
+                        .dropOut(BernoulliDropout.perUnitRetainProbabilities(filled(width, 0.5))
+                                .withSeed(3))
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

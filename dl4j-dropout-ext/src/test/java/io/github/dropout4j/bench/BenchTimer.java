@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Median wall-clock time of a task after warm-up; benchmarks print ratios of medians measured in one run. */
 final class BenchTimer {
 
-    private BenchTimer() {
-    }
+    private BenchTimer() {}
 
     /** Median seconds per call of {@code task} over {@code reps} timed calls after {@code warmup} untimed ones. */
     static double median(Runnable task, int warmup, int reps) {
@@ -24,7 +23,8 @@ final class BenchTimer {
     }
 
     static String fmt(double seconds) {
-        return seconds < 1e-3 ? String.format("%8.1f us", seconds * 1e6)
+        return seconds < 1e-3
+                ? String.format("%8.1f us", seconds * 1e6)
                 : seconds < 1 ? String.format("%8.2f ms", seconds * 1e3) : String.format("%8.3f s ", seconds);
     }
 

@@ -4,6 +4,7 @@ import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.DropoutScaling;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.inference.MeanNetwork;
+import java.util.List;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -21,8 +22,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.List;
 
 /**
  * Prints what dropout costs, as ratios of medians measured in this run:
@@ -42,8 +41,7 @@ public final class DropoutBench {
     /** Calls before timing a mask op: C2 compiles the kernel's loops after some hundreds of calls. */
     private static final int WARMUP = 1000;
 
-    private DropoutBench() {
-    }
+    private DropoutBench() {}
 
     public static void main(String[] args) {
         boolean quick = args.length > 0 && args[0].equals("quick");
@@ -59,8 +57,8 @@ public final class DropoutBench {
     private static void maskOp(boolean quick) {
         BenchTimer.header("Mask op (applyDropout + backprop), retain 0.5, float");
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        int reps = quick ? 51 : 301;   // after WARMUP calls each, so the JIT has compiled the loops
-        for (long[] shape : new long[][]{{100, 800}, {128, 4096}}) {
+        int reps = quick ? 51 : 301; // after WARMUP calls each, so the JIT has compiled the loops
+        for (long[] shape : new long[][] {{100, 800}, {128, 4096}}) {
             INDArray x = Nd4j.rand(DataType.FLOAT, shape);
             INDArray out = x.ulike();
             INDArray grad = Nd4j.rand(DataType.FLOAT, shape);
@@ -70,37 +68,66 @@ public final class DropoutBench {
             IDropout dl4j = new Dropout(0.5);
             int[] it = {0};
             double copy = BenchTimer.median(() -> out.assign(x), WARMUP, reps);
-            double paperT = BenchTimer.median(() -> {
-                paper.applyDropout(x, out, it[0], 0, mgr);
-                paper.backprop(grad, gradIn, it[0]++, 0);
-            }, WARMUP, reps);
-            double oursT = BenchTimer.median(() -> {
-                ours.applyDropout(x, out, it[0], 0, mgr);
-                ours.backprop(grad, gradIn, it[0]++, 0);
-            }, WARMUP, reps);
-            double dl4jT = BenchTimer.median(() -> {
-                dl4j.applyDropout(x, out, it[0], 0, mgr);
-                dl4j.backprop(grad, gradIn, it[0]++, 0);
-            }, WARMUP, reps);
-            System.out.printf("   %-12s copy %s | BernoulliDropout test-time scaling %s, inverted %s | DL4J Dropout %s%n",
-                    java.util.Arrays.toString(shape), BenchTimer.fmt(copy), BenchTimer.fmt(paperT),
-                    BenchTimer.fmt(oursT), BenchTimer.fmt(dl4jT));
-            System.out.printf("   %-12s ratio ours/copy = %.1fx test-time scaling, %.1fx inverted (target <= 10)   "
-                    + "DL4J/ours (inverted) = %.1fx (target >= 5)%n", "", paperT / copy, oursT / copy, dl4jT / oursT);
+            double paperT = BenchTimer.median(
+                    () -> {
+                        paper.applyDropout(x, out, it[0], 0, mgr);
+                        paper.backprop(grad, gradIn, it[0]++, 0);
+                    },
+                    WARMUP,
+                    reps);
+            double oursT = BenchTimer.median(
+                    () -> {
+                        ours.applyDropout(x, out, it[0], 0, mgr);
+                        ours.backprop(grad, gradIn, it[0]++, 0);
+                    },
+                    WARMUP,
+                    reps);
+            double dl4jT = BenchTimer.median(
+                    () -> {
+                        dl4j.applyDropout(x, out, it[0], 0, mgr);
+                        dl4j.backprop(grad, gradIn, it[0]++, 0);
+                    },
+                    WARMUP,
+                    reps);
+            System.out.printf(
+                    "   %-12s copy %s | BernoulliDropout test-time scaling %s, inverted %s | DL4J Dropout %s%n",
+                    java.util.Arrays.toString(shape),
+                    BenchTimer.fmt(copy),
+                    BenchTimer.fmt(paperT),
+                    BenchTimer.fmt(oursT),
+                    BenchTimer.fmt(dl4jT));
+            System.out.printf(
+                    "   %-12s ratio ours/copy = %.1fx test-time scaling, %.1fx inverted (target <= 10)   "
+                            + "DL4J/ours (inverted) = %.1fx (target >= 5)%n",
+                    "", paperT / copy, oursT / copy, dl4jT / oursT);
         }
     }
 
     static MultiLayerNetwork mlp(IDropout input, IDropout hidden, long seed) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
-                .seed(seed).updater(new Nesterovs(0.01, 0.9)).weightInit(WeightInit.RELU)
+                .seed(seed)
+                .updater(new Nesterovs(0.01, 0.9))
+                .weightInit(WeightInit.RELU)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(800).activation(Activation.RELU).dropOut(input).build())
-                .layer(new DenseLayer.Builder().nIn(800).nOut(800).activation(Activation.RELU)
-                        .dropOut(hidden == null ? null : ((BernoulliDropout) hidden).withSeed(seed + 1)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(800).nOut(10)
+                .layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(800)
+                        .activation(Activation.RELU)
+                        .dropOut(input)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(800)
+                        .nOut(800)
+                        .activation(Activation.RELU)
+                        .dropOut(hidden == null ? null : ((BernoulliDropout) hidden).withSeed(seed + 1))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(800)
+                        .nOut(10)
                         .activation(Activation.SOFTMAX)
-                        .dropOut(hidden == null ? null : ((BernoulliDropout) hidden).withSeed(seed + 2)).build());
+                        .dropOut(hidden == null ? null : ((BernoulliDropout) hidden).withSeed(seed + 2))
+                        .build());
         MultiLayerConfiguration conf = b.build();
         if (input == null) {
             conf.getConfs().forEach(c -> {
@@ -130,10 +157,13 @@ public final class DropoutBench {
         int reps = quick ? 3 : 7;
         double none = BenchTimer.median(epoch(mlp(null, null, 1), it), 1, reps);
         for (DropoutScaling scaling : DropoutScaling.values()) {
-            MultiLayerNetwork net = mlp(BernoulliDropout.retainProbability(0.8).withSeed(1).withScaling(scaling),
-                    BernoulliDropout.retainProbability(0.5).withScaling(scaling), 1);
+            MultiLayerNetwork net = mlp(
+                    BernoulliDropout.retainProbability(0.8).withSeed(1).withScaling(scaling),
+                    BernoulliDropout.retainProbability(0.5).withScaling(scaling),
+                    1);
             double t = BenchTimer.median(epoch(net, it), 1, reps);
-            System.out.printf("   %-26s epoch %s   no dropout %s   ratio %.3f (target <= 1.05)%n",
+            System.out.printf(
+                    "   %-26s epoch %s   no dropout %s   ratio %.3f (target <= 1.05)%n",
                     scaling, BenchTimer.fmt(t), BenchTimer.fmt(none), t / none);
         }
         MultiLayerNetwork dl4j = mlp(new Dropout(0.8), null, 1);
@@ -141,8 +171,9 @@ public final class DropoutBench {
             dl4j.getLayer(i).conf().getLayer().setIDropout(new Dropout(0.5));
         }
         double d = BenchTimer.median(epoch(dl4j, it), 1, reps);
-        System.out.printf("   %-26s epoch %s   ratio to no dropout %.3f%n", "DL4J Dropout (inverted)",
-                BenchTimer.fmt(d), d / none);
+        System.out.printf(
+                "   %-26s epoch %s   ratio to no dropout %.3f%n",
+                "DL4J Dropout (inverted)", BenchTimer.fmt(d), d / none);
     }
 
     private static Runnable epoch(MultiLayerNetwork net, ListDataSetIterator<DataSet> it) {
@@ -155,16 +186,21 @@ public final class DropoutBench {
     private static void inference(boolean quick) {
         BenchTimer.header("Inference, 784-800-800-10, minibatch 1000");
         INDArray x = Nd4j.rand(DataType.FLOAT, 1000, 784);
-        MultiLayerNetwork scaled = mlp(BernoulliDropout.retainProbability(0.8).withSeed(1),
-                BernoulliDropout.retainProbability(0.5), 1);
+        MultiLayerNetwork scaled =
+                mlp(BernoulliDropout.retainProbability(0.8).withSeed(1), BernoulliDropout.retainProbability(0.5), 1);
         MultiLayerNetwork exported = MeanNetwork.export(scaled);
         MultiLayerNetwork plain = mlp(null, null, 1);
         int reps = quick ? 21 : 101;
         double tPlain = BenchTimer.median(() -> plain.output(x), 10, reps);
         double tExported = BenchTimer.median(() -> exported.output(x), 10, reps);
         double tScaled = BenchTimer.median(() -> scaled.output(x), 10, reps);
-        System.out.printf("   plain %s   MeanNetwork.export %s (ratio %.3f, target <= 1.02)   "
-                        + "TestTimeWeightScaling %s (ratio %.3f)%n", BenchTimer.fmt(tPlain), BenchTimer.fmt(tExported),
-                tExported / tPlain, BenchTimer.fmt(tScaled), tScaled / tPlain);
+        System.out.printf(
+                "   plain %s   MeanNetwork.export %s (ratio %.3f, target <= 1.02)   "
+                        + "TestTimeWeightScaling %s (ratio %.3f)%n",
+                BenchTimer.fmt(tPlain),
+                BenchTimer.fmt(tExported),
+                tExported / tPlain,
+                BenchTimer.fmt(tScaled),
+                tScaled / tPlain);
     }
 }

@@ -1,6 +1,9 @@
 package io.github.dropout4j.bench;
 
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
@@ -16,10 +19,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Cost of {@link PerUnitMaxNorm} against no constraint and DL4J's {@code MaxNormConstraint(c, 0)}, on the paper's
@@ -54,18 +53,23 @@ public final class MaxNormBench {
             y.putScalar(i, i % 10, 1);
         }
         List<DataSet> batches = new DataSet(x, y).batchBy(BATCH);
-        ListDataSetIterator<DataSet> it = new ListDataSetIterator<>(batches, 1);   // 1 = one pre-made batch per next()
+        ListDataSetIterator<DataSet> it = new ListDataSetIterator<>(batches, 1); // 1 = one pre-made batch per next()
 
-        double binding = 0.5;   // Xavier init gives column norms ~1 here, so 0.5 binds every unit on every step
-        System.out.printf("MaxNormBench: 784-800-800-10, %d examples, batch %d, %d timed epochs after 1 warm-up, "
-                + "%d cores%n", EXAMPLES, BATCH, epochs, Runtime.getRuntime().availableProcessors());
+        double binding = 0.5; // Xavier init gives column norms ~1 here, so 0.5 binds every unit on every step
+        System.out.printf(
+                "MaxNormBench: 784-800-800-10, %d examples, batch %d, %d timed epochs after 1 warm-up, " + "%d cores%n",
+                EXAMPLES, BATCH, epochs, Runtime.getRuntime().availableProcessors());
 
         String pu = "PerUnitMaxNorm(0.5) binding";
         String puSlackName = "PerUnitMaxNorm(sqrt 15) slack";
         String dl = "MaxNormConstraint(0.5, dim 0)";
         String[] names = {"none", pu, puSlackName, dl};
-        LayerConstraint[] constraints = {null, PerUnitMaxNorm.maxNorm(binding), PerUnitMaxNorm.maxSquaredLength(15),
-                new MaxNormConstraint(binding, 0)};
+        LayerConstraint[] constraints = {
+            null,
+            PerUnitMaxNorm.maxNorm(binding),
+            PerUnitMaxNorm.maxSquaredLength(15),
+            new MaxNormConstraint(binding, 0)
+        };
         double[] median = roundRobinEpochs(names, constraints, it, epochs);
         double none = median[0];
         double perUnit = median[1];
@@ -84,22 +88,34 @@ public final class MaxNormBench {
         double puSlack = applyMicros(net, w, PerUnitMaxNorm.maxSquaredLength(15), reps);
         double dlSlack = applyMicros(net, w, new MaxNormConstraint(Math.sqrt(15), 0), reps);
 
-        System.out.printf("%nmedian epoch seconds: none %.3f | %s %.3f | %s %.3f | %s %.3f%n",
+        System.out.printf(
+                "%nmedian epoch seconds: none %.3f | %s %.3f | %s %.3f | %s %.3f%n",
                 none, pu, perUnit, puSlackName, perUnitSlack, dl, dl4j);
-        System.out.printf("constraint share of the epoch (median time inside applyConstraint during fit / median "
-                + "epoch): %s %.2f%% | %s %.2f%% | %s %.2f%%%n",
-                pu, 100 * CONSTRAINT_SECONDS.get(pu) / perUnit,
-                puSlackName, 100 * CONSTRAINT_SECONDS.get(puSlackName) / perUnitSlack,
-                dl, 100 * CONSTRAINT_SECONDS.get(dl) / dl4j);
-        System.out.printf("ratio PerUnitMaxNorm / MaxNormConstraint, time inside the constraint during fit, same "
-                + "bound 0.5: %.3f%n", CONSTRAINT_SECONDS.get(pu) / CONSTRAINT_SECONDS.get(dl));
-        System.out.printf("epoch ratio vs no constraint: %s %.3f | %s %.3f | %s %.3f%n",
+        System.out.printf(
+                "constraint share of the epoch (median time inside applyConstraint during fit / median "
+                        + "epoch): %s %.2f%% | %s %.2f%% | %s %.2f%%%n",
+                pu,
+                100 * CONSTRAINT_SECONDS.get(pu) / perUnit,
+                puSlackName,
+                100 * CONSTRAINT_SECONDS.get(puSlackName) / perUnitSlack,
+                dl,
+                100 * CONSTRAINT_SECONDS.get(dl) / dl4j);
+        System.out.printf(
+                "ratio PerUnitMaxNorm / MaxNormConstraint, time inside the constraint during fit, same "
+                        + "bound 0.5: %.3f%n",
+                CONSTRAINT_SECONDS.get(pu) / CONSTRAINT_SECONDS.get(dl));
+        System.out.printf(
+                "epoch ratio vs no constraint: %s %.3f | %s %.3f | %s %.3f%n",
                 pu, perUnit / none, puSlackName, perUnitSlack / none, dl, dl4j / none);
-        System.out.printf("%nisolated: one application to all 3 weight arrays (weights reset before each), median of "
-                + "%d, microseconds:%n", reps);
-        System.out.printf("  binding (c = 0.5):     PerUnitMaxNorm %.1f | MaxNormConstraint %.1f | ratio %.3f%n",
+        System.out.printf(
+                "%nisolated: one application to all 3 weight arrays (weights reset before each), median of "
+                        + "%d, microseconds:%n",
+                reps);
+        System.out.printf(
+                "  binding (c = 0.5):     PerUnitMaxNorm %.1f | MaxNormConstraint %.1f | ratio %.3f%n",
                 puBind, dlBind, puBind / dlBind);
-        System.out.printf("  slack   (c = sqrt 15): PerUnitMaxNorm %.1f | MaxNormConstraint %.1f | ratio %.3f%n",
+        System.out.printf(
+                "  slack   (c = sqrt 15): PerUnitMaxNorm %.1f | MaxNormConstraint %.1f | ratio %.3f%n",
                 puSlack, dlSlack, puSlack / dlSlack);
     }
 
@@ -138,15 +154,27 @@ public final class MaxNormBench {
     }
 
     private static MultiLayerNetwork network(LayerConstraint c) {
-        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(2).updater(new Sgd(0.1));
+        NeuralNetConfiguration.Builder b =
+                new NeuralNetConfiguration.Builder().seed(2).updater(new Sgd(0.1));
         if (c != null) {
             b.constrainWeights(c);
         }
         MultiLayerConfiguration conf = b.list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(800).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(800).nOut(800).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .nIn(800).nOut(10).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(800)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(800)
+                        .nOut(800)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX)
+                        .nIn(800)
+                        .nOut(10)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -159,13 +187,13 @@ public final class MaxNormBench {
      *
      * @return median epoch seconds per configuration; median seconds inside the constraint go to CONSTRAINT_SECONDS
      */
-    private static double[] roundRobinEpochs(String[] names, LayerConstraint[] constraints,
-                                             ListDataSetIterator<DataSet> it, int epochs) {
+    private static double[] roundRobinEpochs(
+            String[] names, LayerConstraint[] constraints, ListDataSetIterator<DataSet> it, int epochs) {
         MultiLayerNetwork[] nets = new MultiLayerNetwork[names.length];
         for (int i = 0; i < names.length; i++) {
             nets[i] = network(constraints[i] == null ? null : new Timed(constraints[i]));
             it.reset();
-            nets[i].fit(it);   // warm-up
+            nets[i].fit(it); // warm-up
         }
         double[][] t = new double[names.length][epochs];
         double[][] inConstraint = new double[names.length][epochs];
@@ -181,8 +209,9 @@ public final class MaxNormBench {
         }
         double[] medians = new double[names.length];
         for (int i = 0; i < names.length; i++) {
-            System.out.printf("  %-32s epochs (s): %s, of which in the constraint (s): %s%n", names[i],
-                    Arrays.toString(round(t[i])), Arrays.toString(round(inConstraint[i])));
+            System.out.printf(
+                    "  %-32s epochs (s): %s, of which in the constraint (s): %s%n",
+                    names[i], Arrays.toString(round(t[i])), Arrays.toString(round(inConstraint[i])));
             CONSTRAINT_SECONDS.put(names[i], median(inConstraint[i]));
             medians[i] = median(t[i]);
         }
@@ -190,8 +219,7 @@ public final class MaxNormBench {
     }
 
     /** Median time of applying {@code c} once to every layer, the weights reset to {@code w} before each rep. */
-    private static double applyMicros(MultiLayerNetwork net, List<INDArray> w, LayerConstraint c,
-                                      int reps) {
+    private static double applyMicros(MultiLayerNetwork net, List<INDArray> w, LayerConstraint c, int reps) {
         List<LayerConstraint> perLayer = new ArrayList<>();
         for (int i = 0; i < net.getnLayers(); i++) {
             LayerConstraint lc = c.clone();

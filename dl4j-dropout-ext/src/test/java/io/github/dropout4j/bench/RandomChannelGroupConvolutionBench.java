@@ -26,8 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class RandomChannelGroupConvolutionBench {
 
-    private RandomChannelGroupConvolutionBench() {
-    }
+    private RandomChannelGroupConvolutionBench() {}
 
     public static void main(String[] args) {
         int mb = args.length > 0 ? Integer.parseInt(args[0]) : 16;
@@ -38,8 +37,8 @@ public final class RandomChannelGroupConvolutionBench {
         INDArray x = Nd4j.rand(DataType.FLOAT, mb, nIn, hw, hw);
         INDArray delta = Nd4j.rand(DataType.FLOAT, mb, nOut, hw, hw);
         int[][] wiring = RandomChannelGroupConvolution.drawWiring(7, nIn, groups, s);
-        RandomChannelGroupKernel kernel = new RandomChannelGroupKernel(wiring, nIn, new int[]{k, k}, new int[]{1, 1},
-                new int[]{2, 2}, ConvolutionMode.Truncate);
+        RandomChannelGroupKernel kernel = new RandomChannelGroupKernel(
+                wiring, nIn, new int[] {k, k}, new int[] {1, 1}, new int[] {2, 2}, ConvolutionMode.Truncate);
         INDArray wg = Nd4j.rand(DataType.FLOAT, groups, nOut / groups, s, k, k);
         INDArray b = Nd4j.rand(DataType.FLOAT, nOut);
         INDArray z = Nd4j.create(DataType.FLOAT, mb, nOut, hw, hw);
@@ -54,20 +53,27 @@ public final class RandomChannelGroupConvolutionBench {
             kernel.backward(x, wg, delta, gwg, gb, gx);
         };
         Runnable full = () -> {
-            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, wf, b).addOutputs(z)
-                    .addIntegerArguments(convArgs).build());
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, wf, b, delta).addOutputs(gx, gwf, gb)
-                    .addIntegerArguments(convArgs).build());
+            Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                    .addInputs(x, wf, b)
+                    .addOutputs(z)
+                    .addIntegerArguments(convArgs)
+                    .build());
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(x, wf, b, delta)
+                    .addOutputs(gx, gwf, gb)
+                    .addIntegerArguments(convArgs)
+                    .build());
         };
         BenchTimer.header("RandomChannelGroupConvolution vs full convolution, forward + backward, float32");
-        System.out.printf("   input [%d, %d, %d, %d], kernel %dx%d pad 2, output [%d, %d, %d, %d]; grouped: %d groups"
-                + " x %d filters, %d of %d channels each (1/4)%n", mb, nIn, hw, hw, k, k, mb, nOut, hw, hw, groups,
-                nOut / groups, s, nIn);
+        System.out.printf(
+                "   input [%d, %d, %d, %d], kernel %dx%d pad 2, output [%d, %d, %d, %d]; grouped: %d groups"
+                        + " x %d filters, %d of %d channels each (1/4)%n",
+                mb, nIn, hw, hw, k, k, mb, nOut, hw, hw, groups, nOut / groups, s, nIn);
         BenchTimer.median(grouped, 2, 1);
         BenchTimer.median(full, 2, 1);
         double[] tg = new double[reps];
         double[] tf = new double[reps];
-        for (int i = 0; i < reps; i++) {   // interleaved so load from other processes hits both alike
+        for (int i = 0; i < reps; i++) { // interleaved so load from other processes hits both alike
             tg[i] = BenchTimer.median(grouped, 0, 1);
             tf[i] = BenchTimer.median(full, 0, 1);
         }
@@ -78,8 +84,14 @@ public final class RandomChannelGroupConvolutionBench {
         System.out.println("   full convolution       : " + BenchTimer.fmt(f));
         System.out.printf("   ratio full / grouped   : %.2fx  (multiply-add ratio 4.00x)%n", f / g);
         double gf = BenchTimer.median(() -> kernel.forward(x, wg, b, z), 1, reps);
-        double ff = BenchTimer.median(() -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, wf, b)
-                .addOutputs(z).addIntegerArguments(convArgs).build()), 1, reps);
+        double ff = BenchTimer.median(
+                () -> Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                        .addInputs(x, wf, b)
+                        .addOutputs(z)
+                        .addIntegerArguments(convArgs)
+                        .build()),
+                1,
+                reps);
         double gg = BenchTimer.median(() -> kernel.gather(x, 0), 1, reps);
         System.out.println("   forward only: grouped " + BenchTimer.fmt(gf) + ", full " + BenchTimer.fmt(ff)
                 + String.format(", ratio %.2fx; one gather %s", ff / gf, BenchTimer.fmt(gg)));

@@ -1,14 +1,13 @@
 package io.github.dropout4j.constraint;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The one-sweep FLOAT path of {@link MaxNormKernel} against a hand loop over the elements, for units that are
@@ -26,7 +25,7 @@ class MaxNormKernelFloatTest {
         int rank = shape.length;
         int[] keep = MaxNormKernel.complement(unitDims, rank);
         INDArray before = w.dup();
-        float[] flat = before.dup('c').data().asFloat();   // C-order element values
+        float[] flat = before.dup('c').data().asFloat(); // C-order element values
         int units = 1;
         for (int d : keep) {
             units *= (int) shape[d];
@@ -58,7 +57,9 @@ class MaxNormKernelFloatTest {
         for (int i = 0; i < flat.length; i++) {
             double s = sums[unitOf[i]];
             float expected = s > c * c ? flat[i] * (float) Math.sqrt(c * c / s) : flat[i];
-            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(after[i]),
+            assertEquals(
+                    Float.floatToRawIntBits(expected),
+                    Float.floatToRawIntBits(after[i]),
                     "element " + i + " of " + Arrays.toString(shape) + " unit dims " + Arrays.toString(unitDims));
         }
         double[] newSums = new double[units];
@@ -82,21 +83,21 @@ class MaxNormKernelFloatTest {
 
     @Test
     void denseColumnsAreRenormalisedAsByHandInBothOrders() {
-        for (char order : new char[]{'f', 'c'}) {
-            assertRenormalisedByHand(weights(order, 1, 37, 11), new int[]{0}, 4.0);
+        for (char order : new char[] {'f', 'c'}) {
+            assertRenormalisedByHand(weights(order, 1, 37, 11), new int[] {0}, 4.0);
         }
     }
 
     @Test
     void convolutionFiltersAreRenormalisedAsByHandInBothOrders() {
-        for (char order : new char[]{'c', 'f'}) {
-            assertRenormalisedByHand(weights(order, 0, 6, 3, 5, 5), new int[]{1, 2, 3}, 6.0);
+        for (char order : new char[] {'c', 'f'}) {
+            assertRenormalisedByHand(weights(order, 0, 6, 3, 5, 5), new int[] {1, 2, 3}, 6.0);
         }
     }
 
     @Test
     void aUnitLongerThanAHeapBlockIsOneLine() {
-        assertRenormalisedByHand(weights('f', 1, 5000, 3), new int[]{0}, 100.0);
+        assertRenormalisedByHand(weights('f', 1, 5000, 3), new int[] {0}, 100.0);
     }
 
     @Test
@@ -104,10 +105,12 @@ class MaxNormKernelFloatTest {
         INDArray flat = Nd4j.zeros(DataType.FLOAT, 1, 200 + 37 * 11);
         flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 100))
                 .assign(100);
-        INDArray view = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(100, 100 + 37 * 11)).reshape('f', 37, 11);
+        INDArray view = flat.get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(100, 100 + 37 * 11))
+                .reshape('f', 37, 11);
         view.assign(weights('f', 1, 37, 11));
-        assertRenormalisedByHand(view, new int[]{0}, 4.0);
+        assertRenormalisedByHand(view, new int[] {0}, 4.0);
         assertEquals(100 * 100, flat.getFloat(99) * flat.getFloat(0), "elements before the view untouched");
         assertEquals(0f, flat.getFloat(100 + 37 * 11 + 5), "elements after the view untouched");
     }

@@ -1,5 +1,13 @@
 package io.github.dropout4j.constraint;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -20,15 +28,6 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.io.File;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link PerUnitMaxNorm} inside DL4J training and serialisation. */
 class PerUnitMaxNormNetworkTest {
@@ -51,7 +50,8 @@ class PerUnitMaxNormNetworkTest {
 
         @Override
         protected void renormalise(String paramKey, INDArray weights, int[] unitDims) {
-            COUNTS.computeIfAbsent(layerName + "/" + paramKey, k -> new AtomicInteger()).incrementAndGet();
+            COUNTS.computeIfAbsent(layerName + "/" + paramKey, k -> new AtomicInteger())
+                    .incrementAndGet();
             super.renormalise(paramKey, weights, unitDims);
         }
 
@@ -62,20 +62,36 @@ class PerUnitMaxNormNetworkTest {
     }
 
     private static MultiLayerConfiguration denseConf(LayerConstraint constraint) {
-        return new NeuralNetConfiguration.Builder().seed(7)
-                .updater(new Sgd(1.0))   // a large learning rate so updates push units past the bound
+        return new NeuralNetConfiguration.Builder()
+                .seed(7)
+                .updater(new Sgd(1.0)) // a large learning rate so updates push units past the bound
                 // Global constrainAllParameters is a silent no-op in DL4J 1.0.0-M2.1 (LayerValidation loops over
                 // the wrong list), so the global form here is constrainWeights ...
                 .constrainWeights(constraint)
                 .list()
                 // ... and h1 registers it for W and b per layer: only W may be touched
-                .layer(new DenseLayer.Builder().name("h1").nIn(6).nOut(8).activation(Activation.RELU)
+                .layer(new DenseLayer.Builder()
+                        .name("h1")
+                        .nIn(6)
+                        .nOut(8)
+                        .activation(Activation.RELU)
                         .constrainAllParameters(constraint.clone())
-                        .dropOut(new Dropout(0.8)).build())   // DL4J's Dropout takes the RETAIN probability
-                .layer(new DenseLayer.Builder().name("h2").nIn(8).nOut(8).activation(Activation.RELU)
-                        .dropOut(new Dropout(0.5)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out")
-                        .activation(Activation.SOFTMAX).dropOut(new Dropout(0.5)).nIn(8).nOut(3).build())
+                        .dropOut(new Dropout(0.8))
+                        .build()) // DL4J's Dropout takes the RETAIN probability
+                .layer(new DenseLayer.Builder()
+                        .name("h2")
+                        .nIn(8)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .dropOut(new Dropout(0.5))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .name("out")
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(new Dropout(0.5))
+                        .nIn(8)
+                        .nOut(3)
+                        .build())
                 .build();
     }
 
@@ -107,7 +123,9 @@ class PerUnitMaxNormNetworkTest {
         }
         assertTrue(maxFraction > 0, "the test must make the bound bite");
         assertTrue(!biasBefore.equals(net.getLayer(0).getParam("b")), "biases train freely");
-        assertEquals(Set.of("0:h1", "1:h2", "2:out"), PerUnitMaxNorm.fractionsAtBound(net).keySet());
+        assertEquals(
+                Set.of("0:h1", "1:h2", "2:out"),
+                PerUnitMaxNorm.fractionsAtBound(net).keySet());
     }
 
     @Test
@@ -118,7 +136,7 @@ class PerUnitMaxNormNetworkTest {
         DataSet d = data();
         int updates = 5;
         for (int i = 0; i < updates; i++) {
-            net.fit(d);   // one minibatch = one update
+            net.fit(d); // one minibatch = one update
         }
         assertEquals(Set.of("h1/W", "h2/W", "out/W"), CountingMaxNorm.COUNTS.keySet());
         for (var e : CountingMaxNorm.COUNTS.entrySet()) {
@@ -128,19 +146,29 @@ class PerUnitMaxNormNetworkTest {
 
     @Test
     void jsonRoundTripOfAConfigurationWithTheConstraint() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
-                .layer(new ConvolutionLayer.Builder(2, 2).nOut(2)
-                        .constrainWeights(PerUnitMaxNorm.maxSquaredLength(15)).build())
-                .layer(new DenseLayer.Builder().nOut(4).constrainWeights(PerUnitMaxNorm.maxNorm(3)).build())
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .list()
+                .layer(new ConvolutionLayer.Builder(2, 2)
+                        .nOut(2)
+                        .constrainWeights(PerUnitMaxNorm.maxSquaredLength(15))
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(4)
+                        .constrainWeights(PerUnitMaxNorm.maxNorm(3))
+                        .build())
                 .layer(new OutputLayer.Builder().nOut(2).build())
-                .setInputType(InputType.convolutional(5, 5, 1)).build();
+                .setInputType(InputType.convolutional(5, 5, 1))
+                .build();
         String json = conf.toJson();
         assertTrue(json.contains("io.github.dropout4j.constraint.PerUnitMaxNorm"), json);
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
         assertEquals(conf, back);
-        assertEquals(PerUnitMaxNorm.maxSquaredLength(15).getMaxNorm(),
-                ((PerUnitMaxNorm) back.getConf(0).getLayer().getConstraints().get(0)).getMaxNorm(), 0.0);
-        assertEquals(Set.of("W"), back.getConf(0).getLayer().getConstraints().get(0).getParams());
+        assertEquals(
+                PerUnitMaxNorm.maxSquaredLength(15).getMaxNorm(),
+                ((PerUnitMaxNorm) back.getConf(0).getLayer().getConstraints().get(0)).getMaxNorm(),
+                0.0);
+        assertEquals(
+                Set.of("W"), back.getConf(0).getLayer().getConstraints().get(0).getParams());
     }
 
     @Test

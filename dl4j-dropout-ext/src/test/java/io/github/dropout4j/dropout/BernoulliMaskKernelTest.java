@@ -1,14 +1,14 @@
 package io.github.dropout4j.dropout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BernoulliMaskKernelTest {
 
@@ -48,9 +48,9 @@ class BernoulliMaskKernelTest {
 
     @Test
     void keepDecisionsFollowTheSpecification() {
-        for (double p : new double[]{0.5, 0.7, 0.123, 1e-3, 1.0}) {
+        for (double p : new double[] {0.5, 0.7, 0.123, 1e-3, 1.0}) {
             long t = BernoulliMaskKernel.threshold(p);
-            double keptFraction = t == 0 ? 1.0 : Double.parseDouble(Long.toUnsignedString(t)) / 0x1p64;   // P / 2^64
+            double keptFraction = t == 0 ? 1.0 : Double.parseDouble(Long.toUnsignedString(t)) / 0x1p64; // P / 2^64
             assertEquals(p, keptFraction, 1e-15, "threshold of " + p);
             for (long i = 0; i < 300; i++) {
                 assertEquals(keptByDefinition(KEY, i, t), BernoulliMaskKernel.kept(KEY, i, t), "p=" + p + " i=" + i);
@@ -69,7 +69,7 @@ class BernoulliMaskKernelTest {
     @Test
     void fastPathMatchesElementwiseReferenceForFloatAndDouble() {
         long t = BernoulliMaskKernel.threshold(0.7);
-        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             INDArray in = Nd4j.rand(type, 37, 41).subi(0.5);
             INDArray out = Nd4j.createUninitialized(type, 37, 41);
             BernoulliMaskKernel.apply(in, out, KEY, t, 1 / 0.7);
@@ -82,7 +82,7 @@ class BernoulliMaskKernelTest {
         // Nd4j.ones(3, 1, 5, 4) has strides [20, 20, 4, 1], which ND4J's hasDefaultStridesForShape rejects; mask()
         // used to recurse until the stack overflowed on such shapes (one channel, a minibatch of one).
         long t = BernoulliMaskKernel.threshold(0.5);
-        for (long[] shape : new long[][]{{3, 1, 5, 4}, {1, 7}, {1, 1, 2, 2}}) {
+        for (long[] shape : new long[][] {{3, 1, 5, 4}, {1, 7}, {1, 1, 2, 2}}) {
             INDArray ones = Nd4j.ones(DataType.FLOAT, shape);
             assertTrue(BernoulliMaskKernel.fastPath(ones), java.util.Arrays.toString(shape));
             INDArray mask = BernoulliMaskKernel.mask(shape, DataType.FLOAT, 42, t, 1.0);
@@ -93,10 +93,10 @@ class BernoulliMaskKernelTest {
     @Test
     void parallelBlocksGiveTheSameMaskAsTheReference() {
         long t = BernoulliMaskKernel.threshold(0.5);
-        INDArray in = Nd4j.rand(DataType.FLOAT, 9, BernoulliMaskKernel.BLOCK + 3);   // 9 blocks + odd tail
+        INDArray in = Nd4j.rand(DataType.FLOAT, 9, BernoulliMaskKernel.BLOCK + 3); // 9 blocks + odd tail
         assertTrue(in.length() >= BernoulliMaskKernel.PARALLEL_MIN, "must exercise the parallel path");
         INDArray out = in.dup();
-        BernoulliMaskKernel.apply(out, out, KEY, t, 1.0);   // in place
+        BernoulliMaskKernel.apply(out, out, KEY, t, 1.0); // in place
         assertMatchesReference(in, out, t, 1.0, 0.0);
     }
 
@@ -104,12 +104,12 @@ class BernoulliMaskKernelTest {
     void viewsFortranOrderAndHalfPrecisionUseLogicalCOrderIndices() {
         long t = BernoulliMaskKernel.threshold(0.6);
         INDArray big = Nd4j.rand(DataType.FLOAT, 10, 20);
-        INDArray view = big.get(NDArrayIndex.interval(3, 7), NDArrayIndex.interval(2, 9));   // strided view
-        INDArray rowView = big.get(NDArrayIndex.interval(4, 6), NDArrayIndex.all());          // offset view
+        INDArray view = big.get(NDArrayIndex.interval(3, 7), NDArrayIndex.interval(2, 9)); // strided view
+        INDArray rowView = big.get(NDArrayIndex.interval(4, 6), NDArrayIndex.all()); // offset view
         INDArray fOrder = Nd4j.rand(DataType.FLOAT, 6, 5).dup('f');
         INDArray half = Nd4j.rand(DataType.FLOAT, 4, 9).castTo(DataType.HALF);
         INDArray rank4 = Nd4j.rand(DataType.DOUBLE, 2, 3, 4, 5);
-        for (INDArray in : new INDArray[]{view, rowView, fOrder, half, rank4}) {
+        for (INDArray in : new INDArray[] {view, rowView, fOrder, half, rank4}) {
             INDArray snapshot = in.dup('c');
             INDArray out = Nd4j.createUninitialized(in.dataType(), in.shape());
             BernoulliMaskKernel.apply(in, out, KEY, t, 2.0);
@@ -127,9 +127,10 @@ class BernoulliMaskKernelTest {
         // For n Bernoulli(p) trials the kept count lies within 3.29 standard deviations of n p with
         // probability 0.999 (two-sided normal bound; n p (1 - p) >= 5000 here, so the normal approximation holds).
         int n = 200_000;
-        for (double p : new double[]{0.5, 0.8, 0.2, 0.97}) {
+        for (double p : new double[] {0.5, 0.8, 0.2, 0.97}) {
             INDArray out = Nd4j.ones(DataType.FLOAT, n);
-            BernoulliMaskKernel.apply(out, out, BernoulliMaskKernel.key(123, 0, 0), BernoulliMaskKernel.threshold(p), 1.0);
+            BernoulliMaskKernel.apply(
+                    out, out, BernoulliMaskKernel.key(123, 0, 0), BernoulliMaskKernel.threshold(p), 1.0);
             double kept = out.sumNumber().doubleValue();
             double sd = Math.sqrt(n * p * (1 - p));
             assertTrue(Math.abs(kept - n * p) <= 3.29 * sd, "p=" + p + ": kept " + kept + " of " + n);
@@ -146,16 +147,16 @@ class BernoulliMaskKernelTest {
     void floatResultsEqualTheDefinitionBitForBitAtOddLengthsAndOffsets() {
         long t = BernoulliMaskKernel.threshold(0.7);
         float[] specials = {-0.0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -3.5f, Float.MIN_VALUE};
-        for (int n : new int[]{1, 63, 64, 65, 201, 2 * BernoulliMaskKernel.BLOCK + 67}) {
-            for (int offset : new int[]{0, 1}) {
+        for (int n : new int[] {1, 63, 64, 65, 201, 2 * BernoulliMaskKernel.BLOCK + 67}) {
+            for (int offset : new int[] {0, 1}) {
                 INDArray whole = Nd4j.rand(DataType.FLOAT, 1, n + offset + 1).subi(0.5);
                 for (int i = 0; i < specials.length && i < n; i++) {
                     whole.putScalar(0, offset + 3 * i % n, specials[i]);
                 }
-                INDArray in = Nd4j.create(whole.data(), new long[]{1, n}, new long[]{n, 1}, offset, 'c');
+                INDArray in = Nd4j.create(whole.data(), new long[] {1, n}, new long[] {n, 1}, offset, 'c');
                 assertTrue(BernoulliMaskKernel.fastPath(in) && in.data().offset() == offset, "the fast path, offset");
                 float[] x = in.toFloatVector();
-                for (double scale : new double[]{1.0, 1 / 0.7}) {
+                for (double scale : new double[] {1.0, 1 / 0.7}) {
                     INDArray out = Nd4j.zeros(DataType.FLOAT, 1, n);
                     MaskBits bits = new MaskBits();
                     BernoulliMaskKernel.apply(in, out, KEY, t, scale, bits);
@@ -163,7 +164,8 @@ class BernoulliMaskKernelTest {
                     BernoulliMaskKernel.applyRecorded(in, back, KEY, t, scale, bits);
                     for (int i = 0; i < n; i++) {
                         int expected = keptByDefinition(KEY, i, t)
-                                ? Float.floatToRawIntBits(x[i] * (float) scale) : Float.floatToRawIntBits(0f);
+                                ? Float.floatToRawIntBits(x[i] * (float) scale)
+                                : Float.floatToRawIntBits(0f);
                         String at = "n=" + n + " offset=" + offset + " scale=" + scale + " element " + i;
                         assertEquals(expected, Float.floatToRawIntBits(out.getFloat(i)), at);
                         assertEquals(expected, Float.floatToRawIntBits(back.getFloat(i)), "recorded, " + at);
@@ -184,7 +186,7 @@ class BernoulliMaskKernelTest {
 
     @Test
     void droppedNonFiniteInputsBecomeExactZeros() {
-        INDArray in = Nd4j.valueArrayOf(new long[]{1, 1000}, Float.POSITIVE_INFINITY, DataType.FLOAT);
+        INDArray in = Nd4j.valueArrayOf(new long[] {1, 1000}, Float.POSITIVE_INFINITY, DataType.FLOAT);
         BernoulliMaskKernel.apply(in, in, KEY, BernoulliMaskKernel.threshold(0.5), 1.0);
         long zeros = 0;
         for (int i = 0; i < 1000; i++) {
@@ -197,8 +199,10 @@ class BernoulliMaskKernelTest {
 
     @Test
     void mismatchedShapesAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                BernoulliMaskKernel.apply(Nd4j.ones(2, 3), Nd4j.ones(3, 2), KEY, BernoulliMaskKernel.threshold(0.5), 1.0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> BernoulliMaskKernel.apply(
+                        Nd4j.ones(2, 3), Nd4j.ones(3, 2), KEY, BernoulliMaskKernel.threshold(0.5), 1.0));
         assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
     }
 
@@ -206,9 +210,11 @@ class BernoulliMaskKernelTest {
     void unitMaskKeepsEachColumnWithItsOwnProbabilityAndValue() {
         double[] p = {0.1, 0.5, 0.9, 1.0, 0.3};
         double[] kept = {10, 2, 1.0 / 0.9, 1, -3};
-        long[] t = java.util.Arrays.stream(p).mapToLong(BernoulliMaskKernel::threshold).toArray();
-        int rows = 20_001;   // not a multiple of 64
-        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+        long[] t = java.util.Arrays.stream(p)
+                .mapToLong(BernoulliMaskKernel::threshold)
+                .toArray();
+        int rows = 20_001; // not a multiple of 64
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             INDArray m = BernoulliMaskKernel.unitMask(rows, t, kept, KEY, type);
             assertEquals(type, m.dataType());
             assertEquals(java.util.List.of((long) rows, 5L), java.util.List.of(m.size(0), m.size(1)));
@@ -216,8 +222,11 @@ class BernoulliMaskKernelTest {
                 INDArray col = m.getColumn(u);
                 double k = col.neq(0).castTo(DataType.DOUBLE).sumNumber().doubleValue();
                 // 99.99% two-sided normal bound on a binomial count
-                assertTrue(Math.abs(k - rows * p[u]) <= 3.9 * Math.sqrt(rows * p[u] * (1 - p[u])) + 1e-9, "unit " + u + ": " + k);
-                assertEquals(col.neq(0).castTo(type).muli(kept[u]), col, "kept elements hold the kept value of unit " + u);
+                assertTrue(
+                        Math.abs(k - rows * p[u]) <= 3.9 * Math.sqrt(rows * p[u] * (1 - p[u])) + 1e-9,
+                        "unit " + u + ": " + k);
+                assertEquals(
+                        col.neq(0).castTo(type).muli(kept[u]), col, "kept elements hold the kept value of unit " + u);
             }
             assertEquals(m, BernoulliMaskKernel.unitMask(rows, t, kept, KEY, type), "same key, same mask");
         }

@@ -1,15 +1,14 @@
 package io.github.dropout4j.dropout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.dropout4j.fixtures.LegacyFixtures;
 import io.github.dropout4j.fixtures.LegacyModels;
+import java.io.IOException;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Model zips and JSON written before the sealed retain probability (commit ea12509) still load and predict alike. */
 class LegacyModelsTest {
@@ -17,10 +16,13 @@ class LegacyModelsTest {
     @Test
     void oldZipLoadsWithEveryKindOfRetainProbabilityAndGivesTheSavedOutputs() throws IOException {
         MultiLayerNetwork net = LegacyModels.restore("mlp");
-        assertEquals(RetainProbability.fixed(0.8), Dropouts.of(net, 0).orElseThrow().retain());
+        assertEquals(
+                RetainProbability.fixed(0.8), Dropouts.of(net, 0).orElseThrow().retain());
         assertTrue(Dropouts.of(net, 1).orElseThrow().retain() instanceof RetainProbability.Scheduled);
         assertEquals(DropoutScaling.INVERTED, Dropouts.of(net, 2).orElseThrow().scaling());
-        assertEquals(RetainProbability.perUnit(0.5, 0.6, 0.7, 0.8), Dropouts.of(net, 3).orElseThrow().retain());
+        assertEquals(
+                RetainProbability.perUnit(0.5, 0.6, 0.7, 0.8),
+                Dropouts.of(net, 3).orElseThrow().retain());
         assertEquals(14, Dropouts.of(net, 3).orElseThrow().seed());
         // no training step was recorded then: the schedule is read at the counters, as that code did
         assertEquals(null, Dropouts.of(net, 1).orElseThrow().lastTrainingStep());
@@ -42,6 +44,8 @@ class LegacyModelsTest {
     void oldModelsContinueTraining() throws IOException {
         MultiLayerNetwork net = LegacyModels.restore("mlp");
         net.fit(LegacyFixtures.input(7, 6), LegacyFixtures.labels(7, 3));
-        assertEquals(new BernoulliDropout.TrainingStep(5, 0), Dropouts.of(net, 1).orElseThrow().lastTrainingStep());
+        assertEquals(
+                new BernoulliDropout.TrainingStep(5, 0),
+                Dropouts.of(net, 1).orElseThrow().lastTrainingStep());
     }
 }

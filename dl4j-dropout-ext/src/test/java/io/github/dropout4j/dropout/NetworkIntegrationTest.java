@@ -1,9 +1,17 @@
 package io.github.dropout4j.dropout;
 
+import static io.github.dropout4j.testsupport.TestSupport.gradientsOk;
+import static io.github.dropout4j.testsupport.TestSupport.oneHot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.dropout4j.inference.MeanNetwork;
 import io.github.dropout4j.inference.MonteCarloDropout;
 import io.github.dropout4j.inference.SubnetworkMean;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import java.io.File;
+import java.io.IOException;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -26,23 +34,13 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-
-import java.io.File;
-import java.io.IOException;
-
-import static io.github.dropout4j.testsupport.TestSupport.gradientsOk;
-import static io.github.dropout4j.testsupport.TestSupport.oneHot;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** BernoulliDropout and TestTimeWeightScaling inside real DL4J networks. */
 class NetworkIntegrationTest {
@@ -53,18 +51,44 @@ class NetworkIntegrationTest {
 
     private static MultiLayerNetwork convNet(DropoutScaling scaling, IUpdater updater) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(1).dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER)
+                .seed(1)
+                .dataType(DataType.DOUBLE)
+                .updater(updater)
+                .weightInit(WeightInit.XAVIER)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH)
-                        .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1).withScaling(scaling)).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new ConvolutionLayer.Builder(2, 2).nOut(2).activation(Activation.TANH)
-                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(2).withScaling(scaling)).build())
-                .layer(new DenseLayer.Builder().nOut(5).activation(Activation.SIGMOID)
-                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(3).withScaling(scaling)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .dropOut(BernoulliDropout.retainProbability(0.6).withSeed(4).withScaling(scaling)).build())
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(3)
+                        .activation(Activation.TANH)
+                        .dropOut(BernoulliDropout.retainProbability(0.8)
+                                .withSeed(1)
+                                .withScaling(scaling))
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(2, 2)
+                        .nOut(2)
+                        .activation(Activation.TANH)
+                        .dropOut(BernoulliDropout.retainProbability(0.5)
+                                .withSeed(2)
+                                .withScaling(scaling))
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(5)
+                        .activation(Activation.SIGMOID)
+                        .dropOut(BernoulliDropout.retainProbability(0.5)
+                                .withSeed(3)
+                                .withScaling(scaling))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(0.6)
+                                .withSeed(4)
+                                .withScaling(scaling))
+                        .build())
                 .setInputType(InputType.convolutional(7, 7, 2))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -78,37 +102,65 @@ class NetworkIntegrationTest {
 
     private static MultiLayerNetwork lstmNet(DropoutScaling scaling) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(2).dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER)
+                .seed(2)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new LSTM.Builder().nIn(3).nOut(4).activation(Activation.TANH)
-                        .dropOut(BernoulliDropout.retainProbability(0.7).withSeed(5).withScaling(scaling)).build())
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
-                        .activation(Activation.SOFTMAX).dropOut(BernoulliDropout.retainProbability(0.5).withSeed(6)
-                                .withScaling(scaling)).build())
+                .layer(new LSTM.Builder()
+                        .nIn(3)
+                        .nOut(4)
+                        .activation(Activation.TANH)
+                        .dropOut(BernoulliDropout.retainProbability(0.7)
+                                .withSeed(5)
+                                .withScaling(scaling))
+                        .build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(4)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(0.5)
+                                .withSeed(6)
+                                .withScaling(scaling))
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
     }
 
-
     @Test
     void gradientCheckThroughDenseConvolutionAndRecurrentDropoutInBothModes() {
         for (DropoutScaling scaling : DropoutScaling.values()) {
             Nd4j.getRandom().setSeed(12);
-            assertTrue(gradientsOk(convNet(scaling), Nd4j.rand(DataType.DOUBLE, 4, 2, 7, 7), oneHot(4, 3)),
+            assertTrue(
+                    gradientsOk(convNet(scaling), Nd4j.rand(DataType.DOUBLE, 4, 2, 7, 7), oneHot(4, 3)),
                     "conv " + scaling);
-            assertTrue(gradientsOk(TestNets.oneHidden(6, 8, 3, BernoulliDropout.retainProbability(0.8)
-                            .withSeed(1).withScaling(scaling), BernoulliDropout.retainProbability(0.5).withSeed(2)
-                            .withScaling(scaling), Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT, 3,
-                            new NoOp()), Nd4j.rand(DataType.DOUBLE, 5, 6), oneHot(5, 3)),
+            assertTrue(
+                    gradientsOk(
+                            TestNets.oneHidden(
+                                    6,
+                                    8,
+                                    3,
+                                    BernoulliDropout.retainProbability(0.8)
+                                            .withSeed(1)
+                                            .withScaling(scaling),
+                                    BernoulliDropout.retainProbability(0.5)
+                                            .withSeed(2)
+                                            .withScaling(scaling),
+                                    Activation.SOFTMAX,
+                                    LossFunctions.LossFunction.MCXENT,
+                                    3,
+                                    new NoOp()),
+                            Nd4j.rand(DataType.DOUBLE, 5, 6),
+                            oneHot(5, 3)),
                     "dense " + scaling);
         }
         INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, 2, 5);
         for (int i = 0; i < 3; i++) {
             for (int t = 0; t < 5; t++) {
-                y.putScalar(new int[]{i, (i + t) % 2, t}, 1.0);
+                y.putScalar(new int[] {i, (i + t) % 2, t}, 1.0);
             }
         }
         for (DropoutScaling scaling : DropoutScaling.values()) {
@@ -126,11 +178,11 @@ class NetworkIntegrationTest {
     void weightScaledConvAndRecurrentNetworksPredictWithPTimesTheirInputWeights() {
         MultiLayerNetwork conv = convNet(DropoutScaling.TEST_TIME_WEIGHT_SCALING);
         MultiLayerNetwork lstm = lstmNet();
-        assertPredictsWithScaledInputWeights(conv, new double[]{0.8, 0, 0.5, 0.5, 0.6},
-                Nd4j.rand(DataType.DOUBLE, 2, 2, 7, 7));
-        assertPredictsWithScaledInputWeights(lstm, new double[]{0.7, 0.5}, Nd4j.rand(DataType.DOUBLE, 2, 3, 5));
+        assertPredictsWithScaledInputWeights(
+                conv, new double[] {0.8, 0, 0.5, 0.5, 0.6}, Nd4j.rand(DataType.DOUBLE, 2, 2, 7, 7));
+        assertPredictsWithScaledInputWeights(lstm, new double[] {0.7, 0.5}, Nd4j.rand(DataType.DOUBLE, 2, 3, 5));
         // the recurrent weights really matter here (so leaving them unscaled is tested): scaling RW changes output
-        MultiLayerNetwork scaledRw = referenceWithScaledInputWeights(lstm, new double[]{0.7, 0.5});
+        MultiLayerNetwork scaledRw = referenceWithScaledInputWeights(lstm, new double[] {0.7, 0.5});
         scaledRw.getLayer(0).getParam("RW").muli(0.7);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 5);
         assertTrue(lstm.output(x).sub(scaledRw.output(x)).amaxNumber().doubleValue() > 1e-6);
@@ -153,7 +205,7 @@ class NetworkIntegrationTest {
         reference.init(net.params().dup(), true);
         for (int i = 0; i < p.length; i++) {
             if (net.getLayer(i).numParams() > 0) {
-                reference.getLayer(i).getParam("W").muli(p[i]);   // the view into the flat parameter vector
+                reference.getLayer(i).getParam("W").muli(p[i]); // the view into the flat parameter vector
             }
         }
         return reference;
@@ -163,12 +215,17 @@ class NetworkIntegrationTest {
         MultiLayerNetwork reference = referenceWithScaledInputWeights(net, p);
         for (int i = 0; i < p.length; i++) {
             if (net.getLayer(i).numParams() > 0) {
-                assertTrue(net.getLayer(i).getParam("W").mul(p[i]).equalsWithEps(reference.getLayer(i).getParam("W"),
-                        1e-15));
-                assertEquals(net.getLayer(i).getParam("b"), reference.getLayer(i).getParam("b"), "biases unscaled");
+                assertTrue(net.getLayer(i)
+                        .getParam("W")
+                        .mul(p[i])
+                        .equalsWithEps(reference.getLayer(i).getParam("W"), 1e-15));
+                assertEquals(
+                        net.getLayer(i).getParam("b"), reference.getLayer(i).getParam("b"), "biases unscaled");
             }
         }
-        assertTrue(net.output(x).equalsWithEps(reference.output(x), 1e-12), net.output(x) + "\nvs\n" + reference.output(x));
+        assertTrue(
+                net.output(x).equalsWithEps(reference.output(x), 1e-12),
+                net.output(x) + "\nvs\n" + reference.output(x));
     }
 
     @Test
@@ -188,13 +245,25 @@ class NetworkIntegrationTest {
 
     @Test
     void weightScalingWithoutTestTimeWeightScalingIsRejectedAtConfigurationTime() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(5).name("hidden")
-                        .dropOut(BernoulliDropout.retainProbability(0.5)).build())
-                .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(5)
+                        .name("hidden")
+                        .dropOut(BernoulliDropout.retainProbability(0.5))
+                        .build())
+                .layer(new OutputLayer.Builder()
+                        .nIn(5)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DropoutPlacement.check(conf));
-        assertTrue(e.getMessage().contains("TestTimeWeightScaling") && e.getMessage().contains("'hidden'"),
+        assertTrue(
+                e.getMessage().contains("TestTimeWeightScaling")
+                        && e.getMessage().contains("'hidden'"),
                 e.getMessage());
         // the inference helpers run the same check on the network they are given
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -206,20 +275,28 @@ class NetworkIntegrationTest {
     @Test
     void layerThatNeverConsultsWeightNoiseIsRejectedUnlessInverted() {
         for (DropoutScaling scaling : DropoutScaling.values()) {
-            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1)
-                    .weightNoise(new TestTimeWeightScaling()).list()
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                    .seed(1)
+                    .weightNoise(new TestTimeWeightScaling())
+                    .list()
                     .layer(new DenseLayer.Builder().nIn(4).nOut(5).build())
-                    .layer(new PReLULayer.Builder().inputShape(5).name("prelu")   // applies dropout, reads weights raw
-                            .dropOut(BernoulliDropout.retainProbability(0.5).withScaling(scaling)).build())
-                    .layer(new OutputLayer.Builder().nIn(5).nOut(2).activation(Activation.SOFTMAX).build())
+                    .layer(new PReLULayer.Builder()
+                            .inputShape(5)
+                            .name("prelu") // applies dropout, reads weights raw
+                            .dropOut(BernoulliDropout.retainProbability(0.5).withScaling(scaling))
+                            .build())
+                    .layer(new OutputLayer.Builder()
+                            .nIn(5)
+                            .nOut(2)
+                            .activation(Activation.SOFTMAX)
+                            .build())
                     .build();
             if (scaling == DropoutScaling.INVERTED) {
                 DropoutPlacement.check(conf);
             } else {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> DropoutPlacement.check(conf));
-                assertTrue(e.getMessage().contains("'prelu'") && e.getMessage().contains("inverted()"),
-                        e.getMessage());
+                IllegalArgumentException e =
+                        assertThrows(IllegalArgumentException.class, () -> DropoutPlacement.check(conf));
+                assertTrue(e.getMessage().contains("'prelu'") && e.getMessage().contains("inverted()"), e.getMessage());
             }
         }
     }
@@ -227,18 +304,34 @@ class NetworkIntegrationTest {
     @Test
     void jsonAndModelSerializerRoundTripsKeepConfigurationAndOutputs(@TempDir File dir) throws IOException {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(3).updater(new Nesterovs(0.05, 0.9)).weightNoise(new TestTimeWeightScaling())
+                .seed(3)
+                .updater(new Nesterovs(0.05, 0.9))
+                .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new DenseLayer.Builder().nIn(6).nOut(10).activation(Activation.RELU)
+                .layer(new DenseLayer.Builder()
+                        .nIn(6)
+                        .nOut(10)
+                        .activation(Activation.RELU)
                         .dropOut(BernoulliDropout.retainSchedule(new ExponentialSchedule(ScheduleType.EPOCH, 0.9, 0.99))
-                                .withSeed(77)).build())
-                .layer(new DenseLayer.Builder().nIn(10).nOut(10).activation(Activation.RELU)
-                        .dropOut(BernoulliDropout.dropProbability(0.5).inverted().withSeed(78)).build())
-                .layer(new OutputLayer.Builder().nIn(10).nOut(3).activation(Activation.SOFTMAX)
-                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(79)).build())
+                                .withSeed(77))
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(10)
+                        .nOut(10)
+                        .activation(Activation.RELU)
+                        .dropOut(
+                                BernoulliDropout.dropProbability(0.5).inverted().withSeed(78))
+                        .build())
+                .layer(new OutputLayer.Builder()
+                        .nIn(10)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(79))
+                        .build())
                 .build();
         String json = conf.toJson();
-        assertTrue(json.contains("io.github.dropout4j.dropout.BernoulliDropout") && json.contains("\"seed\" : 77"), json);
+        assertTrue(
+                json.contains("io.github.dropout4j.dropout.BernoulliDropout") && json.contains("\"seed\" : 77"), json);
         assertEquals(conf, MultiLayerConfiguration.fromJson(json));
 
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -264,8 +357,13 @@ class NetworkIntegrationTest {
     @Test
     void meanNetworkExportIsPlainDl4jAndPredictsLikeTheSource(@TempDir File dir) throws IOException {
         Nd4j.getRandom().setSeed(4);
-        MultiLayerNetwork net = TestNets.softmaxNet(6, 12, 3, BernoulliDropout.retainProbability(0.8).withSeed(1),
-                BernoulliDropout.retainProbability(0.5).withSeed(2), 5);
+        MultiLayerNetwork net = TestNets.softmaxNet(
+                6,
+                12,
+                3,
+                BernoulliDropout.retainProbability(0.8).withSeed(1),
+                BernoulliDropout.retainProbability(0.5).withSeed(2),
+                5);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 10, 6);
         for (int i = 0; i < 5; i++) {
             net.fit(x, oneHot(10, 3));
@@ -278,37 +376,70 @@ class NetworkIntegrationTest {
         assertTrue(actual.sub(expected).divi(expected).amaxNumber().doubleValue() < 1e-5, "relative error");
         File file = new File(dir, "mean.zip");
         ModelSerializer.writeModel(plain, file, false);
-        assertTrue(ModelSerializer.restoreMultiLayerNetwork(file, false).output(x).equalsWithEps(expected, 1e-10));
+        assertTrue(
+                ModelSerializer.restoreMultiLayerNetwork(file, false).output(x).equalsWithEps(expected, 1e-10));
         assertTrue(net.output(x).equalsWithEps(expected, 0), "export must not change the source network");
     }
 
     @Test
     void meanNetworkExportWorksForComputationGraphs() {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(6).dataType(DataType.DOUBLE).weightNoise(new TestTimeWeightScaling())
-                .graphBuilder().addInputs("in")
-                .addLayer("h", new DenseLayer.Builder().nIn(4).nOut(7).activation(Activation.TANH)
-                        .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1)).build(), "in")
-                .addLayer("out", new OutputLayer.Builder().nIn(7).nOut(2).activation(Activation.SOFTMAX)
-                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(2)).build(), "h")
-                .setOutputs("out").build();
+                .seed(6)
+                .dataType(DataType.DOUBLE)
+                .weightNoise(new TestTimeWeightScaling())
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "h",
+                        new DenseLayer.Builder()
+                                .nIn(4)
+                                .nOut(7)
+                                .activation(Activation.TANH)
+                                .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1))
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder()
+                                .nIn(7)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(2))
+                                .build(),
+                        "h")
+                .setOutputs("out")
+                .build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         INDArray x = Nd4j.randn(DataType.DOUBLE, 5, 4);
         ComputationGraph plain = MeanNetwork.export(graph);
         assertFalse(plain.getConfiguration().toJson().contains("io.github.dropout4j"));
         assertTrue(graph.outputSingle(x).equalsWithEps(plain.outputSingle(x), 1e-12));
-        assertTrue(graph.getLayer("out").getParam("W").mul(0.5).equalsWithEps(plain.getLayer("out").getParam("W"), 1e-15));
+        assertTrue(graph.getLayer("out")
+                .getParam("W")
+                .mul(0.5)
+                .equalsWithEps(plain.getLayer("out").getParam("W"), 1e-15));
     }
 
     @Test
     void monteCarloDropoutKeepsBatchNormalizationInInferenceMode() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(7).dataType(DataType.DOUBLE).weightNoise(new TestTimeWeightScaling()).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(Activation.IDENTITY).build())
+                .seed(7)
+                .dataType(DataType.DOUBLE)
+                .weightNoise(new TestTimeWeightScaling())
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(6)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .layer(new BatchNormalization.Builder().nOut(6).build())
-                .layer(new OutputLayer.Builder().nIn(6).nOut(3).activation(Activation.SOFTMAX)
-                        .dropOut(BernoulliDropout.retainProbability(1.0).withSeed(1)).build())
+                .layer(new OutputLayer.Builder()
+                        .nIn(6)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(BernoulliDropout.retainProbability(1.0).withSeed(1))
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -318,6 +449,7 @@ class NetworkIntegrationTest {
         INDArray mc = MonteCarloDropout.of(net).samples(3).predict(x, SubnetworkMean.ARITHMETIC);
         assertTrue(mc.equalsWithEps(net.output(x), 1e-12));
         assertFalse(net.output(x, true).equalsWithEps(net.output(x), 1e-6), "BN train/test differ on this input");
-        assertThrows(IllegalArgumentException.class, () -> MonteCarloDropout.of(net).samples(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> MonteCarloDropout.of(net).samples(0));
     }
 }

@@ -1,5 +1,8 @@
 package io.github.dropout4j.inference;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestNets;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -10,9 +13,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The paper's exactness claims (arXiv:1207.0580, p. 2), checked by enumerating every sub-network. */
 class PaperClaimsTest {
@@ -33,7 +33,8 @@ class PaperClaimsTest {
      * Returns {@code [2^N, minibatch, classes]}.
      */
     private static INDArray subnetworksByHand(MultiLayerNetwork net, INDArray x, Activation out) {
-        INDArray h = Transforms.tanh(x.mmul(net.getLayer(0).getParam("W")).addiRowVector(net.getLayer(0).getParam("b")));
+        INDArray h = Transforms.tanh(x.mmul(net.getLayer(0).getParam("W"))
+                .addiRowVector(net.getLayer(0).getParam("b")));
         INDArray w2 = net.getLayer(1).getParam("W");
         INDArray b2 = net.getLayer(1).getParam("b");
         int n = (int) h.size(1);
@@ -86,18 +87,27 @@ class PaperClaimsTest {
 
     @Test
     void meanNetworkEqualsGeometricMeanOfAllSubnetworks() {
-        for (double p : new double[]{0.5, 0.7}) {
+        for (double p : new double[] {0.5, 0.7}) {
             Nd4j.getRandom().setSeed(1);
             INDArray x = Nd4j.randn(DataType.DOUBLE, 6, 5);
             INDArray y = Nd4j.eye(3).castTo(DataType.DOUBLE).repeat(0, 2);
-            MultiLayerNetwork net = trained(TestNets.softmaxNet(5, HIDDEN, 3, null,
-                    BernoulliDropout.retainProbability(p).withSeed(2), 42), x, y);
+            MultiLayerNetwork net = trained(
+                    TestNets.softmaxNet(
+                            5,
+                            HIDDEN,
+                            3,
+                            null,
+                            BernoulliDropout.retainProbability(p).withSeed(2),
+                            42),
+                    x,
+                    y);
             INDArray mean = net.output(x);
             INDArray byHand = subnetworksByHand(net, x, Activation.SOFTMAX);
             INDArray w = Nd4j.createFromArray(maskWeights(HIDDEN, p));
             INDArray geometric = combineByHand(byHand, maskWeights(HIDDEN, p), true);
             INDArray arithmetic = combineByHand(byHand, maskWeights(HIDDEN, p), false);
-            assertTrue(ExactSubnetworkAverage.of(net, 1).subnetworkPredictions(x).equalsWithEps(byHand, 1e-12),
+            assertTrue(
+                    ExactSubnetworkAverage.of(net, 1).subnetworkPredictions(x).equalsWithEps(byHand, 1e-12),
                     "ExactSubnetworkAverage enumerates the sub-networks of the trained weights");
             // 2^12 terms of magnitude <= 1 summed in double precision: rounding is ~1e-13, so 1e-6 is generous.
             assertTrue(mean.equalsWithEps(geometric, 1e-6), "p=" + p + "\n" + mean + "\nvs\n" + geometric);
@@ -111,18 +121,29 @@ class PaperClaimsTest {
         Nd4j.getRandom().setSeed(3);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 10, 4);
         INDArray y = x.sum(true, 1).reshape(10, 1).mul(0.5);
-        MultiLayerNetwork net = trained(TestNets.oneHidden(4, HIDDEN, 1, null,
-                BernoulliDropout.retainProbability(0.5).withSeed(4), Activation.IDENTITY,
-                LossFunctions.LossFunction.MSE, 7), x, y);
+        MultiLayerNetwork net = trained(
+                TestNets.oneHidden(
+                        4,
+                        HIDDEN,
+                        1,
+                        null,
+                        BernoulliDropout.retainProbability(0.5).withSeed(4),
+                        Activation.IDENTITY,
+                        LossFunctions.LossFunction.MSE,
+                        7),
+                x,
+                y);
         INDArray mean = net.output(x);
         ExactSubnetworkAverage exact = ExactSubnetworkAverage.of(net, 1);
         // For a linear output the mean network is exactly the (probability-weighted) average prediction ...
         assertTrue(mean.equalsWithEps(exact.predict(x, SubnetworkMean.ARITHMETIC), 1e-9));
         // ... so by Jensen its squared error is <= the average squared error of the 2^12 sub-networks.
-        INDArray q = subnetworksByHand(net, x, Activation.IDENTITY);   // [4096, 10, 1], masks equally likely
+        INDArray q = subnetworksByHand(net, x, Activation.IDENTITY); // [4096, 10, 1], masks equally likely
         assertTrue(exact.subnetworkPredictions(x).equalsWithEps(q, 1e-12));
-        double avgSubnetError = q.sub(y.reshape(1, 10, 1).broadcast(q.shape())).muli(q.sub(
-                y.reshape(1, 10, 1).broadcast(q.shape()))).meanNumber().doubleValue();
+        double avgSubnetError = q.sub(y.reshape(1, 10, 1).broadcast(q.shape()))
+                .muli(q.sub(y.reshape(1, 10, 1).broadcast(q.shape())))
+                .meanNumber()
+                .doubleValue();
         double meanNetError = mean.sub(y).muli(mean.sub(y)).meanNumber().doubleValue();
         assertTrue(meanNetError <= avgSubnetError, meanNetError + " > " + avgSubnetError);
         assertTrue(avgSubnetError - meanNetError > 1e-6, "the gap is the sub-networks' variance, > 0 here");
@@ -143,7 +164,8 @@ class PaperClaimsTest {
         assertTrue(scaled.output(x).equalsWithEps(inverted.output(x), 1e-12), "test time");
         // With equal seeds the training-time sub-networks are the same too: W (x m) = (p W)(x m / p).
         assertTrue(scaled.output(x, true).equalsWithEps(inverted.output(x, true), 1e-12), "training time");
-        assertTrue(scaled.output(x, true).sub(scaled.output(x)).amaxNumber().doubleValue() > 1e-3,
+        assertTrue(
+                scaled.output(x, true).sub(scaled.output(x)).amaxNumber().doubleValue() > 1e-3,
                 "training-time outputs must differ from the mean network for this test to mean anything");
     }
 
@@ -151,8 +173,8 @@ class PaperClaimsTest {
     void monteCarloAverageConvergesToTheExactAverage() {
         Nd4j.getRandom().setSeed(6);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 5);
-        MultiLayerNetwork net = TestNets.softmaxNet(5, 10, 3, null,
-                BernoulliDropout.retainProbability(0.5).withSeed(3), 8);
+        MultiLayerNetwork net = TestNets.softmaxNet(
+                5, 10, 3, null, BernoulliDropout.retainProbability(0.5).withSeed(3), 8);
         INDArray exact = ExactSubnetworkAverage.of(net, 1).predict(x, SubnetworkMean.ARITHMETIC);
         MonteCarloDropout mc = MonteCarloDropout.of(net).samples(4000).seed(1);
         INDArray q = mc.sampledPredictions(x);
@@ -163,7 +185,9 @@ class PaperClaimsTest {
         INDArray z = estimate.sub(exact).divi(sd.div(Math.sqrt(4000)).addi(1e-12));
         assertTrue(z.amaxNumber().doubleValue() < 4.5, "z-scores " + z);
         assertEquals(estimate, mc.predict(x, SubnetworkMean.ARITHMETIC));
-        assertEquals(mc.predict(x, SubnetworkMean.GEOMETRIC), MonteCarloDropout.of(net).samples(4000).seed(1)
-                .predict(x, SubnetworkMean.GEOMETRIC), "same seed, same prediction");
+        assertEquals(
+                mc.predict(x, SubnetworkMean.GEOMETRIC),
+                MonteCarloDropout.of(net).samples(4000).seed(1).predict(x, SubnetworkMean.GEOMETRIC),
+                "same seed, same prediction");
     }
 }

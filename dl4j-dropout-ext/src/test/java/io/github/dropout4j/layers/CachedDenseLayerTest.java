@@ -1,9 +1,15 @@
 package io.github.dropout4j.layers;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.updater.DampedMomentum;
+import java.io.File;
+import java.util.function.Supplier;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -21,13 +27,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.io.File;
-import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** {@link CachedDenseLayer}: DL4J's dense layer, numbers unchanged, backprop without the repeated forward GEMM. */
 class CachedDenseLayerTest {
 
@@ -35,19 +34,36 @@ class CachedDenseLayerTest {
         return net(dense, type, activation, new DampedMomentum(0.5, 0.7));
     }
 
-    private static MultiLayerNetwork net(Supplier<DenseLayer.Builder> dense, DataType type, Activation activation,
-                                         org.nd4j.linalg.learning.config.IUpdater updater) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(type)
-                .updater(updater).weightInit(new NormalDistribution(0, 0.3))
+    private static MultiLayerNetwork net(
+            Supplier<DenseLayer.Builder> dense,
+            DataType type,
+            Activation activation,
+            org.nd4j.linalg.learning.config.IUpdater updater) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(type)
+                .updater(updater)
+                .weightInit(new NormalDistribution(0, 0.3))
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(dense.get().nIn(12).nOut(9).activation(activation)
+                .layer(dense.get()
+                        .nIn(12)
+                        .nOut(9)
+                        .activation(activation)
                         .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(5))
-                        .constrainWeights(PerUnitMaxNorm.maxNorm(1.0)).build())
-                .layer(dense.get().nIn(9).nOut(7).activation(activation)
-                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(6)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .nIn(7).nOut(3).build())
+                        .constrainWeights(PerUnitMaxNorm.maxNorm(1.0))
+                        .build())
+                .layer(dense.get()
+                        .nIn(9)
+                        .nOut(7)
+                        .activation(activation)
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(6))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX)
+                        .nIn(7)
+                        .nOut(3)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -64,7 +80,7 @@ class CachedDenseLayerTest {
 
     @Test
     void trainingGivesDl4jDenseLayersParametersBitForBit() {
-        for (Activation activation : new Activation[]{Activation.RELU, Activation.TANH}) {
+        for (Activation activation : new Activation[] {Activation.RELU, Activation.TANH}) {
             MultiLayerNetwork ours = net(CachedDenseLayer.Builder::new, DataType.FLOAT, activation);
             MultiLayerNetwork dl4j = net(DenseLayer.Builder::new, DataType.FLOAT, activation);
             assertTrue(ours.getLayer(0) instanceof io.github.dropout4j.layers.impl.CachedDenseLayerImpl);
@@ -78,7 +94,9 @@ class CachedDenseLayerTest {
                 float[] a = dl4j.params().toFloatVector();
                 float[] b = ours.params().toFloatVector();
                 for (int i = 0; i < a.length; i++) {
-                    assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]),
+                    assertEquals(
+                            Float.floatToRawIntBits(a[i]),
+                            Float.floatToRawIntBits(b[i]),
                             activation + " step " + step + " parameter " + i);
                 }
             }
@@ -98,8 +116,11 @@ class CachedDenseLayerTest {
     }
 
     private static void gradientChecks() {
-        for (boolean dropout : new boolean[]{false, true}) {
-            MultiLayerNetwork net = net(CachedDenseLayer.Builder::new, DataType.DOUBLE, Activation.TANH,
+        for (boolean dropout : new boolean[] {false, true}) {
+            MultiLayerNetwork net = net(
+                    CachedDenseLayer.Builder::new,
+                    DataType.DOUBLE,
+                    Activation.TANH,
                     new org.nd4j.linalg.learning.config.NoOp());
             if (!dropout) {
                 for (int l = 0; l < 2; l++) {
@@ -111,8 +132,14 @@ class CachedDenseLayerTest {
             INDArray y = labels(5).castTo(DataType.DOUBLE);
             // callEachIter no-op: BernoulliDropout's mask is a function of (seed, iteration, epoch), so every
             // perturbed pass of one check sees the same mask.
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
-                    .labels(y).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).callEachIter(n -> { }));
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
+                    .net(net)
+                    .input(x)
+                    .labels(y)
+                    .epsilon(1e-6)
+                    .maxRelError(1e-5)
+                    .minAbsoluteError(1e-9)
+                    .callEachIter(n -> {}));
             assertTrue(ok, dropout ? "with dropout" : "without dropout");
         }
     }
@@ -126,14 +153,18 @@ class CachedDenseLayerTest {
         INDArray eps = Nd4j.rand(DataType.DOUBLE, 4, 9).subi(0.5);
         INDArray[] biasGrads = new INDArray[2];
         int k = 0;
-        for (Supplier<DenseLayer.Builder> b : java.util.List.<Supplier<DenseLayer.Builder>>of(CachedDenseLayer.Builder::new,
-                DenseLayer.Builder::new)) {
+        for (Supplier<DenseLayer.Builder> b : java.util.List.<Supplier<DenseLayer.Builder>>of(
+                CachedDenseLayer.Builder::new, DenseLayer.Builder::new)) {
             MultiLayerNetwork net = net(b, DataType.DOUBLE, Activation.RELU);
             net.getLayer(0).conf().getLayer().setIDropout(null);
             net.initGradientsView();
             net.getLayer(0).activate(x, true, mgr);
             net.getLayer(0).getParam("W").negi();
-            biasGrads[k++] = net.getLayer(0).backpropGradient(eps, mgr).getFirst().getGradientFor("b").dup();
+            biasGrads[k++] = net.getLayer(0)
+                    .backpropGradient(eps, mgr)
+                    .getFirst()
+                    .getGradientFor("b")
+                    .dup();
         }
         assertNotEquals(biasGrads[0], biasGrads[1]);
     }
@@ -144,7 +175,9 @@ class CachedDenseLayerTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 12);
         net.fit(x, labels(8));
         MultiLayerNetwork exported = io.github.dropout4j.inference.MeanNetwork.export(net);
-        assertEquals(DenseLayer.class, exported.getLayerWiseConfigurations().getConf(0).getLayer().getClass());
+        assertEquals(
+                DenseLayer.class,
+                exported.getLayerWiseConfigurations().getConf(0).getLayer().getClass());
         assertTrue(exported.getLayerWiseConfigurations().toJson().indexOf("dropout4j") < 0);
         assertTrue(net.output(x).equalsWithEps(exported.output(x), 1e-6));
     }
@@ -158,8 +191,13 @@ class CachedDenseLayerTest {
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
         assertEquals(conf, back);
         assertTrue(back.getConf(0).getLayer() instanceof CachedDenseLayer);
-        assertEquals(net(DenseLayer.Builder::new, DataType.FLOAT, Activation.RELU).getLayerWiseConfigurations()
-                .getConf(0).getLayer(), back.getConf(0).getLayer(), "same settings as a DenseLayer");
+        assertEquals(
+                net(DenseLayer.Builder::new, DataType.FLOAT, Activation.RELU)
+                        .getLayerWiseConfigurations()
+                        .getConf(0)
+                        .getLayer(),
+                back.getConf(0).getLayer(),
+                "same settings as a DenseLayer");
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 12);
         net.fit(x, labels(8));
         File file = new File(dir, "cached.zip");

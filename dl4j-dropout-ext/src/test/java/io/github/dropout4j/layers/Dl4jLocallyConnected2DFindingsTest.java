@@ -1,5 +1,7 @@
 package io.github.dropout4j.layers;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,8 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /**
  * Pins down what the {@link LocallyConnected2D} Javadoc says about DL4J 1.0.0-M2.1's own SameDiff
  * {@code org.deeplearning4j.nn.conf.layers.LocallyConnected2D}; if an upgrade fixes it, these fail and the Javadoc
@@ -21,11 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class Dl4jLocallyConnected2DFindingsTest {
 
     private static MultiLayerNetwork dl4jIdentityCandidate(int h, int w) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
-                .layer(new org.deeplearning4j.nn.conf.layers.LocallyConnected2D.Builder().nOut(1).kernelSize(1, 1)
-                        .activation(Activation.IDENTITY).convolutionMode(ConvolutionMode.Truncate).hasBias(false)
-                        .dropOut(0.5).build())
-                .setInputType(InputType.convolutional(h, w, 1)).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE)
+                .list()
+                .layer(new org.deeplearning4j.nn.conf.layers.LocallyConnected2D.Builder()
+                        .nOut(1)
+                        .kernelSize(1, 1)
+                        .activation(Activation.IDENTITY)
+                        .convolutionMode(ConvolutionMode.Truncate)
+                        .hasBias(false)
+                        .dropOut(0.5)
+                        .build())
+                .setInputType(InputType.convolutional(h, w, 1))
+                .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         net.getParam("0_W").assign(1.0);
@@ -44,7 +52,7 @@ class Dl4jLocallyConnected2DFindingsTest {
         INDArray x = Nd4j.arange(12).castTo(DataType.DOUBLE).reshape(1, 1, 4, 3);
         INDArray y = dl4jIdentityCandidate(4, 3).output(x);
         // position (r, c) is filed at index c*4 + r and read back as row-major 4x3
-        INDArray expected = Nd4j.createFromArray(new double[][]{{0, 3, 6}, {9, 1, 4}, {7, 10, 2}, {5, 8, 11}});
+        INDArray expected = Nd4j.createFromArray(new double[][] {{0, 3, 6}, {9, 1, 4}, {7, 10, 2}, {5, 8, 11}});
         assertEquals(expected, y.reshape(4, 3));
     }
 

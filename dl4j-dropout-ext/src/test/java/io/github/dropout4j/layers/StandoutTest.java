@@ -1,8 +1,19 @@
 package io.github.dropout4j.layers;
 
+import static io.github.dropout4j.testsupport.TestSupport.oneHot;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import io.github.dropout4j.testsupport.TestSupport;
+import java.io.File;
+import java.io.IOException;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -11,7 +22,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
-import io.github.dropout4j.testsupport.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -24,31 +34,40 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import java.io.File;
-import java.io.IOException;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static io.github.dropout4j.testsupport.TestSupport.oneHot;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Standout (Ba &amp; Frey 2013): retain probabilities that are a learned function of the input. */
 class StandoutTest {
 
-    private static MultiLayerNetwork net(int nIn, int nOut, Standout.OverlayWeights overlay, double alpha, double beta,
-                                         IUpdater updater, BernoulliDropout inputDropout) {
+    private static MultiLayerNetwork net(
+            int nIn,
+            int nOut,
+            Standout.OverlayWeights overlay,
+            double alpha,
+            double beta,
+            IUpdater updater,
+            BernoulliDropout inputDropout) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(5).dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER)
+                .seed(5)
+                .dataType(DataType.DOUBLE)
+                .updater(updater)
+                .weightInit(WeightInit.XAVIER)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new Standout.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).alpha(alpha).beta(beta)
-                        .overlay(overlay).seed(17).dropOut(inputDropout).biasInit(0.1).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nOut).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new Standout.Builder()
+                        .nIn(nIn)
+                        .nOut(nOut)
+                        .activation(Activation.TANH)
+                        .alpha(alpha)
+                        .beta(beta)
+                        .overlay(overlay)
+                        .seed(17)
+                        .dropOut(inputDropout)
+                        .biasInit(0.1)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(nOut)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -63,7 +82,13 @@ class StandoutTest {
     @Test
     void gradientCheckSharedOverlayIncludingInputDropout() {
         Nd4j.getRandom().setSeed(1);
-        MultiLayerNetwork net = net(4, 6, Standout.OverlayWeights.SHARED, 1.0, 0.0, new NoOp(),
+        MultiLayerNetwork net = net(
+                4,
+                6,
+                Standout.OverlayWeights.SHARED,
+                1.0,
+                0.0,
+                new NoOp(),
                 BernoulliDropout.retainProbability(0.8).withSeed(3));
         assertTrue(gradientsOk(net, Nd4j.rand(DataType.DOUBLE, 5, 4).subi(0.5).muli(4), oneHot(5, 3), Set.of()));
     }
@@ -84,13 +109,15 @@ class StandoutTest {
         Gradient g = net.gradient();
         StandoutLayer layer = (StandoutLayer) net.getLayer(0);
         INDArray a = Transforms.tanh(x.mmul(layer.getParam("W")).addiRowVector(layer.getParam("b")));
-        INDArray pi = Transforms.sigmoid(x.mmul(layer.getParam("Ws")).addiRowVector(layer.getParam("bs"))
-                .muli(1.5).addi(0.25));
+        INDArray pi = Transforms.sigmoid(x.mmul(layer.getParam("Ws"))
+                .addiRowVector(layer.getParam("bs"))
+                .muli(1.5)
+                .addi(0.25));
         INDArray m = io.github.dropout4j.dropout.BernoulliMaskKernel.bernoulli(pi, layer.maskKey());
         INDArray h = a.mul(m);
         INDArray w2 = net.getLayer(1).getParam("W");
         INDArray q = Transforms.softmax(h.mmul(w2).addiRowVector(net.getLayer(1).getParam("b")), true);
-        INDArray dLdy = q.sub(y).mmul(w2.transpose());   // MCXENT + softmax, summed (DL4J's updater divides by minibatch)
+        INDArray dLdy = q.sub(y).mmul(w2.transpose()); // MCXENT + softmax, summed (DL4J's updater divides by minibatch)
         INDArray dS = dLdy.mul(a).muli(pi).muli(pi.rsub(1.0)).muli(1.5);
         assertTrue(g.getGradientFor("0_Ws").equalsWithEps(x.transpose().mmul(dS), 1e-10), "Ws gradient");
         assertTrue(g.getGradientFor("0_bs").reshape(6).equalsWithEps(dS.sum(0), 1e-10), "bs gradient");
@@ -105,14 +132,20 @@ class StandoutTest {
             StandoutLayer layer = (StandoutLayer) net.getLayer(0);
             INDArray x = Nd4j.rand(DataType.DOUBLE, 7, 4).subi(0.5);
             INDArray z = x.mmul(layer.getParam("W")).addiRowVector(layer.getParam("b"));
-            INDArray s = overlay == Standout.OverlayWeights.SHARED ? z
+            INDArray s = overlay == Standout.OverlayWeights.SHARED
+                    ? z
                     : x.mmul(layer.getParam("Ws")).addiRowVector(layer.getParam("bs"));
             INDArray pi = Transforms.sigmoid(s.mul(2.0).addi(-0.5), true);
             INDArray expected = Transforms.tanh(z, true).muli(pi);
             INDArray out = layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
             assertArrayEquals(expected.data().asDouble(), out.dup().data().asDouble(), 0.0, overlay.name());
-            assertArrayEquals(pi.data().asDouble(),
-                    layer.retainProbabilities(false, LayerWorkspaceMgr.noWorkspaces()).dup().data().asDouble(), 0.0);
+            assertArrayEquals(
+                    pi.data().asDouble(),
+                    layer.retainProbabilities(false, LayerWorkspaceMgr.noWorkspaces())
+                            .dup()
+                            .data()
+                            .asDouble(),
+                    0.0);
         }
     }
 
@@ -164,7 +197,13 @@ class StandoutTest {
 
     @Test
     void jsonAndModelSerializerRoundTrips(@TempDir File dir) throws IOException {
-        MultiLayerNetwork net = net(4, 6, Standout.OverlayWeights.SEPARATE, 1.5, -0.25, new Nesterovs(0.1, 0.9),
+        MultiLayerNetwork net = net(
+                4,
+                6,
+                Standout.OverlayWeights.SEPARATE,
+                1.5,
+                -0.25,
+                new Nesterovs(0.1, 0.9),
                 BernoulliDropout.retainProbability(0.8).withSeed(9));
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         String json = conf.toJson();
@@ -175,7 +214,9 @@ class StandoutTest {
         assertEquals(1.5, restoredLayer.getAlpha());
         assertEquals(-0.25, restoredLayer.getBeta());
         assertEquals(17, restoredLayer.getSeed());
-        assertNotEquals(conf.getConf(0).getLayer(), new Standout.Builder().nIn(4).nOut(6).build());
+        assertNotEquals(
+                conf.getConf(0).getLayer(),
+                new Standout.Builder().nIn(4).nOut(6).build());
 
         INDArray x = Nd4j.rand(DataType.DOUBLE, 9, 4);
         INDArray y = oneHot(9, 3);
@@ -193,11 +234,17 @@ class StandoutTest {
 
     @Test
     void badHyperParametersAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new Standout.Builder().nIn(2).nOut(2).alpha(Double.NaN).build());
         assertTrue(e.getMessage().contains("alpha") && e.getMessage().contains("NaN"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> new Standout.Builder().nIn(2).nOut(2).beta(Double.POSITIVE_INFINITY).build());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Standout.Builder()
+                        .nIn(2)
+                        .nOut(2)
+                        .beta(Double.POSITIVE_INFINITY)
+                        .build());
         assertTrue(e.getMessage().contains("beta") && e.getMessage().contains("Infinity"), e.getMessage());
     }
 }

@@ -1,5 +1,12 @@
 package io.github.dropout4j.onednn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -25,14 +32,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * oneDNN (through {@link OneDnnHelpers}) against DL4J's built-in paths (im2col + GEMM for convolution, its own
  * pooling and LRN loops): same outputs and gradients in single precision, and finite-difference gradient checks in
@@ -52,15 +51,23 @@ class OneDnnHelpersTest {
     /** The test JVM runs on the oneDNN natives, so the helpers must really be installed. */
     @Test
     void theTestJvmRunsOnOneDnnNatives() {
-        assertTrue(OneDnnHelpers.available(), "surefire should load nd4j-native's oneDNN natives ("
-                + OneDnnHelpers.PLATFORM_EXTENSION_PROPERTY + "="
-                + System.getProperty(OneDnnHelpers.PLATFORM_EXTENSION_PROPERTY) + ")");
+        assertTrue(
+                OneDnnHelpers.available(),
+                "surefire should load nd4j-native's oneDNN natives ("
+                        + OneDnnHelpers.PLATFORM_EXTENSION_PROPERTY + "="
+                        + System.getProperty(OneDnnHelpers.PLATFORM_EXTENSION_PROPERTY) + ")");
     }
 
     @Test
     void installCoversConvolutionPoolingAndResponseNormalisationOnly() {
-        MultiLayerNetwork net = net(DataType.FLOAT, 4, 9, 9, conv(3, 3, 1, 1, 1, 1, ConvolutionMode.Truncate, 5),
-                pool(PoolingType.MAX, 2, 2, 2, 2, ConvolutionMode.Truncate, true), lrn(2, 5, 1e-4, 0.75),
+        MultiLayerNetwork net = net(
+                DataType.FLOAT,
+                4,
+                9,
+                9,
+                conv(3, 3, 1, 1, 1, 1, ConvolutionMode.Truncate, 5),
+                pool(PoolingType.MAX, 2, 2, 2, 2, ConvolutionMode.Truncate, true),
+                lrn(2, 5, 1e-4, 0.75),
                 new DenseLayer.Builder().nOut(4).build());
         assertEquals(3, OneDnnHelpers.install(net));
         Layer[] layers = net.getLayers();
@@ -68,7 +75,11 @@ class OneDnnHelpersTest {
         assertTrue(OneDnnHelpers.isInstalled(layers[1]));
         assertTrue(OneDnnHelpers.isInstalled(layers[2]));
         assertFalse(OneDnnHelpers.isInstalled(layers[3]));
-        MultiLayerNetwork padded = net(DataType.FLOAT, 2, 5, 5,
+        MultiLayerNetwork padded = net(
+                DataType.FLOAT,
+                2,
+                5,
+                5,
                 pool(PoolingType.AVG, 3, 3, 2, 2, ConvolutionMode.Same, true),
                 pool(PoolingType.AVG, 2, 2, 1, 1, ConvolutionMode.Same, false));
         assertEquals(1, OneDnnHelpers.install(padded));
@@ -77,8 +88,8 @@ class OneDnnHelpersTest {
 
     @Test
     void installRejectsAnUninitialisedOrUnknownModel() {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf(DataType.FLOAT, 2, 5, 5,
-                conv(3, 3, 1, 1, 0, 0, ConvolutionMode.Truncate, 2)));
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                conf(DataType.FLOAT, 2, 5, 5, conv(3, 3, 1, 1, 0, 0, ConvolutionMode.Truncate, 2)));
         assertThrows(IllegalArgumentException.class, () -> OneDnnHelpers.install(net));
         assertThrows(IllegalArgumentException.class, () -> OneDnnHelpers.install(null));
     }
@@ -88,14 +99,21 @@ class OneDnnHelpersTest {
     void convolutionMatchesIm2colForwardAndBackward() {
         List<Object[]> cases = new ArrayList<>();
         // c, h, w, kH, kW, sH, sW, pH, pW, mode, nOut
-        cases.add(new Object[]{3, 8, 8, 5, 5, 1, 1, 0, 0, ConvolutionMode.Same, 6});         // the zoo's conv
-        cases.add(new Object[]{4, 9, 7, 3, 3, 2, 2, 1, 1, ConvolutionMode.Truncate, 5});
-        cases.add(new Object[]{5, 10, 10, 3, 2, 2, 1, 1, 0, ConvolutionMode.Truncate, 4});
-        cases.add(new Object[]{6, 11, 11, 5, 5, 2, 2, 0, 0, ConvolutionMode.Same, 3});
-        cases.add(new Object[]{2, 6, 9, 1, 1, 1, 1, 0, 0, ConvolutionMode.Truncate, 7});
+        cases.add(new Object[] {3, 8, 8, 5, 5, 1, 1, 0, 0, ConvolutionMode.Same, 6}); // the zoo's conv
+        cases.add(new Object[] {4, 9, 7, 3, 3, 2, 2, 1, 1, ConvolutionMode.Truncate, 5});
+        cases.add(new Object[] {5, 10, 10, 3, 2, 2, 1, 1, 0, ConvolutionMode.Truncate, 4});
+        cases.add(new Object[] {6, 11, 11, 5, 5, 2, 2, 0, 0, ConvolutionMode.Same, 3});
+        cases.add(new Object[] {2, 6, 9, 1, 1, 1, 1, 0, 0, ConvolutionMode.Truncate, 7});
         for (Object[] c : cases) {
-            ConvolutionLayer layer = conv((int) c[3], (int) c[4], (int) c[5], (int) c[6], (int) c[7], (int) c[8],
-                    (ConvolutionMode) c[9], (int) c[10]);
+            ConvolutionLayer layer = conv(
+                    (int) c[3],
+                    (int) c[4],
+                    (int) c[5],
+                    (int) c[6],
+                    (int) c[7],
+                    (int) c[8],
+                    (ConvolutionMode) c[9],
+                    (int) c[10]);
             assertSameAsBuiltIn(layer, (int) c[0], (int) c[1], (int) c[2], java.util.Arrays.toString(c));
         }
     }
@@ -103,17 +121,33 @@ class OneDnnHelpersTest {
     /** Max and average pooling (with and without padding in the divisor), overlapping and Same-mode windows. */
     @Test
     void poolingMatchesBuiltInForwardAndBackward() {
-        for (PoolingType type : new PoolingType[]{PoolingType.MAX, PoolingType.AVG}) {
+        for (PoolingType type : new PoolingType[] {PoolingType.MAX, PoolingType.AVG}) {
             // (average pooling with padding in the divisor is not installed, see averagePoolingGradient...)
-            for (boolean padInDivisor : type == PoolingType.MAX ? new boolean[]{false, true} : new boolean[]{false}) {
+            for (boolean padInDivisor : type == PoolingType.MAX ? new boolean[] {false, true} : new boolean[] {false}) {
                 // the zoo's pooling: 3x3 windows, stride 2, Same mode (one row/column of padding at bottom/right)
-                assertSameAsBuiltIn(pool(type, 3, 3, 2, 2, ConvolutionMode.Same, padInDivisor), 4, 16, 16,
+                assertSameAsBuiltIn(
+                        pool(type, 3, 3, 2, 2, ConvolutionMode.Same, padInDivisor),
+                        4,
+                        16,
+                        16,
                         type + " 3x3/2 Same, padInDivisor " + padInDivisor);
-                assertSameAsBuiltIn(pool(type, 3, 3, 2, 2, ConvolutionMode.Same, padInDivisor), 3, 7, 9,
+                assertSameAsBuiltIn(
+                        pool(type, 3, 3, 2, 2, ConvolutionMode.Same, padInDivisor),
+                        3,
+                        7,
+                        9,
                         type + " 3x3/2 Same on 7x9, padInDivisor " + padInDivisor);
-                assertSameAsBuiltIn(pool(type, 2, 2, 2, 2, ConvolutionMode.Truncate, padInDivisor), 3, 8, 6,
+                assertSameAsBuiltIn(
+                        pool(type, 2, 2, 2, 2, ConvolutionMode.Truncate, padInDivisor),
+                        3,
+                        8,
+                        6,
                         type + " 2x2/2 Truncate, padInDivisor " + padInDivisor);
-                assertSameAsBuiltIn(pool(type, 3, 2, 1, 2, ConvolutionMode.Truncate, padInDivisor), 2, 6, 8,
+                assertSameAsBuiltIn(
+                        pool(type, 3, 2, 1, 2, ConvolutionMode.Truncate, padInDivisor),
+                        2,
+                        6,
+                        8,
                         type + " 3x2/(1,2) Truncate, padInDivisor " + padInDivisor);
             }
         }
@@ -138,16 +172,23 @@ class OneDnnHelpersTest {
     void trainingStepsWithHelpersFollowTheBuiltInPath() {
         MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
         for (int i = 0; i < 2; i++) {
-            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
-                    .updater(new org.nd4j.linalg.learning.config.Sgd(0.1)).weightInit(WeightInit.XAVIER).list()
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                    .seed(3)
+                    .dataType(DataType.FLOAT)
+                    .updater(new org.nd4j.linalg.learning.config.Sgd(0.1))
+                    .weightInit(WeightInit.XAVIER)
+                    .list()
                     .layer(conv(5, 5, 1, 1, 0, 0, ConvolutionMode.Same, 8))
                     .layer(pool(PoolingType.MAX, 3, 3, 2, 2, ConvolutionMode.Same, false))
                     .layer(lrn(1, 9, 0.001 / 9, 0.75))
                     .layer(conv(5, 5, 1, 1, 0, 0, ConvolutionMode.Same, 8))
                     .layer(pool(PoolingType.AVG, 3, 3, 2, 2, ConvolutionMode.Same, false))
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                            .activation(Activation.SOFTMAX).build())
-                    .setInputType(InputType.convolutional(12, 12, 3)).build();
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                            .nOut(3)
+                            .activation(Activation.SOFTMAX)
+                            .build())
+                    .setInputType(InputType.convolutional(12, 12, 3))
+                    .build();
             nets[i] = new MultiLayerNetwork(conf);
             nets[i].init();
         }
@@ -173,9 +214,13 @@ class OneDnnHelpersTest {
      */
     @Test
     void averagePoolingGradientIsTheAdjointOfItsForwardPass() {
-        for (boolean padInDivisor : new boolean[]{false, true}) {
-            for (boolean oneDnn : new boolean[]{false, true}) {
-                MultiLayerNetwork net = net(DataType.DOUBLE, 3, 7, 9,
+        for (boolean padInDivisor : new boolean[] {false, true}) {
+            for (boolean oneDnn : new boolean[] {false, true}) {
+                MultiLayerNetwork net = net(
+                        DataType.DOUBLE,
+                        3,
+                        7,
+                        9,
                         pool(PoolingType.AVG, 3, 3, 2, 2, ConvolutionMode.Same, padInDivisor));
                 if (oneDnn) {
                     assertEquals(padInDivisor ? 0 : 1, OneDnnHelpers.install(net));
@@ -190,8 +235,11 @@ class OneDnnHelpersTest {
                 INDArray g = layer.backpropGradient(e, mgr).getSecond();
                 double lhs = e.mul(y).sumNumber().doubleValue();
                 double rhs = g.mul(x).sumNumber().doubleValue();
-                assertEquals(lhs, rhs, 1e-9 * Math.abs(lhs), (oneDnn ? "oneDNN" : "built-in")
-                        + " average pooling, padInDivisor " + padInDivisor);
+                assertEquals(
+                        lhs,
+                        rhs,
+                        1e-9 * Math.abs(lhs),
+                        (oneDnn ? "oneDNN" : "built-in") + " average pooling, padInDivisor " + padInDivisor);
             }
         }
     }
@@ -213,35 +261,46 @@ class OneDnnHelpersTest {
     }
 
     private static void checkGradients() {
-        for (ConvolutionMode mode : new ConvolutionMode[]{ConvolutionMode.Same, ConvolutionMode.Truncate}) {
-            MultiLayerNetwork net = net(DataType.DOUBLE, 3, 9, 9,
+        for (ConvolutionMode mode : new ConvolutionMode[] {ConvolutionMode.Same, ConvolutionMode.Truncate}) {
+            MultiLayerNetwork net = net(
+                    DataType.DOUBLE,
+                    3,
+                    9,
+                    9,
                     conv(3, 3, 1, 1, 1, 1, mode, 4),
                     pool(PoolingType.MAX, 3, 3, 2, 2, mode, false),
                     lrn(1, 3, 0.5, 0.75),
                     conv(2, 2, 1, 1, 0, 0, mode, 3),
                     pool(PoolingType.AVG, 2, 2, 1, 1, mode, false),
-                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                            .activation(Activation.SOFTMAX).build());
+                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                            .nOut(3)
+                            .activation(Activation.SOFTMAX)
+                            .build());
             assertEquals(5, OneDnnHelpers.install(net));
             Nd4j.getRandom().setSeed(5);
             INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 9, 9).subi(0.5);
             INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 3);
             y.putScalar(0, 1, 1.0);
             y.putScalar(1, 2, 1.0);
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
-                    .labels(y).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
+                    .net(net)
+                    .input(x)
+                    .labels(y)
+                    .epsilon(1e-6)
+                    .maxRelError(1e-5)
+                    .minAbsoluteError(1e-9));
             assertTrue(ok, mode.toString());
         }
     }
 
     /** Two single-layer float nets with the same parameters, one on oneDNN: outputs and all gradients agree. */
-    private static void assertSameAsBuiltIn(org.deeplearning4j.nn.conf.layers.Layer layer, int c, int h, int w,
-                                            String what) {
+    private static void assertSameAsBuiltIn(
+            org.deeplearning4j.nn.conf.layers.Layer layer, int c, int h, int w, String what) {
         assertSameAsBuiltIn(layer, c, h, w, what, true);
     }
 
-    private static void assertSameAsBuiltIn(org.deeplearning4j.nn.conf.layers.Layer layer, int c, int h, int w,
-                                            String what, boolean backward) {
+    private static void assertSameAsBuiltIn(
+            org.deeplearning4j.nn.conf.layers.Layer layer, int c, int h, int w, String what, boolean backward) {
         MultiLayerNetwork builtIn = net(DataType.FLOAT, c, h, w, layer.clone());
         MultiLayerNetwork oneDnn = net(DataType.FLOAT, c, h, w, layer.clone());
         oneDnn.setParams(builtIn.params());
@@ -257,7 +316,9 @@ class OneDnnHelpersTest {
         }
         assertClose(ref.getSecond().getSecond(), got.getSecond().getSecond(), what + ": input gradient");
         for (String p : ref.getSecond().getFirst().gradientForVariable().keySet()) {
-            assertClose(ref.getSecond().getFirst().getGradientFor(p), got.getSecond().getFirst().getGradientFor(p),
+            assertClose(
+                    ref.getSecond().getFirst().getGradientFor(p),
+                    got.getSecond().getFirst().getGradientFor(p),
                     what + ": gradient of " + p);
         }
     }
@@ -280,45 +341,65 @@ class OneDnnHelpersTest {
         assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what);
         double scale = expected.amaxNumber().doubleValue() + 1;
         double diff = expected.sub(actual).amaxNumber().doubleValue();
-        assertTrue(diff <= FLOAT_TOLERANCE * scale, what + ": max |difference| " + diff + " > "
-                + FLOAT_TOLERANCE + " * " + scale);
+        assertTrue(
+                diff <= FLOAT_TOLERANCE * scale,
+                what + ": max |difference| " + diff + " > " + FLOAT_TOLERANCE + " * " + scale);
     }
 
-    private static MultiLayerConfiguration conf(DataType dataType, int c, int h, int w,
-                                                org.deeplearning4j.nn.conf.layers.Layer... layers) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(3).dataType(dataType)
-                .updater(new NoOp()).weightInit(WeightInit.XAVIER).list();
+    private static MultiLayerConfiguration conf(
+            DataType dataType, int c, int h, int w, org.deeplearning4j.nn.conf.layers.Layer... layers) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(dataType)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
+                .list();
         for (org.deeplearning4j.nn.conf.layers.Layer l : layers) {
             list.layer(l);
         }
         return list.setInputType(InputType.convolutional(h, w, c)).build();
     }
 
-    private static MultiLayerNetwork net(DataType dataType, int c, int h, int w,
-                                         org.deeplearning4j.nn.conf.layers.Layer... layers) {
+    private static MultiLayerNetwork net(
+            DataType dataType, int c, int h, int w, org.deeplearning4j.nn.conf.layers.Layer... layers) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf(dataType, c, h, w, layers));
         net.init();
         net.initGradientsView();
         return net;
     }
 
-    private static ConvolutionLayer conv(int kH, int kW, int sH, int sW, int pH, int pW, ConvolutionMode mode,
-                                         int nOut) {
-        ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(kH, kW).stride(sH, sW).convolutionMode(mode);
+    private static ConvolutionLayer conv(
+            int kH, int kW, int sH, int sW, int pH, int pW, ConvolutionMode mode, int nOut) {
+        ConvolutionLayer.Builder b =
+                new ConvolutionLayer.Builder(kH, kW).stride(sH, sW).convolutionMode(mode);
         if (mode != ConvolutionMode.Same) {
             b.padding(pH, pW);
         }
-        return b.nOut(nOut).activation(Activation.TANH).biasInit(0.1).cudnnAllowFallback(false).build();
+        return b.nOut(nOut)
+                .activation(Activation.TANH)
+                .biasInit(0.1)
+                .cudnnAllowFallback(false)
+                .build();
     }
 
-    private static SubsamplingLayer pool(PoolingType type, int kH, int kW, int sH, int sW, ConvolutionMode mode,
-                                         boolean padInDivisor) {
-        return new SubsamplingLayer.Builder(type).kernelSize(kH, kW).stride(sH, sW).convolutionMode(mode)
-                .avgPoolIncludePadInDivisor(padInDivisor).cudnnAllowFallback(false).build();
+    private static SubsamplingLayer pool(
+            PoolingType type, int kH, int kW, int sH, int sW, ConvolutionMode mode, boolean padInDivisor) {
+        return new SubsamplingLayer.Builder(type)
+                .kernelSize(kH, kW)
+                .stride(sH, sW)
+                .convolutionMode(mode)
+                .avgPoolIncludePadInDivisor(padInDivisor)
+                .cudnnAllowFallback(false)
+                .build();
     }
 
     private static LocalResponseNormalization lrn(double k, int n, double alpha, double beta) {
-        return new LocalResponseNormalization.Builder().k(k).n(n).alpha(alpha).beta(beta)
-                .cudnnAllowFallback(false).build();
+        return new LocalResponseNormalization.Builder()
+                .k(k)
+                .n(n)
+                .alpha(alpha)
+                .beta(beta)
+                .cudnnAllowFallback(false)
+                .build();
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
-import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.dropout.Dropouts;
+import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.Standout;
 import io.github.dropout4j.layers.StandoutLayer;
 import io.github.dropout4j.updater.DampedMomentum;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
-import org.deeplearning4j.parallelism.ParallelWrapper.TrainingMode;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -27,6 +26,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.deeplearning4j.parallelism.ParallelWrapper.TrainingMode;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -46,18 +46,32 @@ class DataParallelDropoutTest {
      */
     private static MultiLayerConfiguration conf(long seed) {
         return new NeuralNetConfiguration.Builder()
-                .seed(seed).dataType(DataType.DOUBLE).weightInit(WeightInit.XAVIER)
+                .seed(seed)
+                .dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER)
                 .updater(new DampedMomentum(0.5, 0.9))
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new Standout.Builder().nIn(20).nOut(16).activation(Activation.RELU).seed(7).build())
-                .layer(new DenseLayer.Builder().nIn(16).nOut(12).activation(Activation.RELU)
+                .layer(new Standout.Builder()
+                        .nIn(20)
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .seed(7)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(16)
+                        .nOut(12)
+                        .activation(Activation.RELU)
                         .constrainWeights(PerUnitMaxNorm.maxNorm(MAX_NORM))
-                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(11)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(11))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(12)
+                        .nOut(3)
                         .activation(Activation.SOFTMAX)
                         .constrainWeights(PerUnitMaxNorm.maxNorm(MAX_NORM))
-                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(13)).build())
+                        .dropOut(BernoulliDropout.retainProbability(0.5).withSeed(13))
+                        .build())
                 .build();
     }
 
@@ -104,8 +118,10 @@ class DataParallelDropoutTest {
         // same data, same parameters, same step: only the masks can make the parameters differ
         assertNotEquals(worker0.params(), worker1.params());
         INDArray ones = Nd4j.ones(DataType.DOUBLE, 64, 16);
-        BernoulliDropout d0 = (BernoulliDropout) worker0.getLayer(1).conf().getLayer().getIDropout();
-        BernoulliDropout d1 = (BernoulliDropout) worker1.getLayer(1).conf().getLayer().getIDropout();
+        BernoulliDropout d0 =
+                (BernoulliDropout) worker0.getLayer(1).conf().getLayer().getIDropout();
+        BernoulliDropout d1 =
+                (BernoulliDropout) worker1.getLayer(1).conf().getLayer().getIDropout();
         assertNotEquals(d0.maskKey(3, 0), d1.maskKey(3, 0));
         INDArray m0 = d0.applyDropout(ones.dup(), Nd4j.createUninitialized(DataType.DOUBLE, 64, 16), 3, 0, null);
         INDArray m1 = d1.applyDropout(ones.dup(), Nd4j.createUninitialized(DataType.DOUBLE, 64, 16), 3, 0, null);
@@ -131,25 +147,30 @@ class DataParallelDropoutTest {
         MultiLayerNetwork worker1 = net(3);
         Dropouts.setWorkerIndex(worker1, 1);
         MultiLayerNetwork back = replica(worker1);
-        BernoulliDropout d = (BernoulliDropout) back.getLayer(1).conf().getLayer().getIDropout();
+        BernoulliDropout d =
+                (BernoulliDropout) back.getLayer(1).conf().getLayer().getIDropout();
         assertEquals(0, d.workerIndex());
     }
 
     @Test
     void rejectsANegativeWorkerIndex() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Dropouts.setWorkerIndex(net(4), -1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Dropouts.setWorkerIndex(net(4), -1));
         assertEquals("workerIndex must be >= 0, got -1", e.getMessage());
     }
 
     @Test
     void sharedGradientsModeIsRejected() throws Exception {
-        try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net(7)).workers(2)
-                .trainingMode(TrainingMode.SHARED_GRADIENTS).build()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> DropoutTrainerContext.install(wrapper));
-            assertEquals("DropoutTrainerContext supports ParallelWrapper's AVERAGING mode only; this wrapper uses "
-                    + "SymmetricTrainerContext", e.getMessage());
+        try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net(7))
+                .workers(2)
+                .trainingMode(TrainingMode.SHARED_GRADIENTS)
+                .build()) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> DropoutTrainerContext.install(wrapper));
+            assertEquals(
+                    "DropoutTrainerContext supports ParallelWrapper's AVERAGING mode only; this wrapper uses "
+                            + "SymmetricTrainerContext",
+                    e.getMessage());
         }
     }
 
@@ -157,15 +178,18 @@ class DataParallelDropoutTest {
     void parallelWrapperGivesEachWorkerItsMasksAndAveragingKeepsTheBound() throws Exception {
         Set<Integer> workersSeen = ConcurrentHashMap.newKeySet();
         MultiLayerNetwork net = net(6);
-        try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net).workers(2).prefetchBuffer(2)
-                .averagingFrequency(2).build()) {
+        try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net)
+                .workers(2)
+                .prefetchBuffer(2)
+                .averagingFrequency(2)
+                .build()) {
             DropoutTrainerContext.install(wrapper);
             wrapper.setListeners(new BaseTrainingListener() {
                 @Override
                 public void iterationDone(Model model, int iteration, int epoch) {
                     MultiLayerNetwork m = (MultiLayerNetwork) model;
-                    workersSeen.add(((BernoulliDropout) m.getLayer(1).conf().getLayer().getIDropout())
-                            .workerIndex());
+                    workersSeen.add(
+                            ((BernoulliDropout) m.getLayer(1).conf().getLayer().getIDropout()).workerIndex());
                 }
             });
             wrapper.fit(new ListDataSetIterator<>(batches(16, 16, 9), 1));
@@ -181,7 +205,8 @@ class DataParallelDropoutTest {
                 for (int in = 0; in < w.rows(); in++) {
                     sq += w.getDouble(in, unit) * w.getDouble(in, unit);
                 }
-                assertTrue(Math.sqrt(sq) <= MAX_NORM * (1 + 1e-9),
+                assertTrue(
+                        Math.sqrt(sq) <= MAX_NORM * (1 + 1e-9),
                         "layer " + layer + " unit " + unit + " norm " + Math.sqrt(sq));
             }
         }
@@ -197,12 +222,21 @@ class DataParallelDropoutTest {
     @Test
     void averagingEveryStepOnHalvesIsSgdOnTheWholeMinibatch() throws Exception {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(8).dataType(DataType.DOUBLE).weightInit(WeightInit.XAVIER)
+                .seed(8)
+                .dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER)
                 .updater(new DampedMomentum(0.5, 0.9))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(20).nOut(12).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(20)
+                        .nOut(12)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(12)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork plain = new MultiLayerNetwork(conf.clone());
         plain.init();
@@ -214,15 +248,21 @@ class DataParallelDropoutTest {
             plain.fit(b);
             halves.addAll(b.batchBy(8));
         }
-        for (int epoch = 0; epoch < 2; epoch++) {     // two fits of two minibatches each
-            try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(parallel).workers(2).prefetchBuffer(0)
-                    .averagingFrequency(1).build()) {
+        for (int epoch = 0; epoch < 2; epoch++) { // two fits of two minibatches each
+            try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(parallel)
+                    .workers(2)
+                    .prefetchBuffer(0)
+                    .averagingFrequency(1)
+                    .build()) {
                 DropoutTrainerContext.install(wrapper);
                 wrapper.fit(new ListDataSetIterator<>(halves.subList(4 * epoch, 4 * epoch + 4), 1));
             }
         }
-        double momentum = plain.getUpdater().getStateViewArray().sub(parallel.getUpdater().getStateViewArray())
-                .amaxNumber().doubleValue();
+        double momentum = plain.getUpdater()
+                .getStateViewArray()
+                .sub(parallel.getUpdater().getStateViewArray())
+                .amaxNumber()
+                .doubleValue();
         assertTrue(momentum < 1e-12, "largest momentum difference to the plain fit " + momentum);
         double largest = plain.params().sub(parallel.params()).amaxNumber().doubleValue();
         double moved = plain.params().sub(net0(conf).params()).amaxNumber().doubleValue();

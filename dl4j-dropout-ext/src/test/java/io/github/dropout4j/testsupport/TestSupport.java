@@ -1,17 +1,16 @@
 package io.github.dropout4j.testsupport;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Set;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Shared pieces of the library's tests: gradient-check settings, labels, message assertions, statistics. */
 public final class TestSupport {
@@ -23,8 +22,7 @@ public final class TestSupport {
     /** Absolute errors below this pass whatever the relative error (gradients near 0). */
     public static final double GRADIENT_MIN_ABS_ERROR = 1e-9;
 
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /**
      * DL4J's {@link GradientCheckUtil} with the settings above, in double precision, every parameter but
@@ -35,9 +33,14 @@ public final class TestSupport {
         DataType previous = Nd4j.dataType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            GradientCheckUtil.MLNConfig c = new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                    .epsilon(GRADIENT_EPSILON).maxRelError(GRADIENT_MAX_REL_ERROR)
-                    .minAbsoluteError(GRADIENT_MIN_ABS_ERROR).callEachIter(n -> { });
+            GradientCheckUtil.MLNConfig c = new GradientCheckUtil.MLNConfig()
+                    .net(net)
+                    .input(x)
+                    .labels(y)
+                    .epsilon(GRADIENT_EPSILON)
+                    .maxRelError(GRADIENT_MAX_REL_ERROR)
+                    .minAbsoluteError(GRADIENT_MIN_ABS_ERROR)
+                    .callEachIter(n -> {});
             if (exclude.length > 0) {
                 c.excludeParams(Set.of(exclude));
             }

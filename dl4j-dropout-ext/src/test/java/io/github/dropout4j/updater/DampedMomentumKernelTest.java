@@ -1,14 +1,13 @@
 package io.github.dropout4j.updater;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
-
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The fused float step ({@link DampedMomentumKernel}, taken by {@link DampedMomentumUpdater} for FLOAT arrays)
@@ -30,7 +29,9 @@ class DampedMomentumKernelTest {
     private static void assertBitsEqual(float[] expected, INDArray actual, String what) {
         float[] got = actual.reshape(actual.length()).toFloatVector();
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]),
+            assertEquals(
+                    Float.floatToRawIntBits(expected[i]),
+                    Float.floatToRawIntBits(got[i]),
                     what + " at " + i + ": " + expected[i] + " vs " + got[i]);
         }
     }
@@ -75,8 +76,13 @@ class DampedMomentumKernelTest {
         gOps.assign(vOps).negi();
         INDArray gFused = Nd4j.createFromArray(grad.clone());
         INDArray vFused = Nd4j.createFromArray(v0.clone());
-        new DampedMomentumKernel().step(io.github.dropout4j.kernel.HeapBlocks.floats(gFused),
-                io.github.dropout4j.kernel.HeapBlocks.floats(vFused), N, (float) pd, (float) a);
+        new DampedMomentumKernel()
+                .step(
+                        io.github.dropout4j.kernel.HeapBlocks.floats(gFused),
+                        io.github.dropout4j.kernel.HeapBlocks.floats(vFused),
+                        N,
+                        (float) pd,
+                        (float) a);
         assertEquals(p, (float) pd);
         assertBitsEqual(vOps.toFloatVector(), vFused, "velocity");
         assertBitsEqual(gOps.toFloatVector(), gFused, "update");
@@ -86,14 +92,16 @@ class DampedMomentumKernelTest {
     void viewsWithAnOffsetAreUpdatedInPlaceAndNothingAroundThem() {
         DampedMomentum d = new DampedMomentum(2.0, 0.5);
         INDArray whole = Nd4j.zeros(DataType.FLOAT, 1, 30);
-        INDArray view = whole.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(10, 20)).reshape(1, 10);
+        INDArray view = whole.get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(10, 20))
+                .reshape(1, 10);
         GradientUpdater<?> u = d.instantiate(view, true);
         INDArray g = Nd4j.ones(DataType.FLOAT, 1, 10);
         u.applyUpdater(g, 0, 0);
         for (int i = 0; i < 30; i++) {
             assertEquals(i >= 10 && i < 20 ? -1.0f : 0.0f, whole.getFloat(i), "state element " + i);
         }
-        assertEquals(10, g.sumNumber().floatValue());   // update = -v = (1 - 0.5) * 2 * 1
+        assertEquals(10, g.sumNumber().floatValue()); // update = -v = (1 - 0.5) * 2 * 1
     }
 }

@@ -1,5 +1,12 @@
 package io.github.dropout4j.updater;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -19,14 +26,6 @@ import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 
-import java.io.File;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** {@link DampedMomentum}: the Appendix A.1 equations, the schedules, and DL4J round trips. */
 class DampedMomentumTest {
 
@@ -36,27 +35,35 @@ class DampedMomentumTest {
         int[] epochs = {0, 250, 500, 1000};
         double[] momentum = {0.5, 0.745, 0.99, 0.99};
         for (int i = 0; i < epochs.length; i++) {
-            double eps = 10.0 * Math.pow(0.998, epochs[i]);   // eps_t = eps_0 f^t
+            double eps = 10.0 * Math.pow(0.998, epochs[i]); // eps_t = eps_0 f^t
             assertEquals(eps, d.getLearningRate(12345, epochs[i]), 1e-12, "eps at epoch " + epochs[i]);
             assertEquals(momentum[i], d.momentumAt(12345, epochs[i]), 1e-12, "p at epoch " + epochs[i]);
         }
-        assertEquals(6.0623, d.getLearningRate(0, 250), 1e-4);   // 10 * 0.998^250
+        assertEquals(6.0623, d.getLearningRate(0, 250), 1e-4); // 10 * 0.998^250
         assertEquals(0.5 + 0.49 / 500, d.momentumAt(0, 1), 1e-15);
     }
 
     @Test
     void linearRampRejectsBadArguments() {
-        assertEquals("rampLength must be >= 1, got 0",
-                assertThrows(IllegalArgumentException.class,
-                        () -> new LinearRampSchedule(ScheduleType.EPOCH, 0.5, 0.99, 0)).getMessage());
+        assertEquals(
+                "rampLength must be >= 1, got 0",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> new LinearRampSchedule(ScheduleType.EPOCH, 0.5, 0.99, 0))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LinearRampSchedule(null, 0.5, 0.99, 10));
-        assertThrows(IllegalArgumentException.class, () -> new LinearRampSchedule(ScheduleType.EPOCH, Double.NaN, 1, 10));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> new LinearRampSchedule(ScheduleType.EPOCH, Double.NaN, 1, 10));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new LinearRampSchedule(ScheduleType.EPOCH, 0, Double.POSITIVE_INFINITY, 10));
-        assertEquals("momentum must be in [0, 1], got 1.5",
-                assertThrows(IllegalArgumentException.class, () -> new DampedMomentum(0.1, 1.5)).getMessage());
+        assertEquals(
+                "momentum must be in [0, 1], got 1.5",
+                assertThrows(IllegalArgumentException.class, () -> new DampedMomentum(0.1, 1.5))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DampedMomentum(-1, 0.5));
-        DampedMomentum rampsTooHigh = new DampedMomentum(new ExponentialSchedule(ScheduleType.EPOCH, 1, 1),
+        DampedMomentum rampsTooHigh = new DampedMomentum(
+                new ExponentialSchedule(ScheduleType.EPOCH, 1, 1),
                 new LinearRampSchedule(ScheduleType.EPOCH, 0.5, 2.0, 10));
         assertThrows(IllegalArgumentException.class, () -> rampsTooHigh.momentumAt(0, 10));
     }
@@ -76,7 +83,7 @@ class DampedMomentumTest {
             double eps = 10.0 * Math.pow(0.998, epoch);
             INDArray g = Nd4j.createFromArray(grads[epoch].clone());
             u.applyUpdater(g, 7 * epoch, epoch);
-            params.subi(g);   // what DL4J's default step function does
+            params.subi(g); // what DL4J's default step function does
             for (int i = 0; i < 3; i++) {
                 v[i] = p * v[i] - (1 - p) * eps * grads[epoch][i];
                 w[i] += v[i];
@@ -94,22 +101,34 @@ class DampedMomentumTest {
     }
 
     private static MultiLayerConfiguration net232(DampedMomentum updater) {
-        return new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.DOUBLE).updater(updater).list()
-                .layer(new DenseLayer.Builder().nIn(2).nOut(3).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .nIn(3).nOut(2).build())
+        return new NeuralNetConfiguration.Builder()
+                .seed(11)
+                .dataType(DataType.DOUBLE)
+                .updater(updater)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(2)
+                        .nOut(3)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX)
+                        .nIn(3)
+                        .nOut(2)
+                        .build())
                 .build();
     }
 
     /** Iteration-based schedules so every step uses a different p_t and eps_t. */
     private static DampedMomentum changingEveryIteration() {
-        return new DampedMomentum(new ExponentialSchedule(ScheduleType.ITERATION, 0.5, 0.9),
+        return new DampedMomentum(
+                new ExponentialSchedule(ScheduleType.ITERATION, 0.5, 0.9),
                 new LinearRampSchedule(ScheduleType.ITERATION, 0.5, 0.9, 4));
     }
 
     private static DataSet data() {
-        INDArray x = Nd4j.createFromArray(new double[][]{{0.5, -1}, {1, 2}, {-1.5, 0.3}, {0.2, 0.1}});
-        INDArray y = Nd4j.createFromArray(new double[][]{{1, 0}, {0, 1}, {1, 0}, {0, 1}});
+        INDArray x = Nd4j.createFromArray(new double[][] {{0.5, -1}, {1, 2}, {-1.5, 0.3}, {0.2, 0.1}});
+        INDArray y = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}, {1, 0}, {0, 1}});
         return new DataSet(x, y);
     }
 
@@ -125,7 +144,8 @@ class DampedMomentumTest {
             probe.setInput(d.getFeatures());
             probe.setLabels(d.getLabels());
             probe.computeGradientAndScore();
-            INDArray meanGrad = probe.gradient().gradient().dup().reshape(net.numParams()).divi(4);   // batch 4
+            INDArray meanGrad =
+                    probe.gradient().gradient().dup().reshape(net.numParams()).divi(4); // batch 4
             double p = 0.5 + 0.4 * Math.min(t, 4) / 4.0;
             double eps = 0.5 * Math.pow(0.9, t);
             v = v.mul(p).sub(meanGrad.mul((1 - p) * eps));
@@ -140,12 +160,15 @@ class DampedMomentumTest {
     void jsonRoundTripOfAConfigurationUsingTheUpdater() {
         MultiLayerConfiguration conf = net232(DampedMomentum.mnistRecipe());
         String json = conf.toJson();
-        assertTrue(json.contains("io.github.dropout4j.updater.DampedMomentum")
-                && json.contains("io.github.dropout4j.updater.LinearRampSchedule"), json);
+        assertTrue(
+                json.contains("io.github.dropout4j.updater.DampedMomentum")
+                        && json.contains("io.github.dropout4j.updater.LinearRampSchedule"),
+                json);
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
         assertEquals(conf, back);
-        assertEquals(DampedMomentum.mnistRecipe(), ((org.deeplearning4j.nn.conf.layers.BaseLayer)
-                back.getConf(0).getLayer()).getIUpdater());
+        assertEquals(
+                DampedMomentum.mnistRecipe(),
+                ((org.deeplearning4j.nn.conf.layers.BaseLayer) back.getConf(0).getLayer()).getIUpdater());
         assertNotEquals(DampedMomentum.mnistRecipe(), changingEveryIteration());
         assertEquals(DampedMomentum.mnistRecipe(), DampedMomentum.mnistRecipe().clone());
     }

@@ -16,9 +16,9 @@ import org.nd4j.kryo.Nd4jRegistrator;
  * </pre>
  */
 public class Dropout4jKryoRegistrator extends Nd4jRegistrator {
-  @Override
-  public void registerClasses(Kryo kryo) {
-    super.registerClasses(kryo);
-    kryo.addDefaultSerializer(Record.class, JavaSerializer.class);
-  }
+    @Override
+    public void registerClasses(Kryo kryo) {
+        super.registerClasses(kryo);
+        kryo.addDefaultSerializer(Record.class, JavaSerializer.class);
+    }
 }

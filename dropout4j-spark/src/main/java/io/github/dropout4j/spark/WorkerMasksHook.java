@@ -17,25 +17,25 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * round, so successive rounds draw fresh masks too.
  */
 public final class WorkerMasksHook implements TrainingHook {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  public void preUpdate(DataSet minibatch, Model model) {
-    Dropouts.setWorkerIndex(model, TaskContext.getPartitionId());
-  }
+    @Override
+    public void preUpdate(DataSet minibatch, Model model) {
+        Dropouts.setWorkerIndex(model, TaskContext.getPartitionId());
+    }
 
-  @Override
-  public void postUpdate(DataSet minibatch, Model model) {
-    // nothing after the step
-  }
+    @Override
+    public void postUpdate(DataSet minibatch, Model model) {
+        // nothing after the step
+    }
 
-  @Override
-  public void preUpdate(MultiDataSet minibatch, Model model) {
-    Dropouts.setWorkerIndex(model, TaskContext.getPartitionId());
-  }
+    @Override
+    public void preUpdate(MultiDataSet minibatch, Model model) {
+        Dropouts.setWorkerIndex(model, TaskContext.getPartitionId());
+    }
 
-  @Override
-  public void postUpdate(MultiDataSet minibatch, Model model) {
-    // nothing after the step
-  }
+    @Override
+    public void postUpdate(MultiDataSet minibatch, Model model) {
+        // nothing after the step
+    }
 }

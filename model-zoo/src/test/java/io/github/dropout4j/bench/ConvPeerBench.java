@@ -9,6 +9,16 @@ import io.github.dropout4j.zoo.models.HintonImageNetNet;
 import io.github.dropout4j.zoo.models.ImageNetZooModel;
 import io.github.dropout4j.zoo.testsupport.Stats;
 import io.github.dropout4j.zoo.training.Recipe;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -22,17 +32,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The zoo's convolutional training steps (CIFAR-10 nets at batch 128; {@code alexnet-dropout} and
@@ -62,11 +61,15 @@ import java.util.Map;
 public final class ConvPeerBench {
 
     /** The networks this bench knows, in the peer's names. */
-    static final List<String> MODELS = List.of("cifar10", "cifar10-dropout", "alexnet-dropout",
-            "alexnet-dropout-paper", "hinton-imagenet", "hinton-imagenet-paper");
+    static final List<String> MODELS = List.of(
+            "cifar10",
+            "cifar10-dropout",
+            "alexnet-dropout",
+            "alexnet-dropout-paper",
+            "hinton-imagenet",
+            "hinton-imagenet-paper");
 
-    private ConvPeerBench() {
-    }
+    private ConvPeerBench() {}
 
     public static void main(String[] args) throws Exception {
         int steps = 8;
@@ -86,8 +89,8 @@ public final class ConvPeerBench {
                 case "--no-built-in" -> builtIn = false;
                 default -> {
                     if (!MODELS.contains(args[i])) {
-                        throw new IllegalArgumentException("unknown model " + args[i] + " (expected one of " + MODELS
-                                + ")");
+                        throw new IllegalArgumentException(
+                                "unknown model " + args[i] + " (expected one of " + MODELS + ")");
                     }
                     models.add(args[i]);
                 }
@@ -109,9 +112,10 @@ public final class ConvPeerBench {
             Model net = network(model);
             MultiDataSet data = batch(model, net, batch);
             double[] t = alternate(model, net, data, batch, warmup, steps, threads);
-            System.out.printf("%-22s batch %d, median of %d alternating steps: Dropout4j %9.1f ms (%s), PyTorch "
-                    + "%9.1f ms, ratio %.2f   [load %s]%n", model, batch, steps, t[0] * 1e3, layersOnOneDnn(net),
-                    t[1] * 1e3, t[0] / t[1], loadAverage());
+            System.out.printf(
+                    "%-22s batch %d, median of %d alternating steps: Dropout4j %9.1f ms (%s), PyTorch "
+                            + "%9.1f ms, ratio %.2f   [load %s]%n",
+                    model, batch, steps, t[0] * 1e3, layersOnOneDnn(net), t[1] * 1e3, t[0] / t[1], loadAverage());
             if (profile) {
                 profile(model, data, reps, builtIn);
             }
@@ -138,11 +142,13 @@ public final class ConvPeerBench {
             case "cifar10" -> Cifar10Training.network(false, Cifar10Recipe.paper(10), 1);
             case "cifar10-dropout" -> Cifar10Training.network(true, Cifar10Recipe.paper(10), 1);
             case "alexnet-dropout" -> tiny(AlexNetDropout.builder()).build().init();
-            case "alexnet-dropout-paper" -> AlexNetDropout.builder().seed(1).build().init();
+            case "alexnet-dropout-paper" ->
+                AlexNetDropout.builder().seed(1).build().init();
             case "hinton-imagenet" -> tiny(HintonImageNetNet.builder()).build().init();
-            case "hinton-imagenet-paper" -> HintonImageNetNet.builder().seed(1).build().init();
-            default -> throw new IllegalArgumentException("unknown model " + model + " (expected one of " + MODELS
-                    + ")");
+            case "hinton-imagenet-paper" ->
+                HintonImageNetNet.builder().seed(1).build().init();
+            default ->
+                throw new IllegalArgumentException("unknown model " + model + " (expected one of " + MODELS + ")");
         };
     }
 
@@ -155,13 +161,16 @@ public final class ConvPeerBench {
     private static MultiDataSet batch(String model, Model net, int n) {
         Nd4j.getRandom().setSeed(7);
         int crop = model.startsWith("cifar10") ? 32 : model.endsWith("-paper") ? 224 : 64;
-        List<long[]> shapes = new ArrayList<>(List.of(new long[]{n, 3, crop, crop}));
-        if (model.startsWith("hinton-imagenet")) {      // the crop and its 4x subsampled copy
+        List<long[]> shapes = new ArrayList<>(List.of(new long[] {n, 3, crop, crop}));
+        if (model.startsWith("hinton-imagenet")) { // the crop and its 4x subsampled copy
             int sub = crop / HintonImageNetNet.SUBSAMPLE_FACTOR;
-            shapes.add(new long[]{n, 3, sub, sub});
+            shapes.add(new long[] {n, 3, sub, sub});
         }
-        long classes = (net instanceof ComputationGraph g ? g.getOutputLayer(0)
-                : ((MultiLayerNetwork) net).getOutputLayer()).getParam("W").size(1);
+        long classes = (net instanceof ComputationGraph g
+                        ? g.getOutputLayer(0)
+                        : ((MultiLayerNetwork) net).getOutputLayer())
+                .getParam("W")
+                .size(1);
         INDArray[] x = new INDArray[shapes.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = Nd4j.rand(DataType.FLOAT, shapes.get(i)).subi(0.5);
@@ -170,7 +179,7 @@ public final class ConvPeerBench {
         for (int i = 0; i < n; i++) {
             y.putScalar(i, i % classes, 1f);
         }
-        return new org.nd4j.linalg.dataset.MultiDataSet(x, new INDArray[]{y});
+        return new org.nd4j.linalg.dataset.MultiDataSet(x, new INDArray[] {y});
     }
 
     private static void fit(Model net, MultiDataSet data) {
@@ -181,17 +190,25 @@ public final class ConvPeerBench {
         }
     }
 
-    private static double[] alternate(String model, Model net, MultiDataSet data, int batch, int warmup, int steps,
-                                      String threads) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "bench/peers/conv_torch.py", "--model", model,
-                "--batch", Integer.toString(batch), "--threads", threads);
+    private static double[] alternate(
+            String model, Model net, MultiDataSet data, int batch, int warmup, int steps, String threads)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(
+                "/usr/bin/python3",
+                "bench/peers/conv_torch.py",
+                "--model",
+                model,
+                "--batch",
+                Integer.toString(batch),
+                "--threads",
+                threads);
         pb.environment().put("OMP_NUM_THREADS", threads);
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process peer = pb.start();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(peer.getInputStream(),
-                StandardCharsets.UTF_8));
-             PrintWriter out = new PrintWriter(peer.getOutputStream(), true, StandardCharsets.UTF_8)) {
+        try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter out = new PrintWriter(peer.getOutputStream(), true, StandardCharsets.UTF_8)) {
             String ready = in.readLine();
             if (!"ready".equals(ready)) {
                 throw new IOException("PyTorch peer did not start (said " + ready + ")");
@@ -209,15 +226,14 @@ public final class ConvPeerBench {
                 theirs[i] = Double.parseDouble(in.readLine());
             }
             out.println("quit");
-            return new double[]{Stats.median(ours), Stats.median(theirs)};
+            return new double[] {Stats.median(ours), Stats.median(theirs)};
         } finally {
             peer.waitFor();
         }
     }
 
     /** A layer and the input it sees in one training forward pass (after its preprocessor). */
-    private record LayerInput(String name, Layer layer, INDArray input) {
-    }
+    private record LayerInput(String name, Layer layer, INDArray input) {}
 
     /** Each layer of {@code net} with its input, in forward order, from one training-mode forward pass. */
     private static List<LayerInput> layerInputs(Model net, MultiDataSet data) {
@@ -230,7 +246,9 @@ public final class ConvPeerBench {
                 if (v.hasLayer()) {
                     INDArray in = acts.get(g.getVertices()[v.getInputVertices()[0].getVertexIndex()].getVertexName());
                     InputPreProcessor pre = ((LayerVertex) v).getLayerPreProcessor();
-                    list.add(new LayerInput(v.getVertexName(), v.getLayer(),
+                    list.add(new LayerInput(
+                            v.getVertexName(),
+                            v.getLayer(),
                             pre == null ? in : pre.preProcess(in, (int) in.size(0), mgr)));
                 }
             }
@@ -241,7 +259,9 @@ public final class ConvPeerBench {
                 INDArray in = acts.get(i);
                 InputPreProcessor pre = m.getLayerWiseConfigurations().getInputPreProcess(i);
                 Layer l = m.getLayer(i);
-                list.add(new LayerInput(l.conf().getLayer().getLayerName(), l,
+                list.add(new LayerInput(
+                        l.conf().getLayer().getLayerName(),
+                        l,
                         pre == null ? in : pre.preProcess(in, (int) in.size(0), mgr)));
             }
         }
@@ -270,8 +290,8 @@ public final class ConvPeerBench {
             g.initGradientsView();
             slow = c;
         } else {
-            MultiLayerNetwork c = new MultiLayerNetwork(((MultiLayerNetwork) fast).getLayerWiseConfigurations()
-                    .clone());
+            MultiLayerNetwork c = new MultiLayerNetwork(
+                    ((MultiLayerNetwork) fast).getLayerWiseConfigurations().clone());
             c.init();
             c.initGradientsView();
             ((MultiLayerNetwork) fast).initGradientsView();
@@ -285,20 +305,28 @@ public final class ConvPeerBench {
         for (int i = 0; i < f.size(); i++) {
             LayerInput li = f.get(i);
             double[] tf = layerTimes(li, reps);
-            double[] ts = s == null ? new double[]{Double.NaN, Double.NaN} : layerTimes(s.get(i), reps);
+            double[] ts = s == null ? new double[] {Double.NaN, Double.NaN} : layerTimes(s.get(i), reps);
             String gemm = "";
             if (li.layer().getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class) {
                 gemm = String.format("%8.1f", gemmMillis(li, reps));
             }
-            System.out.printf("   %-3d %-10s %-34s %8.1f / %8.1f     %8.1f / %8.1f   %s%n", i, li.name(),
+            System.out.printf(
+                    "   %-3d %-10s %-34s %8.1f / %8.1f     %8.1f / %8.1f   %s%n",
+                    i,
+                    li.name(),
                     li.layer().getClass().getSimpleName() + (OneDnnHelpers.isInstalled(li.layer()) ? " (oneDNN)" : ""),
-                    tf[0], tf[1], ts[0], ts[1], gemm);
+                    tf[0],
+                    tf[1],
+                    ts[0],
+                    ts[1],
+                    gemm);
             tot[0] += tf[0];
             tot[1] += tf[1];
             tot[2] += ts[0];
             tot[3] += ts[1];
         }
-        System.out.printf("   total                                                 %8.1f / %8.1f     %8.1f / %8.1f%n",
+        System.out.printf(
+                "   total                                                 %8.1f / %8.1f     %8.1f / %8.1f%n",
                 tot[0], tot[1], tot[2], tot[3]);
     }
 
@@ -313,23 +341,31 @@ public final class ConvPeerBench {
         double both;
         if (l instanceof org.deeplearning4j.nn.api.layers.IOutputLayer o) {
             o.setLabels(Nd4j.zeros(out[0].dataType(), out[0].shape()).putScalar(0, 0, 1));
-            both = 1e3 * Cifar10Bench.median(() -> {
-                l.activate(input, true, mgr);
-                l.backpropGradient(null, mgr);
-            }, 1, reps);
+            both = 1e3
+                    * Cifar10Bench.median(
+                            () -> {
+                                l.activate(input, true, mgr);
+                                l.backpropGradient(null, mgr);
+                            },
+                            1,
+                            reps);
         } else {
-            both = 1e3 * Cifar10Bench.median(() -> {
-                l.activate(input, true, mgr);
-                l.backpropGradient(eps, mgr);
-            }, 1, reps);
+            both = 1e3
+                    * Cifar10Bench.median(
+                            () -> {
+                                l.activate(input, true, mgr);
+                                l.backpropGradient(eps, mgr);
+                            },
+                            1,
+                            reps);
         }
-        return new double[]{fwd, both - fwd};
+        return new double[] {fwd, both - fwd};
     }
 
     /** One forward GEMM of the im2col path: [mb*outH*outW, c*kH*kW] x [c*kH*kW, nOut]. */
     private static double gemmMillis(LayerInput li, int reps) {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer c =
-                (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) li.layer().conf().getLayer();
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer)
+                li.layer().conf().getLayer();
         INDArray out = li.layer().activate(li.input(), false, LayerWorkspaceMgr.noWorkspaces());
         long rows = out.size(0) * out.size(2) * out.size(3);
         long k = c.getNIn() * c.getKernelSize()[0] * c.getKernelSize()[1];
@@ -348,8 +384,11 @@ public final class ConvPeerBench {
             helpers += OneDnnHelpers.isInstalled(l) ? 1 : 0;
             grouped += l instanceof RandomChannelGroupConvolutionLayer ? 1 : 0;
             String type = l.getClass().getSimpleName();
-            candidates += type.equals("ConvolutionLayer") || type.equals("SubsamplingLayer")
-                    || type.equals("LocalResponseNormalization") ? 1 : 0;
+            candidates += type.equals("ConvolutionLayer")
+                            || type.equals("SubsamplingLayer")
+                            || type.equals("LocalResponseNormalization")
+                    ? 1
+                    : 0;
         }
         return helpers + "/" + candidates + " conv/pool/LRN layers on oneDNN helpers"
                 + (grouped > 0 ? ", " + grouped + " channel-group convs" : "");
@@ -365,7 +404,8 @@ public final class ConvPeerBench {
 
     private static String openBlasAlternative() {
         try {
-            return Files.readSymbolicLink(Path.of("/etc/alternatives/libopenblas.so.0-x86_64-linux-gnu")).toString();
+            return Files.readSymbolicLink(Path.of("/etc/alternatives/libopenblas.so.0-x86_64-linux-gnu"))
+                    .toString();
         } catch (IOException | UnsupportedOperationException e) {
             return "unknown (" + e.getMessage() + ")";
         }

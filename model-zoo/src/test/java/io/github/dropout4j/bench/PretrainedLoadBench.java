@@ -29,61 +29,68 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  */
 public final class PretrainedLoadBench {
-  private PretrainedLoadBench() {
-  }
+    private PretrainedLoadBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    WeightsEntry entry = WeightsRegistry.standard().require("mnist-800x2-dropout", TrainedOn.MNIST_BUNDLED);
-    Path cache = Files.createTempDirectory("dropout4j-bench-cache");
-    Path file = cache.resolve(entry.file());
-    Files.copy(PretrainedWeights.findShippedDir().resolve(entry.file()), file);
-    System.setProperty(PretrainedWeights.CACHE_PROPERTY, cache.toString());
-    System.setProperty(PretrainedWeights.RELEASE_PROPERTY, "none");
-    System.setProperty(PretrainedWeights.SHIPPED_PROPERTY, "none");
-    float[] digit = new float[784];
-    Arrays.fill(digit, 0.5f);
-    var x = Nd4j.create(digit, new long[] {1, 784});
-    double[] init = new double[reps];
-    double[] restore = new double[reps];
-    double[] sha = new double[reps];
-    double[] fetch = new double[reps];
-    for (int r = -2; r < reps; r++) {
-      long t0 = System.nanoTime();
-      MultiLayerNetwork a = (MultiLayerNetwork) ModelRegistry.standard().require("mnist-800x2-dropout").create(1)
-          .initPretrained(TrainedOn.MNIST_BUNDLED);
-      a.output(x);
-      long t1 = System.nanoTime();
-      MultiLayerNetwork b = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
-      b.output(x);
-      long t2 = System.nanoTime();
-      Downloader.sha256(file);
-      long t3 = System.nanoTime();
-      PretrainedWeights.fromEnvironment().fetch(entry);
-      long t4 = System.nanoTime();
-      if (r >= 0) {
-        init[r] = (t1 - t0) / 1e6;
-        restore[r] = (t2 - t1) / 1e6;
-        sha[r] = (t3 - t2) / 1e6;
-        fetch[r] = (t4 - t3) / 1e6;
-      }
+    public static void main(String[] args) throws Exception {
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        WeightsEntry entry = WeightsRegistry.standard().require("mnist-800x2-dropout", TrainedOn.MNIST_BUNDLED);
+        Path cache = Files.createTempDirectory("dropout4j-bench-cache");
+        Path file = cache.resolve(entry.file());
+        Files.copy(PretrainedWeights.findShippedDir().resolve(entry.file()), file);
+        System.setProperty(PretrainedWeights.CACHE_PROPERTY, cache.toString());
+        System.setProperty(PretrainedWeights.RELEASE_PROPERTY, "none");
+        System.setProperty(PretrainedWeights.SHIPPED_PROPERTY, "none");
+        float[] digit = new float[784];
+        Arrays.fill(digit, 0.5f);
+        var x = Nd4j.create(digit, new long[] {1, 784});
+        double[] init = new double[reps];
+        double[] restore = new double[reps];
+        double[] sha = new double[reps];
+        double[] fetch = new double[reps];
+        for (int r = -2; r < reps; r++) {
+            long t0 = System.nanoTime();
+            MultiLayerNetwork a = (MultiLayerNetwork) ModelRegistry.standard()
+                    .require("mnist-800x2-dropout")
+                    .create(1)
+                    .initPretrained(TrainedOn.MNIST_BUNDLED);
+            a.output(x);
+            long t1 = System.nanoTime();
+            MultiLayerNetwork b = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+            b.output(x);
+            long t2 = System.nanoTime();
+            Downloader.sha256(file);
+            long t3 = System.nanoTime();
+            PretrainedWeights.fromEnvironment().fetch(entry);
+            long t4 = System.nanoTime();
+            if (r >= 0) {
+                init[r] = (t1 - t0) / 1e6;
+                restore[r] = (t2 - t1) / 1e6;
+                sha[r] = (t3 - t2) / 1e6;
+                fetch[r] = (t4 - t3) / 1e6;
+            }
+        }
+        double mi = median(init);
+        double mr = median(restore);
+        System.out.printf(
+                Locale.ROOT,
+                "file: %s, %,d bytes; %d alternating repetitions after 2 warm-up rounds%n",
+                entry.file(),
+                entry.sizeBytes(),
+                reps);
+        System.out.printf(Locale.ROOT, "initPretrained (warm cache) + output, median : %8.1f ms%n", mi);
+        System.out.printf(Locale.ROOT, "restoreMultiLayerNetwork + output, median    : %8.1f ms%n", mr);
+        System.out.printf(Locale.ROOT, "SHA-256 of the file alone, median            : %8.1f ms%n", median(sha));
+        System.out.printf(
+                Locale.ROOT,
+                "fetch from the warm cache (settings, lookup, SHA-256), median : %8.1f ms%n",
+                median(fetch));
+        System.out.printf(
+                Locale.ROOT, "ratio initPretrained / restore               : %8.2f  (target <= 1.2)%n", mi / mr);
     }
-    double mi = median(init);
-    double mr = median(restore);
-    System.out.printf(Locale.ROOT, "file: %s, %,d bytes; %d alternating repetitions after 2 warm-up rounds%n",
-        entry.file(), entry.sizeBytes(), reps);
-    System.out.printf(Locale.ROOT, "initPretrained (warm cache) + output, median : %8.1f ms%n", mi);
-    System.out.printf(Locale.ROOT, "restoreMultiLayerNetwork + output, median    : %8.1f ms%n", mr);
-    System.out.printf(Locale.ROOT, "SHA-256 of the file alone, median            : %8.1f ms%n", median(sha));
-    System.out.printf(Locale.ROOT, "fetch from the warm cache (settings, lookup, SHA-256), median : %8.1f ms%n",
-        median(fetch));
-    System.out.printf(Locale.ROOT, "ratio initPretrained / restore               : %8.2f  (target <= 1.2)%n",
-        mi / mr);
-  }
 
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
 }

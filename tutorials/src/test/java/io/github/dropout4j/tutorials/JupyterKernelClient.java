@@ -3,12 +3,6 @@ package io.github.dropout4j.tutorials;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 /**
  * A minimal Jupyter client (messaging protocol 5.x over ZeroMQ, HMAC-SHA256 signed) driving a kernel process
@@ -34,12 +33,10 @@ final class JupyterKernelClient implements AutoCloseable {
     private static final Gson GSON = new Gson();
 
     /** One IOPub message of an execution: its type and content. */
-    record Output(String type, JsonObject content) {
-    }
+    record Output(String type, JsonObject content) {}
 
     /** Everything an execute request produced: the reply's status and the IOPub outputs in order. */
-    record Execution(String status, List<Output> outputs) {
-    }
+    record Execution(String status, List<Output> outputs) {}
 
     private final Process process;
     private final Path log;
@@ -89,7 +86,9 @@ final class JupyterKernelClient implements AutoCloseable {
 
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-jar", kernelJar.toString(), connectionFile.toString())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         process = pb.start();
 
@@ -190,8 +189,8 @@ final class JupyterKernelClient implements AutoCloseable {
         String id = send("execute_request", content);
         List<Output> outputs = receiveUntilIdle(id, timeout);
         if (outputs == null) {
-            throw new IllegalStateException((process.isAlive() ? "no answer within " + timeout : "the kernel died")
-                    + "; kernel log: " + log());
+            throw new IllegalStateException(
+                    (process.isAlive() ? "no answer within " + timeout : "the kernel died") + "; kernel log: " + log());
         }
         String status = "unknown";
         ZMQ.Poller poller = zmq.createPoller(1);
@@ -242,7 +241,9 @@ final class JupyterKernelClient implements AutoCloseable {
                     continue;
                 }
                 JsonObject[] m = read(iopub);
-                if (m == null || !m[1].has("msg_id") || !parentId.equals(m[1].get("msg_id").getAsString())) {
+                if (m == null
+                        || !m[1].has("msg_id")
+                        || !parentId.equals(m[1].get("msg_id").getAsString())) {
                     continue;
                 }
                 String type = m[0].get("msg_type").getAsString();
@@ -281,7 +282,7 @@ final class JupyterKernelClient implements AutoCloseable {
             parts[i] = socket.recv();
         }
         while (socket.hasReceiveMore()) {
-            socket.recv();   // binary buffers: not used by this kernel
+            socket.recv(); // binary buffers: not used by this kernel
         }
         if (!java.util.Arrays.equals(signature, sign(parts))) {
             throw new IllegalStateException("bad HMAC signature on a kernel message");
@@ -289,7 +290,9 @@ final class JupyterKernelClient implements AutoCloseable {
         JsonObject[] m = new JsonObject[4];
         for (int i = 0; i < 4; i++) {
             String json = new String(parts[i], StandardCharsets.UTF_8);
-            m[i] = json.isBlank() || json.equals("null") ? new JsonObject() : JsonParser.parseString(json).getAsJsonObject();
+            m[i] = json.isBlank() || json.equals("null")
+                    ? new JsonObject()
+                    : JsonParser.parseString(json).getAsJsonObject();
         }
         return m;
     }

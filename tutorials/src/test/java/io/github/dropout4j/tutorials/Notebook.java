@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,13 +38,18 @@ record Notebook(Path file, String kernelName, List<Notebook.CodeCell> codeCells)
     /** Every {@code *.ipynb} of {@link #folder()}, sorted by name. */
     static List<Path> all() throws IOException {
         try (Stream<Path> files = Files.list(folder())) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".ipynb")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".ipynb"))
+                    .sorted()
+                    .toList();
         }
     }
 
     static Notebook read(Path file) throws IOException {
         JsonObject nb = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        String kernel = nb.getAsJsonObject("metadata").getAsJsonObject("kernelspec").get("name").getAsString();
+        String kernel = nb.getAsJsonObject("metadata")
+                .getAsJsonObject("kernelspec")
+                .get("name")
+                .getAsString();
         List<CodeCell> cells = new ArrayList<>();
         for (JsonElement e : nb.getAsJsonArray("cells")) {
             JsonObject cell = e.getAsJsonObject();
@@ -55,8 +59,11 @@ record Notebook(Path file, String kernelName, List<Notebook.CodeCell> codeCells)
             JsonElement count = cell.get("execution_count");
             List<JsonObject> outputs = new ArrayList<>();
             cell.getAsJsonArray("outputs").forEach(o -> outputs.add(o.getAsJsonObject()));
-            cells.add(new CodeCell(cells.size() + 1, text(cell.get("source")),
-                    count == null || count.isJsonNull() ? null : count.getAsInt(), outputs));
+            cells.add(new CodeCell(
+                    cells.size() + 1,
+                    text(cell.get("source")),
+                    count == null || count.isJsonNull() ? null : count.getAsInt(),
+                    outputs));
         }
         return new Notebook(file, kernel, cells);
     }

@@ -1,11 +1,12 @@
 package io.github.dropout4j.tutorials;
 
-import com.google.gson.JsonObject;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.gson.JsonObject;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Executes every code cell of every notebook of {@code tutorials/}, in order, in the rapaio Java kernel (JShell
@@ -41,20 +40,23 @@ class NotebookExecutionTest {
         List<Path> notebooks = Notebook.all();
         assertFalse(notebooks.isEmpty(), "no notebooks in " + Notebook.folder());
         String only = System.getProperty(ONLY_PROPERTY, "").strip();
-        if (!only.isEmpty()) {   // while editing one notebook: -Dtutorials.only=02-figure-1.ipynb
+        if (!only.isEmpty()) { // while editing one notebook: -Dtutorials.only=02-figure-1.ipynb
             List<String> names = List.of(only.split(","));
-            notebooks = notebooks.stream().filter(p -> names.contains(p.getFileName().toString())).toList();
+            notebooks = notebooks.stream()
+                    .filter(p -> names.contains(p.getFileName().toString()))
+                    .toList();
             assertFalse(notebooks.isEmpty(), "-D" + ONLY_PROPERTY + "=" + only + " names no notebook");
         }
         Path kernelJar = kernelJar();
-        return notebooks.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(),
-                () -> run(Notebook.read(file), kernelJar)));
+        return notebooks.stream()
+                .map(file -> DynamicTest.dynamicTest(
+                        file.getFileName().toString(), () -> run(Notebook.read(file), kernelJar)));
     }
 
     private static void run(Notebook nb, Path kernelJar) throws Exception {
         long start = System.nanoTime();
-        try (JupyterKernelClient kernel = JupyterKernelClient.start(kernelJar, nb.file().getParent(),
-                Map.of("OMP_WAIT_POLICY", "PASSIVE"), Duration.ofSeconds(60))) {
+        try (JupyterKernelClient kernel = JupyterKernelClient.start(
+                kernelJar, nb.file().getParent(), Map.of("OMP_WAIT_POLICY", "PASSIVE"), Duration.ofSeconds(60))) {
             for (Notebook.CodeCell cell : nb.codeCells()) {
                 String where = nb.name() + ", code cell " + cell.number() + " (" + cell.firstLine() + ")";
                 JupyterKernelClient.Execution ex;
@@ -66,20 +68,25 @@ class NotebookExecutionTest {
                 for (JupyterKernelClient.Output o : ex.outputs()) {
                     if (o.type().equals("error")) {
                         fail(where + ": " + o.content().get("ename").getAsString() + ": "
-                                + o.content().get("evalue").getAsString() + "\n" + plain(String.join("\n",
-                                o.content().getAsJsonArray("traceback").asList().stream()
-                                        .map(t -> t.getAsString()).toList())));
+                                + o.content().get("evalue").getAsString() + "\n"
+                                + plain(String.join(
+                                        "\n",
+                                        o.content().getAsJsonArray("traceback").asList().stream()
+                                                .map(t -> t.getAsString())
+                                                .toList())));
                     }
-                    if (o.type().equals("stream") && o.content().get("name").getAsString().equals("stderr")) {
-                        fail(where + ": wrote to stderr:\n" + plain(o.content().get("text").getAsString()));
+                    if (o.type().equals("stream")
+                            && o.content().get("name").getAsString().equals("stderr")) {
+                        fail(where + ": wrote to stderr:\n"
+                                + plain(o.content().get("text").getAsString()));
                     }
                 }
                 assertEquals("ok", ex.status(), where + ": execute_reply status");
                 assertSameKindsOfOutput(where, kinds(ex.outputs()), savedKinds(cell.outputs()));
             }
         }
-        System.out.printf("%s: %d code cells in %.1f s%n", nb.name(), nb.codeCells().size(),
-                (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                "%s: %d code cells in %.1f s%n", nb.name(), nb.codeCells().size(), (System.nanoTime() - start) / 1e9);
     }
 
     @Test
@@ -95,7 +102,8 @@ class NotebookExecutionTest {
                  "nbformat": 4, "nbformat_minor": 5}
                 """);
         AssertionError e = assertThrows(AssertionError.class, () -> run(Notebook.read(file), kernelJar()));
-        assertTrue(e.getMessage().startsWith("broken.ipynb, code cell 2 (int y = undefinedVariable + 1;)"),
+        assertTrue(
+                e.getMessage().startsWith("broken.ipynb, code cell 2 (int y = undefinedVariable + 1;)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("undefinedVariable"), e.getMessage());
     }
@@ -122,15 +130,16 @@ class NotebookExecutionTest {
             kinds.add("text");
         }
         if ((type.equals("display_data") || type.equals("execute_result"))
-                && content.getAsJsonObject("data").has("image/png") && !kinds.contains("image/png")) {
+                && content.getAsJsonObject("data").has("image/png")
+                && !kinds.contains("image/png")) {
             kinds.add("image/png");
         }
     }
 
     private static void assertSameKindsOfOutput(String where, List<String> now, List<String> saved) {
         if (!now.stream().sorted().toList().equals(saved.stream().sorted().toList())) {
-            fail(where + ": the committed outputs are stale: this run produced " + now + ", the notebook holds "
-                    + saved + "; re-execute the notebooks (tutorials/run-notebooks.sh --update)");
+            fail(where + ": the committed outputs are stale: this run produced " + now + ", the notebook holds " + saved
+                    + "; re-execute the notebooks (tutorials/run-notebooks.sh --update)");
         }
     }
 
@@ -140,8 +149,8 @@ class NotebookExecutionTest {
 
     /** The rapaio-jupyter-kernel jar this module depends on (test scope). */
     static Path kernelJar() throws ClassNotFoundException, URISyntaxException {
-        Class<?> main = Class.forName("org.rapaio.jupyter.kernel.MainApp", false,
-                NotebookExecutionTest.class.getClassLoader());
+        Class<?> main =
+                Class.forName("org.rapaio.jupyter.kernel.MainApp", false, NotebookExecutionTest.class.getClassLoader());
         return Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.dropout4j.layers.impl;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
@@ -9,8 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
 
 /**
  * The runtime layer of {@link io.github.dropout4j.layers.CachedDenseLayer}: DL4J's dense layer, plus a copy of
@@ -32,7 +31,7 @@ public class CachedDenseLayerImpl extends DenseLayer {
         if (!training || hasLayerNorm() || maskArray != null) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray z = preOutput(true, workspaceMgr);   // applies the input dropout: this.input is its result
+        INDArray z = preOutput(true, workspaceMgr); // applies the input dropout: this.input is its result
         keep(z);
         return layerConf().getActivationFn().getActivation(z, true);
     }
@@ -48,10 +47,10 @@ public class CachedDenseLayerImpl extends DenseLayer {
     }
 
     @Override
-    protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
-                                                            LayerWorkspaceMgr workspaceMgr) {
+    protected Pair<INDArray, INDArray> preOutputWithPreNorm(
+            boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
         if (forBackprop && keptFor != null && keptFor == input && maskArray == null) {
-            keptFor = null;   // used once: the activation's backprop may overwrite it
+            keptFor = null; // used once: the activation's backprop may overwrite it
             return new Pair<>(keptZ, keptZ);
         }
         return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);

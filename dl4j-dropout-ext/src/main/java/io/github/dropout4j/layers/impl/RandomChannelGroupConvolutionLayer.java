@@ -32,8 +32,13 @@ public class RandomChannelGroupConvolutionLayer extends BaseLayer<RandomChannelG
     private RandomChannelGroupKernel kernel() {
         if (kernel == null) {
             RandomChannelGroupConvolution c = layerConf();
-            kernel = new RandomChannelGroupKernel(c.getWiring(), (int) c.getNIn(), c.getKernelSize(), c.getStride(),
-                    c.getPadding(), c.getConvolutionMode());
+            kernel = new RandomChannelGroupKernel(
+                    c.getWiring(),
+                    (int) c.getNIn(),
+                    c.getKernelSize(),
+                    c.getStride(),
+                    c.getPadding(),
+                    c.getConvolutionMode());
         }
         return kernel;
     }
@@ -65,8 +70,8 @@ public class RandomChannelGroupConvolutionLayer extends BaseLayer<RandomChannelG
         INDArray b = hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null;
         INDArray x = input.castTo(dataType);
         int[] out = kernel().outputSize(x);
-        INDArray z = workspaceMgr.createUninitialized(outType, dataType,
-                new long[]{x.size(0), layerConf().getNOut(), out[0], out[1]}, 'c');
+        INDArray z = workspaceMgr.createUninitialized(
+                outType, dataType, new long[] {x.size(0), layerConf().getNOut(), out[0], out[1]}, 'c');
         return kernel().forward(x, w, b, z);
     }
 

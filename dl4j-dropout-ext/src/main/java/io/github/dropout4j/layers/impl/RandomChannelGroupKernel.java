@@ -63,8 +63,8 @@ public final class RandomChannelGroupKernel {
      * @param padding {pH, pW} (ignored in {@link ConvolutionMode#Same})
      * @param mode    Truncate, Strict or Same
      */
-    public RandomChannelGroupKernel(int[][] wiring, int nIn, int[] kernel, int[] stride, int[] padding,
-                                    ConvolutionMode mode) {
+    public RandomChannelGroupKernel(
+            int[][] wiring, int nIn, int[] kernel, int[] stride, int[] padding, ConvolutionMode mode) {
         this(wiring, nIn, kernel, stride, padding, mode, DENSE_MACS_PER_EXAMPLE);
     }
 
@@ -72,8 +72,14 @@ public final class RandomChannelGroupKernel {
      * As above, with the size limit of the block-diagonal form: 0 always loops over groups,
      * {@code Long.MAX_VALUE} always uses the block-diagonal form (for tests and benchmarks).
      */
-    public RandomChannelGroupKernel(int[][] wiring, int nIn, int[] kernel, int[] stride, int[] padding,
-                                    ConvolutionMode mode, long denseMacsLimit) {
+    public RandomChannelGroupKernel(
+            int[][] wiring,
+            int nIn,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            ConvolutionMode mode,
+            long denseMacsLimit) {
         this.denseMacsLimit = denseMacsLimit;
         this.wiring = wiring;
         this.nIn = nIn;
@@ -85,7 +91,7 @@ public final class RandomChannelGroupKernel {
         int s = wiring[0].length;
         this.groupIndices = new INDArray[groups];
         int[] all = new int[groups * s];
-        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {   // kept across iterations
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) { // kept across iterations
             for (int g = 0; g < groups; g++) {
                 groupIndices[g] = Nd4j.createFromArray(wiring[g].clone());
                 System.arraycopy(wiring[g], 0, all, g * s, s);
@@ -104,21 +110,32 @@ public final class RandomChannelGroupKernel {
 
     /** {outH, outW} for an input {@code [mb, nIn, h, w]}. */
     public int[] outputSize(INDArray input) {
-        return ConvolutionUtils.getOutputSize(input, kernel, stride, mode == ConvolutionMode.Same ? null : padding,
-                mode, DILATION, CNN2DFormat.NCHW);
+        return ConvolutionUtils.getOutputSize(
+                input, kernel, stride, mode == ConvolutionMode.Same ? null : padding, mode, DILATION, CNN2DFormat.NCHW);
     }
 
     private int[] pads(INDArray input, int[] outSize) {
         if (mode == ConvolutionMode.Same) {
-            return ConvolutionUtils.getSameModeTopLeftPadding(outSize,
-                    new int[]{(int) input.size(2), (int) input.size(3)}, kernel, stride, DILATION);
+            return ConvolutionUtils.getSameModeTopLeftPadding(
+                    outSize, new int[] {(int) input.size(2), (int) input.size(3)}, kernel, stride, DILATION);
         }
         return padding;
     }
 
     private int[] convArgs(int[] pad) {
-        return new int[]{kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], DILATION[0], DILATION[1],
-                mode == ConvolutionMode.Same ? 1 : 0, 0 /* NCHW */, 1 /* weights [oC, iC, kH, kW] */};
+        return new int[] {
+            kernel[0],
+            kernel[1],
+            stride[0],
+            stride[1],
+            pad[0],
+            pad[1],
+            DILATION[0],
+            DILATION[1],
+            mode == ConvolutionMode.Same ? 1 : 0,
+            0 /* NCHW */,
+            1 /* weights [oC, iC, kH, kW] */
+        };
     }
 
     private void checkInput(INDArray input, INDArray weights) {
@@ -134,10 +151,13 @@ public final class RandomChannelGroupKernel {
 
     /** The S input channels of group {@code g}: {@code [mb, S, h, w]}, a new contiguous array. */
     public INDArray gather(INDArray input, int g) {
-        INDArray out = Nd4j.createUninitialized(input.dataType(), input.size(0), wiring[g].length, input.size(2),
-                input.size(3));
-        Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(input, groupIndices[g]).addOutputs(out)
-                .addIntegerArguments(1).build());
+        INDArray out = Nd4j.createUninitialized(
+                input.dataType(), input.size(0), wiring[g].length, input.size(2), input.size(3));
+        Nd4j.exec(DynamicCustomOp.builder("gather")
+                .addInputs(input, groupIndices[g])
+                .addOutputs(out)
+                .addIntegerArguments(1)
+                .build());
         return out;
     }
 
@@ -152,11 +172,16 @@ public final class RandomChannelGroupKernel {
         int[] outSize = outputSize(input);
         int[] args = convArgs(pads(input, outSize));
         if (blockDiagonal(weights, outSize)) {
-            INDArray z = out.ordering() == 'c' && !out.isView() ? out
+            INDArray z = out.ordering() == 'c' && !out.isView()
+                    ? out
                     : Nd4j.createUninitialized(out.dataType(), out.shape());
-            INDArray[] in = bias == null ? new INDArray[]{gatherAll(input), blockDiagonalWeights(weights)}
-                    : new INDArray[]{gatherAll(input), blockDiagonalWeights(weights), bias};
-            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(z).addIntegerArguments(args)
+            INDArray[] in = bias == null
+                    ? new INDArray[] {gatherAll(input), blockDiagonalWeights(weights)}
+                    : new INDArray[] {gatherAll(input), blockDiagonalWeights(weights), bias};
+            Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                    .addInputs(in)
+                    .addOutputs(z)
+                    .addIntegerArguments(args)
                     .build());
             return z == out ? out : out.assign(z);
         }
@@ -166,12 +191,19 @@ public final class RandomChannelGroupKernel {
         for (int g = 0; g < groups(); g++) {
             INDArray x = gather(input, g);
             INDArray w = group(weights, g);
-            INDArray zSlice = out.get(NDArrayIndex.all(), NDArrayIndex.interval(g * m, (g + 1) * m),
-                    NDArrayIndex.all(), NDArrayIndex.all());
+            INDArray zSlice = out.get(
+                    NDArrayIndex.all(),
+                    NDArrayIndex.interval(g * m, (g + 1) * m),
+                    NDArrayIndex.all(),
+                    NDArrayIndex.all());
             INDArray z = direct ? zSlice : Nd4j.createUninitialized(out.dataType(), mb, m, outSize[0], outSize[1]);
-            INDArray[] in = bias == null ? new INDArray[]{x, w}
-                    : new INDArray[]{x, w, bias.get(NDArrayIndex.interval(g * m, (g + 1) * m))};
-            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(z).addIntegerArguments(args)
+            INDArray[] in = bias == null
+                    ? new INDArray[] {x, w}
+                    : new INDArray[] {x, w, bias.get(NDArrayIndex.interval(g * m, (g + 1) * m))};
+            Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                    .addInputs(in)
+                    .addOutputs(z)
+                    .addIntegerArguments(args)
                     .build());
             if (!direct) {
                 zSlice.assign(z);
@@ -190,8 +222,13 @@ public final class RandomChannelGroupKernel {
      * @param biasGrad   written: dL/db {@code [nOut]}, or null when the layer has no bias
      * @param inputGrad  written: dL/dinput {@code [mb, nIn, h, w]}
      */
-    public void backward(INDArray input, INDArray weights, INDArray delta, INDArray weightGrad, INDArray biasGrad,
-                         INDArray inputGrad) {
+    public void backward(
+            INDArray input,
+            INDArray weights,
+            INDArray delta,
+            INDArray weightGrad,
+            INDArray biasGrad,
+            INDArray inputGrad) {
         checkInput(input, weights);
         int[] outSize = outputSize(input);
         int[] args = convArgs(pads(input, outSize));
@@ -208,11 +245,16 @@ public final class RandomChannelGroupKernel {
             INDArray gw = Nd4j.createUninitialized(dt, wDense.shape());
             INDArray d = delta.ordering() == 'c' && !delta.isView() ? delta : delta.dup('c');
             // conv2d_bp reads only the bias's shape
-            INDArray[] in = biasGrad == null ? new INDArray[]{x, wDense, d}
-                    : new INDArray[]{x, wDense, Nd4j.zeros(dt, weights.size(0) * m), d};
-            INDArray[] out = biasGrad == null ? new INDArray[]{gx, gw}
-                    : new INDArray[]{gx, gw, Nd4j.createUninitialized(dt, weights.size(0) * m)};
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(in).addOutputs(out).addIntegerArguments(args)
+            INDArray[] in = biasGrad == null
+                    ? new INDArray[] {x, wDense, d}
+                    : new INDArray[] {x, wDense, Nd4j.zeros(dt, weights.size(0) * m), d};
+            INDArray[] out = biasGrad == null
+                    ? new INDArray[] {gx, gw}
+                    : new INDArray[] {gx, gw, Nd4j.createUninitialized(dt, weights.size(0) * m)};
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(in)
+                    .addOutputs(out)
+                    .addIntegerArguments(args)
                     .build());
             weightGrad.assign(diagonalBlocks(gw, weights.shape()));
             if (biasGrad != null) {
@@ -223,26 +265,41 @@ public final class RandomChannelGroupKernel {
         for (int g = 0; g < (blockDiagonal(weights, outSize) ? 0 : groups()); g++) {
             INDArray x = gather(input, g);
             INDArray w = group(weights, g);
-            INDArray d = delta.get(NDArrayIndex.all(), NDArrayIndex.interval(g * m, (g + 1) * m), NDArrayIndex.all(),
-                    NDArrayIndex.all()).dup('c');
+            INDArray d = delta.get(
+                            NDArrayIndex.all(),
+                            NDArrayIndex.interval(g * m, (g + 1) * m),
+                            NDArrayIndex.all(),
+                            NDArrayIndex.all())
+                    .dup('c');
             INDArray gx = Nd4j.createUninitialized(dt, x.shape());
             INDArray gw = Nd4j.createUninitialized(dt, w.shape());
             INDArray gb = biasGrad == null ? null : Nd4j.createUninitialized(dt, m);
             // conv2d_bp reads only the bias's shape
-            INDArray[] in = gb == null ? new INDArray[]{x, w, d} : new INDArray[]{x, w, Nd4j.zeros(dt, m), d};
-            INDArray[] out = gb == null ? new INDArray[]{gx, gw} : new INDArray[]{gx, gw, gb};
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(in).addOutputs(out).addIntegerArguments(args)
+            INDArray[] in = gb == null ? new INDArray[] {x, w, d} : new INDArray[] {x, w, Nd4j.zeros(dt, m), d};
+            INDArray[] out = gb == null ? new INDArray[] {gx, gw} : new INDArray[] {gx, gw, gb};
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(in)
+                    .addOutputs(out)
+                    .addIntegerArguments(args)
                     .build());
             group(weightGrad, g).assign(gw);
             if (gb != null) {
                 biasGrad.get(NDArrayIndex.interval(g * m, (g + 1) * m)).assign(gb);
             }
-            gatheredGradT.get(NDArrayIndex.interval((long) g * s, (long) (g + 1) * s), NDArrayIndex.all(),
-                    NDArrayIndex.all(), NDArrayIndex.all()).assign(gx.permute(1, 0, 2, 3));
+            gatheredGradT
+                    .get(
+                            NDArrayIndex.interval((long) g * s, (long) (g + 1) * s),
+                            NDArrayIndex.all(),
+                            NDArrayIndex.all(),
+                            NDArrayIndex.all())
+                    .assign(gx.permute(1, 0, 2, 3));
         }
         INDArray summedT = Nd4j.createUninitialized(dt, nIn, mb, input.size(2), input.size(3));
-        Nd4j.exec(DynamicCustomOp.builder("unsorted_segment_sum").addInputs(gatheredGradT, segmentIds)
-                .addOutputs(summedT).addIntegerArguments(nIn).build());
+        Nd4j.exec(DynamicCustomOp.builder("unsorted_segment_sum")
+                .addInputs(gatheredGradT, segmentIds)
+                .addOutputs(summedT)
+                .addIntegerArguments(nIn)
+                .build());
         inputGrad.assign(summedT.permute(1, 0, 2, 3));
     }
 
@@ -253,8 +310,13 @@ public final class RandomChannelGroupKernel {
      */
     private static INDArray group(INDArray a, int g) {
         long[] st = a.stride();
-        return Nd4j.create(a.data(), new long[]{a.size(1), a.size(2), a.size(3), a.size(4)},
-                new long[]{st[1], st[2], st[3], st[4]}, a.offset() + g * st[0], a.ordering(), a.dataType());
+        return Nd4j.create(
+                a.data(),
+                new long[] {a.size(1), a.size(2), a.size(3), a.size(4)},
+                new long[] {st[1], st[2], st[3], st[4]},
+                a.offset() + g * st[0],
+                a.ordering(),
+                a.dataType());
     }
 
     /** Whether this call uses the block-diagonal form (see the class doc): more than one group and small enough. */
@@ -266,16 +328,19 @@ public final class RandomChannelGroupKernel {
 
     /** All groups' input channels side by side, group by group: {@code [mb, G*S, h, w]}, a new contiguous array. */
     private INDArray gatherAll(INDArray input) {
-        INDArray out = Nd4j.createUninitialized(input.dataType(), input.size(0), segmentIds.length(), input.size(2),
-                input.size(3));
-        Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(input, segmentIds).addOutputs(out)
-                .addIntegerArguments(1).build());
+        INDArray out = Nd4j.createUninitialized(
+                input.dataType(), input.size(0), segmentIds.length(), input.size(2), input.size(3));
+        Nd4j.exec(DynamicCustomOp.builder("gather")
+                .addInputs(input, segmentIds)
+                .addOutputs(out)
+                .addIntegerArguments(1)
+                .build());
         return out;
     }
 
     /** {@code [G*m, G*S, kH, kW]}, zero except block g (rows g*m.., columns g*S..) = the group's weights. */
     private static INDArray blockDiagonalWeights(INDArray weights) {
-        long[] ws = weights.shape();            // [G, m, S, kH, kW]
+        long[] ws = weights.shape(); // [G, m, S, kH, kW]
         INDArray dense = Nd4j.zeros(weights.dataType(), ws[0] * ws[1], ws[0] * ws[2], ws[3], ws[4]);
         diagonalBlocks(dense, ws).assign(weights);
         return dense;
@@ -290,7 +355,7 @@ public final class RandomChannelGroupKernel {
             throw new IllegalStateException("expected a contiguous 'c' array");
         }
         long k = ws[3] * ws[4];
-        long row = ws[0] * ws[2] * k;           // stride of one output filter in the dense array
+        long row = ws[0] * ws[2] * k; // stride of one output filter in the dense array
         long[] strides = {ws[1] * row + ws[2] * k, row, k, ws[4], 1};
         return Nd4j.create(dense.data(), ws.clone(), strides, dense.offset(), 'c', dense.dataType());
     }

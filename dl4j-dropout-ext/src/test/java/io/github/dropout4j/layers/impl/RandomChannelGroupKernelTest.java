@@ -1,5 +1,10 @@
 package io.github.dropout4j.layers.impl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,12 +14,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.Random;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link RandomChannelGroupKernel}'s two forms (per group and block-diagonal, forced with the size limit) against
@@ -30,22 +29,76 @@ class RandomChannelGroupKernelTest {
         int[][] towers = {{0, 1, 2}, {3, 4, 5}};
         int[][] single = {{3}, {0}, {2}, {1}};
         return Stream.of(
-                Arguments.of(shared, 6, 2, new int[]{3, 3}, new int[]{1, 1}, new int[]{1, 1}, ConvolutionMode.Truncate,
-                        true, 5, 5),
-                Arguments.of(partition, 6, 3, new int[]{2, 3}, new int[]{2, 2}, new int[]{0, 1},
-                        ConvolutionMode.Truncate, false, 7, 6),
-                Arguments.of(towers, 6, 2, new int[]{5, 5}, new int[]{1, 1}, new int[]{2, 2}, ConvolutionMode.Truncate,
-                        true, 6, 6),
-                Arguments.of(single, 4, 2, new int[]{3, 3}, new int[]{2, 1}, new int[]{0, 0}, ConvolutionMode.Same,
-                        true, 5, 4),
-                Arguments.of(partition, 6, 1, new int[]{3, 2}, new int[]{3, 2}, new int[]{0, 0}, ConvolutionMode.Same,
-                        false, 7, 5));
+                Arguments.of(
+                        shared,
+                        6,
+                        2,
+                        new int[] {3, 3},
+                        new int[] {1, 1},
+                        new int[] {1, 1},
+                        ConvolutionMode.Truncate,
+                        true,
+                        5,
+                        5),
+                Arguments.of(
+                        partition,
+                        6,
+                        3,
+                        new int[] {2, 3},
+                        new int[] {2, 2},
+                        new int[] {0, 1},
+                        ConvolutionMode.Truncate,
+                        false,
+                        7,
+                        6),
+                Arguments.of(
+                        towers,
+                        6,
+                        2,
+                        new int[] {5, 5},
+                        new int[] {1, 1},
+                        new int[] {2, 2},
+                        ConvolutionMode.Truncate,
+                        true,
+                        6,
+                        6),
+                Arguments.of(
+                        single,
+                        4,
+                        2,
+                        new int[] {3, 3},
+                        new int[] {2, 1},
+                        new int[] {0, 0},
+                        ConvolutionMode.Same,
+                        true,
+                        5,
+                        4),
+                Arguments.of(
+                        partition,
+                        6,
+                        1,
+                        new int[] {3, 2},
+                        new int[] {3, 2},
+                        new int[] {0, 0},
+                        ConvolutionMode.Same,
+                        false,
+                        7,
+                        5));
     }
 
     @ParameterizedTest
     @MethodSource("cases")
-    void bothFormsMatchHandLoopsAndCentralDifferences(int[][] wiring, int nIn, int m, int[] k, int[] stride,
-                                                      int[] pad, ConvolutionMode mode, boolean bias, int h, int w) {
+    void bothFormsMatchHandLoopsAndCentralDifferences(
+            int[][] wiring,
+            int nIn,
+            int m,
+            int[] k,
+            int[] stride,
+            int[] pad,
+            ConvolutionMode mode,
+            boolean bias,
+            int h,
+            int w) {
         int groups = wiring.length;
         int s = wiring[0].length;
         int mb = 2;
@@ -53,21 +106,23 @@ class RandomChannelGroupKernelTest {
         INDArray x = random(r, mb, nIn, h, w);
         INDArray weights = random(r, groups, m, s, k[0], k[1]);
         INDArray b = bias ? random(r, groups * m) : null;
-        for (long limit : new long[]{0, Long.MAX_VALUE}) {
+        for (long limit : new long[] {0, Long.MAX_VALUE}) {
             RandomChannelGroupKernel kernel = new RandomChannelGroupKernel(wiring, nIn, k, stride, pad, mode, limit);
             int[] outSize = kernel.outputSize(x);
             int[] expectedSize = mode == ConvolutionMode.Same
-                    ? new int[]{ceilDiv(h, stride[0]), ceilDiv(w, stride[1])}
-                    : new int[]{(h + 2 * pad[0] - k[0]) / stride[0] + 1, (w + 2 * pad[1] - k[1]) / stride[1] + 1};
+                    ? new int[] {ceilDiv(h, stride[0]), ceilDiv(w, stride[1])}
+                    : new int[] {(h + 2 * pad[0] - k[0]) / stride[0] + 1, (w + 2 * pad[1] - k[1]) / stride[1] + 1};
             assertEquals(expectedSize[0], outSize[0]);
             assertEquals(expectedSize[1], outSize[1]);
             int[] top = mode == ConvolutionMode.Same
-                    ? new int[]{Math.max(0, (outSize[0] - 1) * stride[0] + k[0] - h) / 2,
-                            Math.max(0, (outSize[1] - 1) * stride[1] + k[1] - w) / 2}
+                    ? new int[] {
+                        Math.max(0, (outSize[0] - 1) * stride[0] + k[0] - h) / 2,
+                        Math.max(0, (outSize[1] - 1) * stride[1] + k[1] - w) / 2
+                    }
                     : pad;
             Hand hand = new Hand(wiring, m, k, stride, top, outSize);
-            INDArray z = kernel.forward(x, weights, b, Nd4j.create(DataType.DOUBLE, mb, groups * m, outSize[0],
-                    outSize[1]));
+            INDArray z =
+                    kernel.forward(x, weights, b, Nd4j.create(DataType.DOUBLE, mb, groups * m, outSize[0], outSize[1]));
             assertClose(hand.forward(x, weights, b), z, "forward, limit " + limit);
 
             INDArray delta = random(r, mb, groups * m, outSize[0], outSize[1]);
@@ -82,8 +137,8 @@ class RandomChannelGroupKernelTest {
                 assertClose(expected[2], gb, "dL/db, limit " + limit);
             }
             // central differences of L = sum(z * delta) at some entries of x, W and b
-            INDArray[] params = bias ? new INDArray[]{x, weights, b} : new INDArray[]{x, weights};
-            INDArray[] grads = bias ? new INDArray[]{gx, gw, gb} : new INDArray[]{gx, gw};
+            INDArray[] params = bias ? new INDArray[] {x, weights, b} : new INDArray[] {x, weights};
+            INDArray[] grads = bias ? new INDArray[] {gx, gw, gb} : new INDArray[] {gx, gw};
             for (int p = 0; p < params.length; p++) {
                 INDArray flat = params[p].reshape(params[p].length());
                 INDArray gFlat = grads[p].reshape(grads[p].length());
@@ -92,12 +147,21 @@ class RandomChannelGroupKernelTest {
                     double orig = flat.getDouble(i);
                     double eps = 1e-6;
                     flat.putScalar(i, orig + eps);
-                    double plus = kernel.forward(x, weights, b, z.ulike()).mul(delta).sumNumber().doubleValue();
+                    double plus = kernel.forward(x, weights, b, z.ulike())
+                            .mul(delta)
+                            .sumNumber()
+                            .doubleValue();
                     flat.putScalar(i, orig - eps);
-                    double minus = kernel.forward(x, weights, b, z.ulike()).mul(delta).sumNumber().doubleValue();
+                    double minus = kernel.forward(x, weights, b, z.ulike())
+                            .mul(delta)
+                            .sumNumber()
+                            .doubleValue();
                     flat.putScalar(i, orig);
                     double numeric = (plus - minus) / (2 * eps);
-                    assertEquals(numeric, gFlat.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)),
+                    assertEquals(
+                            numeric,
+                            gFlat.getDouble(i),
+                            1e-6 * Math.max(1, Math.abs(numeric)),
                             "central difference, array " + p + " entry " + i + ", limit " + limit);
                 }
             }
@@ -119,14 +183,16 @@ class RandomChannelGroupKernelTest {
         INDArray params = random(r, 1, 5000);
         INDArray gradients = Nd4j.zeros(DataType.DOUBLE, 1, 5000);
         INDArray weightView = params.get(NDArrayIndex.point(0), NDArrayIndex.interval(1000, 1000 + weights.length()))
-                .reshape('c', weights.shape()).assign(weights);
-        INDArray gradView = gradients.get(NDArrayIndex.point(0), NDArrayIndex.interval(1000, 1000 + weights.length()))
+                .reshape('c', weights.shape())
+                .assign(weights);
+        INDArray gradView = gradients
+                .get(NDArrayIndex.point(0), NDArrayIndex.interval(1000, 1000 + weights.length()))
                 .reshape('c', weights.shape());
         assertTrue(weightView.isView());
         INDArray delta = random(r, 2, 32, 7, 7);
-        for (long limit : new long[]{0, Long.MAX_VALUE}) {
-            RandomChannelGroupKernel k = new RandomChannelGroupKernel(wiring, 8, new int[]{5, 5}, new int[]{1, 1},
-                    new int[]{2, 2}, ConvolutionMode.Truncate, limit);
+        for (long limit : new long[] {0, Long.MAX_VALUE}) {
+            RandomChannelGroupKernel k = new RandomChannelGroupKernel(
+                    wiring, 8, new int[] {5, 5}, new int[] {1, 1}, new int[] {2, 2}, ConvolutionMode.Truncate, limit);
             INDArray plain = k.forward(x, weights, null, Nd4j.create(DataType.DOUBLE, 2, 32, 7, 7));
             assertEquals(plain, k.forward(x, weightView, null, Nd4j.create(DataType.DOUBLE, 2, 32, 7, 7)));
             INDArray gw = weights.ulike();
@@ -136,8 +202,13 @@ class RandomChannelGroupKernelTest {
             k.backward(x, weightView, delta, gradView, null, gx2);
             assertEquals(gw, gradView, "weight gradient, limit " + limit);
             assertEquals(gx, gx2, "input gradient, limit " + limit);
-            assertEquals(0.0, gradients.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 1000)).norm1Number()
-                    .doubleValue(), "nothing written outside the view");
+            assertEquals(
+                    0.0,
+                    gradients
+                            .get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 1000))
+                            .norm1Number()
+                            .doubleValue(),
+                    "nothing written outside the view");
         }
     }
 
@@ -171,9 +242,14 @@ class RandomChannelGroupKernelTest {
                             for (int ox = 0; ox < out[1]; ox++) {
                                 double[] sum = {b == null ? 0 : b.getDouble(g * m + i)};
                                 int nn = n, gg = g, ii = i;
-                                taps(x, g, oy, ox, (s, a, c, iy, ix) -> sum[0] += w.getDouble(gg, ii, s, a, c)
-                                        * x.getDouble(nn, wiring[gg][s], iy, ix));
-                                z.putScalar(new long[]{n, g * m + i, oy, ox}, sum[0]);
+                                taps(
+                                        x,
+                                        g,
+                                        oy,
+                                        ox,
+                                        (s, a, c, iy, ix) -> sum[0] +=
+                                                w.getDouble(gg, ii, s, a, c) * x.getDouble(nn, wiring[gg][s], iy, ix));
+                                z.putScalar(new long[] {n, g * m + i, oy, ox}, sum[0]);
                             }
                         }
                     }
@@ -206,7 +282,7 @@ class RandomChannelGroupKernelTest {
                     }
                 }
             }
-            return new INDArray[]{gx, gw, gb};
+            return new INDArray[] {gx, gw, gb};
         }
 
         /** Calls {@code tap} for every (wired channel s, kernel row a, column c) of output pixel (oy, ox) of group

@@ -17,53 +17,55 @@ import org.deeplearning4j.nn.api.Model;
  * from its {@link #newTrainOptions()}, so the commands need no edit.
  */
 interface DataSetType {
-  /** Every data set the CLI knows, in the order {@code train --help} lists their options. */
-  List<DataSetType> ALL = List.of(MnistRun.TYPE, Cifar10Run.TYPE, ImageNetRun.TYPE);
+    /** Every data set the CLI knows, in the order {@code train --help} lists their options. */
+    List<DataSetType> ALL = List.of(MnistRun.TYPE, Cifar10Run.TYPE, ImageNetRun.TYPE);
 
-  /** Every data set the CLI knows, by name. */
-  Map<String, DataSetType> KNOWN = ALL.stream()
-      .collect(Collectors.toUnmodifiableMap(DataSetType::name, Function.identity()));
+    /** Every data set the CLI knows, by name. */
+    Map<String, DataSetType> KNOWN =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(DataSetType::name, Function.identity()));
 
-  /** The name zoo entries and run manifests use, e.g. {@code mnist}. */
-  String name();
+    /** The name zoo entries and run manifests use, e.g. {@code mnist}. */
+    String name();
 
-  /**
-   * Options of {@code train} that only this data set's models read: a new picocli-annotated object (its
-   * {@code @Option} fields), which {@link Dropout4jCli#commandLine()} adds to {@code train} as a mixin named
-   * {@link #name()} and {@code train} refuses for other models; null (the default) for none. {@link #train} reads
-   * them with {@code command.optionsOf(this, TheClass.class)}.
-   */
-  default Object newTrainOptions() {
-    return null;
-  }
-
-  /** The name in messages, e.g. {@code ImageNet}; {@link #name()} unless overridden. */
-  default String displayName() {
-    return name();
-  }
-
-  /** {@code train MODEL}: trains {@code entry} with the options parsed into {@code command}; the exit code. */
-  int train(ZooEntry entry, TrainCommand command) throws IOException;
-
-  /** {@code evaluate MODEL.zip}: evaluates {@code model} (read from {@code command.modelFile}); the exit code. */
-  int evaluate(Model model, EvaluateCommand command) throws IOException;
-
-  /** The type of {@code entry}'s data set. @throws Dropout4jCli.UserException if the CLI cannot train it */
-  static DataSetType of(ZooEntry entry) {
-    DataSetType t = KNOWN.get(entry.dataset());
-    if (t == null) {
-      throw new Dropout4jCli.UserException(entry.name() + " is a " + entry.dataset() + " model; this CLI does not "
-          + "train it yet (build it in Java with ModelRegistry.standard().require(\"" + entry.name() + "\"))");
+    /**
+     * Options of {@code train} that only this data set's models read: a new picocli-annotated object (its
+     * {@code @Option} fields), which {@link Dropout4jCli#commandLine()} adds to {@code train} as a mixin named
+     * {@link #name()} and {@code train} refuses for other models; null (the default) for none. {@link #train} reads
+     * them with {@code command.optionsOf(this, TheClass.class)}.
+     */
+    default Object newTrainOptions() {
+        return null;
     }
-    return t;
-  }
 
-  /** The type named {@code dataset} in {@code file}. @throws IllegalArgumentException if the CLI does not know it */
-  static DataSetType of(String dataset, Object file) {
-    DataSetType t = KNOWN.get(dataset);
-    if (t == null) {
-      throw new IllegalArgumentException(file + " is a " + dataset + " model; this CLI does not evaluate it");
+    /** The name in messages, e.g. {@code ImageNet}; {@link #name()} unless overridden. */
+    default String displayName() {
+        return name();
     }
-    return t;
-  }
+
+    /** {@code train MODEL}: trains {@code entry} with the options parsed into {@code command}; the exit code. */
+    int train(ZooEntry entry, TrainCommand command) throws IOException;
+
+    /** {@code evaluate MODEL.zip}: evaluates {@code model} (read from {@code command.modelFile}); the exit code. */
+    int evaluate(Model model, EvaluateCommand command) throws IOException;
+
+    /** The type of {@code entry}'s data set. @throws Dropout4jCli.UserException if the CLI cannot train it */
+    static DataSetType of(ZooEntry entry) {
+        DataSetType t = KNOWN.get(entry.dataset());
+        if (t == null) {
+            throw new Dropout4jCli.UserException(
+                    entry.name() + " is a " + entry.dataset() + " model; this CLI does not "
+                            + "train it yet (build it in Java with ModelRegistry.standard().require(\"" + entry.name()
+                            + "\"))");
+        }
+        return t;
+    }
+
+    /** The type named {@code dataset} in {@code file}. @throws IllegalArgumentException if the CLI does not know it */
+    static DataSetType of(String dataset, Object file) {
+        DataSetType t = KNOWN.get(dataset);
+        if (t == null) {
+            throw new IllegalArgumentException(file + " is a " + dataset + " model; this CLI does not evaluate it");
+        }
+        return t;
+    }
 }

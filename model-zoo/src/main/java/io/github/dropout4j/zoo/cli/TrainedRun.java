@@ -15,25 +15,26 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * checkpoint's run state {@code RUN/checkpoint.zip.state}, line {@code model=...}). The only place that knows a run directory's layout for publishing.
  */
 final class TrainedRun {
-  private TrainedRun() {
-  }
+    private TrainedRun() {}
 
-  /** The network of a model zip (its updater state, if any, is not needed). */
-  static MultiLayerNetwork network(Path modelZip) throws IOException {
-    return ModelZip.readNetwork(modelZip);
-  }
+    /** The network of a model zip (its updater state, if any, is not needed). */
+    static MultiLayerNetwork network(Path modelZip) throws IOException {
+        return ModelZip.readNetwork(modelZip);
+    }
 
-  /** The zoo model name recorded by the run that wrote {@code modelZip}, if it recorded one. */
-  static Optional<String> modelName(Path modelZip) throws IOException {
-    Optional<RunManifest> manifest = ModelZip.readManifest(modelZip);
-    if (manifest.isPresent()) {
-      return Optional.of(manifest.get().model());
+    /** The zoo model name recorded by the run that wrote {@code modelZip}, if it recorded one. */
+    static Optional<String> modelName(Path modelZip) throws IOException {
+        Optional<RunManifest> manifest = ModelZip.readManifest(modelZip);
+        if (manifest.isPresent()) {
+            return Optional.of(manifest.get().model());
+        }
+        Path state = modelZip.resolveSibling("checkpoint.zip" + LegacyModelZips.MNIST_STATE_SUFFIX);
+        if (!Files.isRegularFile(state)) {
+            return Optional.empty();
+        }
+        return Files.readAllLines(state).stream()
+                .filter(l -> l.startsWith("model="))
+                .map(l -> l.substring(6).trim())
+                .findFirst();
     }
-    Path state = modelZip.resolveSibling("checkpoint.zip" + LegacyModelZips.MNIST_STATE_SUFFIX);
-    if (!Files.isRegularFile(state)) {
-      return Optional.empty();
-    }
-    return Files.readAllLines(state).stream().filter(l -> l.startsWith("model=")).map(l -> l.substring(6).trim())
-        .findFirst();
-  }
 }

@@ -22,57 +22,60 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * }</pre>
  */
 public final class Cifar10DataSetIterator extends ByteImageDataSetIterator {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient Cifar10Records data;
+    private final transient Cifar10Records data;
 
-  private Cifar10DataSetIterator(Builder b) {
-    super(b, "images",
-        new long[]{Cifar10Records.CHANNELS, Cifar10Records.HEIGHT, Cifar10Records.WIDTH}, Cifar10Records.CLASSES,
-        Cifar10Records.CLASS_NAMES);
-    this.data = b.records;
-  }
+    private Cifar10DataSetIterator(Builder b) {
+        super(
+                b,
+                "images",
+                new long[] {Cifar10Records.CHANNELS, Cifar10Records.HEIGHT, Cifar10Records.WIDTH},
+                Cifar10Records.CLASSES,
+                Cifar10Records.CLASS_NAMES);
+        this.data = b.records;
+    }
 
-  /** Defaults: batch 128 (the paper's), no shuffling, all images. */
-  public static Builder builder(Cifar10Records data) {
-    return new Builder(data);
-  }
-
-  @Override
-  byte[] pixelBytes() {
-    return data.bytes();
-  }
-
-  /** Each record is its label byte followed by the image. */
-  @Override
-  int pixelOffset(int example) {
-    return example * Cifar10Records.RECORD_BYTES + Cifar10Records.LABEL_BYTES;
-  }
-
-  @Override
-  int label(int example) {
-    return data.label(example);
-  }
-
-  /**
-   * Configures a {@link Cifar10DataSetIterator}; every setter validates its argument. Defaults: batch 128 (the
-   * paper's), no shuffling, all images.
-   */
-  public static final class Builder extends AbstractBuilder<Builder> {
-    private final Cifar10Records records;
-
-    private Builder(Cifar10Records data) {
-      super(requireData(data).count(), data.name(), 128);
-      this.records = data;
+    /** Defaults: batch 128 (the paper's), no shuffling, all images. */
+    public static Builder builder(Cifar10Records data) {
+        return new Builder(data);
     }
 
     @Override
-    Builder self() {
-      return this;
+    byte[] pixelBytes() {
+        return data.bytes();
     }
 
-    public Cifar10DataSetIterator build() {
-      return new Cifar10DataSetIterator(this);
+    /** Each record is its label byte followed by the image. */
+    @Override
+    int pixelOffset(int example) {
+        return example * Cifar10Records.RECORD_BYTES + Cifar10Records.LABEL_BYTES;
     }
-  }
+
+    @Override
+    int label(int example) {
+        return data.label(example);
+    }
+
+    /**
+     * Configures a {@link Cifar10DataSetIterator}; every setter validates its argument. Defaults: batch 128 (the
+     * paper's), no shuffling, all images.
+     */
+    public static final class Builder extends AbstractBuilder<Builder> {
+        private final Cifar10Records records;
+
+        private Builder(Cifar10Records data) {
+            super(requireData(data).count(), data.name(), 128);
+            this.records = data;
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        public Cifar10DataSetIterator build() {
+            return new Cifar10DataSetIterator(this);
+        }
+    }
 }

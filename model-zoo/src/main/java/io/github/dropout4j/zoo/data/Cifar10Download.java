@@ -16,52 +16,51 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class Cifar10Download {
-  /** The directory the archive unpacks to. */
-  public static final String BATCHES_DIR = "cifar-10-batches-bin";
-  /** 10,000 records of 3,073 bytes. */
-  public static final long BATCH_BYTES = 10_000L * Cifar10Records.RECORD_BYTES;
+    /** The directory the archive unpacks to. */
+    public static final String BATCHES_DIR = "cifar-10-batches-bin";
+    /** 10,000 records of 3,073 bytes. */
+    public static final long BATCH_BYTES = 10_000L * Cifar10Records.RECORD_BYTES;
 
-  private Cifar10Download() {
-  }
+    private Cifar10Download() {}
 
-  /** CIFAR-10 from {@link DatasetManifest#cifar10()}. */
-  public static Path fetchAndExtract(Downloader downloader) throws IOException {
-    return fetchAndExtract(downloader, DatasetManifest.cifar10(), BATCH_BYTES);
-  }
-
-  /**
-   * The archive of {@code manifest} (its first file), extracted.
-   *
-   * @param batchBytes expected size of each batch file, used only to decide whether extraction can be skipped
-   * @return the directory holding the batch files
-   */
-  public static Path fetchAndExtract(Downloader downloader, DatasetManifest manifest, long batchBytes)
-      throws IOException {
-    Path cache = downloader.cacheDir(manifest);
-    Path batches = cache.resolve(BATCHES_DIR);
-    if (complete(batches, batchBytes)) {
-      return batches;
+    /** CIFAR-10 from {@link DatasetManifest#cifar10()}. */
+    public static Path fetchAndExtract(Downloader downloader) throws IOException {
+        return fetchAndExtract(downloader, DatasetManifest.cifar10(), BATCH_BYTES);
     }
-    Path archive = downloader.fetch(manifest, manifest.files().get(0));
-    TarGzExtractor.extract(archive, cache);
-    if (!Files.isRegularFile(batches.resolve("data_batch_1.bin"))
-        || !Files.isRegularFile(batches.resolve(Cifar10Data.TEST_FILE))) {
-      throw new IOException(archive + ": extracted, but " + batches + " lacks data_batch_1.bin or "
-          + Cifar10Data.TEST_FILE);
-    }
-    return batches;
-  }
 
-  private static boolean complete(Path dir, long batchBytes) throws IOException {
-    for (int i = 1; i <= 5; i++) {
-      if (!hasSize(dir.resolve("data_batch_" + i + ".bin"), batchBytes)) {
-        return false;
-      }
+    /**
+     * The archive of {@code manifest} (its first file), extracted.
+     *
+     * @param batchBytes expected size of each batch file, used only to decide whether extraction can be skipped
+     * @return the directory holding the batch files
+     */
+    public static Path fetchAndExtract(Downloader downloader, DatasetManifest manifest, long batchBytes)
+            throws IOException {
+        Path cache = downloader.cacheDir(manifest);
+        Path batches = cache.resolve(BATCHES_DIR);
+        if (complete(batches, batchBytes)) {
+            return batches;
+        }
+        Path archive = downloader.fetch(manifest, manifest.files().get(0));
+        TarGzExtractor.extract(archive, cache);
+        if (!Files.isRegularFile(batches.resolve("data_batch_1.bin"))
+                || !Files.isRegularFile(batches.resolve(Cifar10Data.TEST_FILE))) {
+            throw new IOException(
+                    archive + ": extracted, but " + batches + " lacks data_batch_1.bin or " + Cifar10Data.TEST_FILE);
+        }
+        return batches;
     }
-    return hasSize(dir.resolve(Cifar10Data.TEST_FILE), batchBytes);
-  }
 
-  private static boolean hasSize(Path p, long size) throws IOException {
-    return Files.isRegularFile(p) && Files.size(p) == size;
-  }
+    private static boolean complete(Path dir, long batchBytes) throws IOException {
+        for (int i = 1; i <= 5; i++) {
+            if (!hasSize(dir.resolve("data_batch_" + i + ".bin"), batchBytes)) {
+                return false;
+            }
+        }
+        return hasSize(dir.resolve(Cifar10Data.TEST_FILE), batchBytes);
+    }
+
+    private static boolean hasSize(Path p, long size) throws IOException {
+        return Files.isRegularFile(p) && Files.size(p) == size;
+    }
 }

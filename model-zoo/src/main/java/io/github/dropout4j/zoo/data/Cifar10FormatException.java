@@ -6,9 +6,9 @@ package io.github.dropout4j.zoo.data;
  * {@code "data_batch_1.bin: record 17 (byte 52241) has label 12, expected 0..9"}.
  */
 public final class Cifar10FormatException extends DataFormatException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  Cifar10FormatException(String file, long offset, String problem) {
-    super(file, offset, problem);
-  }
+    Cifar10FormatException(String file, long offset, String problem) {
+        super(file, offset, problem);
+    }
 }

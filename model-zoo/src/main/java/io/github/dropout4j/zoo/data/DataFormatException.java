@@ -8,24 +8,24 @@ import java.io.IOException;
  * per format ({@link IdxFormatException}, {@link Cifar10FormatException}) so callers can catch one format or all.
  */
 public class DataFormatException extends IOException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String file;
-  private final long offset;
+    private final String file;
+    private final long offset;
 
-  DataFormatException(String file, long offset, String problem) {
-    super(file + ": " + problem);
-    this.file = file;
-    this.offset = offset;
-  }
+    DataFormatException(String file, long offset, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+        this.offset = offset;
+    }
 
-  /** The file name (not the full path) the problem was found in. */
-  public String file() {
-    return file;
-  }
+    /** The file name (not the full path) the problem was found in. */
+    public String file() {
+        return file;
+    }
 
-  /** Byte offset of the problem in the (decompressed) file, or -1 if it concerns the whole file. */
-  public long offset() {
-    return offset;
-  }
+    /** Byte offset of the problem in the (decompressed) file, or -1 if it concerns the whole file. */
+    public long offset() {
+        return offset;
+    }
 }

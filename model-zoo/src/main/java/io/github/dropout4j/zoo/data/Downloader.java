@@ -66,309 +66,319 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Downloader {
-  private static final Logger log = LoggerFactory.getLogger(Downloader.class);
-  private static final Pattern CONTENT_RANGE_START = Pattern.compile("bytes\\s+(\\d+)-");
+    private static final Logger log = LoggerFactory.getLogger(Downloader.class);
+    private static final Pattern CONTENT_RANGE_START = Pattern.compile("bytes\\s+(\\d+)-");
 
-  /** One lock per cache file within this JVM (a {@link FileLock} excludes other processes, not other threads). */
-  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+    /** One lock per cache file within this JVM (a {@link FileLock} excludes other processes, not other threads). */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
-  private final DownloadOptions options;
-  private HttpClient client;
+    private final DownloadOptions options;
+    private HttpClient client;
 
-  public Downloader(DownloadOptions options) {
-    if (options == null) {
-      throw new IllegalArgumentException("options must not be null");
-    }
-    this.options = options;
-  }
-
-  public DownloadOptions options() {
-    return options;
-  }
-
-  /** The cache directory of {@code manifest}: {@code cacheRoot/<name>}. */
-  public Path cacheDir(DatasetManifest manifest) {
-    return options.cacheRoot().resolve(manifest.name());
-  }
-
-  /** Fetches every file of {@code manifest}; returns the cache directory that holds them all, verified. */
-  public Path fetchAll(DatasetManifest manifest) throws IOException {
-    for (DatasetFile f : manifest.files()) {
-      fetch(manifest, f);
-    }
-    return cacheDir(manifest);
-  }
-
-  /** Returns the verified cached file, downloading it first if needed (see the class comment). */
-  public Path fetch(DatasetManifest manifest, DatasetFile file) throws IOException {
-    return fetch(cacheDir(manifest), manifest.mirrors(), file).file();
-  }
-
-  /**
-   * A verified file and where it came from.
-   *
-   * @param file   the verified file in the cache directory
-   * @param source the mirror base URI that served it, or null if it was already in the cache
-   */
-  public record Fetched(Path file, URI source) {
-    /** {@code "the cache"} or the mirror's URI. */
-    public String describeSource() {
-      return source == null ? "the cache" : source.toString();
-    }
-  }
-
-  /**
-   * Returns {@code file} verified in {@code dir}, from the cache or else from the first of {@code mirrors} (base
-   * URIs ending in {@code /}; http, https or a {@code file:} directory) that serves the right bytes.
-   */
-  public Fetched fetch(Path dir, List<URI> mirrors, DatasetFile file) throws IOException {
-    Path target = dir.resolve(file.fileName());
-    if (Files.isRegularFile(target) && sha256(target).equals(file.sha256())) {
-      return new Fetched(target, null); // complete files only ever appear under this name by an atomic move
-    }
-    if (!Files.isDirectory(dir)) {
-      if (options.offline() && mirrors.stream().noneMatch(Downloader::isLocal)) {
-        throw notInCache(dir, file, mirrors);
-      }
-      Files.createDirectories(dir);
-    }
-    ReentrantLock inProcess = LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), k -> new ReentrantLock());
-    inProcess.lock();
-    try (FileChannel lockFile = FileChannel.open(dir.resolve(file.fileName() + ".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
-      return fetchLocked(dir, mirrors, file, target);
-    } finally {
-      inProcess.unlock();
-    }
-  }
-
-  private Fetched fetchLocked(Path dir, List<URI> mirrors, DatasetFile file, Path target) throws IOException {
-    if (Files.isRegularFile(target)) {
-      String actual = sha256(target);
-      if (actual.equals(file.sha256())) {
-        return new Fetched(target, null); // another thread or process fetched it while we waited for the lock
-      }
-      String msg = target + ": cached file has SHA-256 " + actual + ", expected " + file.sha256();
-      if (options.offline()) {
-        Path aside = target.resolveSibling(file.fileName() + ".sha256-mismatch-" + actual.substring(0, 12));
-        Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        msg += "; kept it aside as " + aside;
-        if (mirrors.stream().noneMatch(Downloader::isLocal)) {
-          throw new ChecksumMismatchException(msg + " (offline mode: not downloading it again)");
+    public Downloader(DownloadOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
         }
-        log.warn("{} (offline mode: trying the local mirrors)", msg);
-      } else {
-        Files.delete(target);
-        log.warn("{}; deleted it", msg);
-      }
+        this.options = options;
     }
-    List<URI> usable = options.offline() ? mirrors.stream().filter(Downloader::isLocal).toList() : mirrors;
-    if (usable.isEmpty()) {
-      throw notInCache(dir, file, mirrors);
+
+    public DownloadOptions options() {
+        return options;
     }
-    return download(usable, file, target);
-  }
 
-  private IOException notInCache(Path dir, DatasetFile file, List<URI> mirrors) {
-    return new IOException("offline mode: " + file.fileName() + " is not in the cache " + dir
-        + (mirrors.stream().anyMatch(Downloader::isLocal) ? " nor in the local mirrors " + mirrors.stream()
-            .filter(Downloader::isLocal).toList() : "")
-        + "; download it once without offline mode, or put the file (SHA-256 " + file.sha256() + ") there");
-  }
+    /** The cache directory of {@code manifest}: {@code cacheRoot/<name>}. */
+    public Path cacheDir(DatasetManifest manifest) {
+        return options.cacheRoot().resolve(manifest.name());
+    }
 
-  /** A {@code file:} mirror: a directory on this machine, usable in offline mode. */
-  static boolean isLocal(URI mirror) {
-    return "file".equals(mirror.getScheme());
-  }
-
-  private Fetched download(List<URI> mirrors, DatasetFile file, Path target) throws IOException {
-    Path part = target.resolveSibling(file.fileName() + ".part");
-    List<String> failures = new ArrayList<>();
-    ChecksumMismatchException mismatch = null;
-    for (URI mirror : mirrors) {
-      URI url = mirror.resolve(file.fileName());
-      for (int attempt = 1; attempt <= options.attemptsPerMirror(); attempt++) {
-        if (attempt > 1) {
-          pause();
+    /** Fetches every file of {@code manifest}; returns the cache directory that holds them all, verified. */
+    public Path fetchAll(DatasetManifest manifest) throws IOException {
+        for (DatasetFile f : manifest.files()) {
+            fetch(manifest, f);
         }
-        long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-        if (file.sizeBytes() >= 0 && have > file.sizeBytes()) {
-          Files.delete(part);
-          have = 0;
+        return cacheDir(manifest);
+    }
+
+    /** Returns the verified cached file, downloading it first if needed (see the class comment). */
+    public Path fetch(DatasetManifest manifest, DatasetFile file) throws IOException {
+        return fetch(cacheDir(manifest), manifest.mirrors(), file).file();
+    }
+
+    /**
+     * A verified file and where it came from.
+     *
+     * @param file   the verified file in the cache directory
+     * @param source the mirror base URI that served it, or null if it was already in the cache
+     */
+    public record Fetched(Path file, URI source) {
+        /** {@code "the cache"} or the mirror's URI. */
+        public String describeSource() {
+            return source == null ? "the cache" : source.toString();
         }
-        int status;
-        if (isLocal(mirror)) {
-          Path source = Path.of(url);
-          if (!Files.isRegularFile(source)) {
-            failures.add(url + ": no such file");
-            break;
-          }
-          Files.copy(source, part, StandardCopyOption.REPLACE_EXISTING);
-          status = 200;
-        } else if (file.sizeBytes() >= 0 && have == file.sizeBytes()) {
-          status = 200; // an earlier transfer already received every byte; only verification is left
-        } else {
-          try {
-            log.info("Downloading {}{}", url, have > 0 ? " from byte " + have : "");
-            status = request(url, part, have, file.sizeBytes());
-          } catch (IOException e) {
-            if (unknownHost(e)) {
-              failures.add(url + ": unknown host (no network?)");
-              break;
+    }
+
+    /**
+     * Returns {@code file} verified in {@code dir}, from the cache or else from the first of {@code mirrors} (base
+     * URIs ending in {@code /}; http, https or a {@code file:} directory) that serves the right bytes.
+     */
+    public Fetched fetch(Path dir, List<URI> mirrors, DatasetFile file) throws IOException {
+        Path target = dir.resolve(file.fileName());
+        if (Files.isRegularFile(target) && sha256(target).equals(file.sha256())) {
+            return new Fetched(target, null); // complete files only ever appear under this name by an atomic move
+        }
+        if (!Files.isDirectory(dir)) {
+            if (options.offline() && mirrors.stream().noneMatch(Downloader::isLocal)) {
+                throw notInCache(dir, file, mirrors);
             }
-            failures.add(url + " (attempt " + attempt + "): " + describe(e));
-            continue;
-          }
+            Files.createDirectories(dir);
         }
-        if (status == 416) {
-          Files.deleteIfExists(part);
-          failures.add(url + " (attempt " + attempt + "): HTTP 416 for a resume from byte " + have + "; restarting");
-          continue;
+        ReentrantLock inProcess = LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), k -> new ReentrantLock());
+        inProcess.lock();
+        try (FileChannel lockFile = FileChannel.open(
+                        dir.resolve(file.fileName() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lockFile.lock()) {
+            return fetchLocked(dir, mirrors, file, target);
+        } finally {
+            inProcess.unlock();
         }
-        if (status >= 500 || status == 408 || status == 429) {
-          failures.add(url + " (attempt " + attempt + "): HTTP " + status);
-          continue;
+    }
+
+    private Fetched fetchLocked(Path dir, List<URI> mirrors, DatasetFile file, Path target) throws IOException {
+        if (Files.isRegularFile(target)) {
+            String actual = sha256(target);
+            if (actual.equals(file.sha256())) {
+                return new Fetched(target, null); // another thread or process fetched it while we waited for the lock
+            }
+            String msg = target + ": cached file has SHA-256 " + actual + ", expected " + file.sha256();
+            if (options.offline()) {
+                Path aside = target.resolveSibling(file.fileName() + ".sha256-mismatch-" + actual.substring(0, 12));
+                Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                msg += "; kept it aside as " + aside;
+                if (mirrors.stream().noneMatch(Downloader::isLocal)) {
+                    throw new ChecksumMismatchException(msg + " (offline mode: not downloading it again)");
+                }
+                log.warn("{} (offline mode: trying the local mirrors)", msg);
+            } else {
+                Files.delete(target);
+                log.warn("{}; deleted it", msg);
+            }
         }
-        if (status != 200 && status != 206) {
-          failures.add(url + ": HTTP " + status);
-          break;
+        List<URI> usable =
+                options.offline() ? mirrors.stream().filter(Downloader::isLocal).toList() : mirrors;
+        if (usable.isEmpty()) {
+            throw notInCache(dir, file, mirrors);
         }
-        long size = Files.size(part);
-        if (file.sizeBytes() >= 0 && size < file.sizeBytes()) {
-          failures.add(url + " (attempt " + attempt + "): body ended at byte " + size + " of " + file.sizeBytes());
-          continue;
+        return download(usable, file, target);
+    }
+
+    private IOException notInCache(Path dir, DatasetFile file, List<URI> mirrors) {
+        return new IOException("offline mode: " + file.fileName() + " is not in the cache " + dir
+                + (mirrors.stream().anyMatch(Downloader::isLocal)
+                        ? " nor in the local mirrors "
+                                + mirrors.stream().filter(Downloader::isLocal).toList()
+                        : "")
+                + "; download it once without offline mode, or put the file (SHA-256 " + file.sha256() + ") there");
+    }
+
+    /** A {@code file:} mirror: a directory on this machine, usable in offline mode. */
+    static boolean isLocal(URI mirror) {
+        return "file".equals(mirror.getScheme());
+    }
+
+    private Fetched download(List<URI> mirrors, DatasetFile file, Path target) throws IOException {
+        Path part = target.resolveSibling(file.fileName() + ".part");
+        List<String> failures = new ArrayList<>();
+        ChecksumMismatchException mismatch = null;
+        for (URI mirror : mirrors) {
+            URI url = mirror.resolve(file.fileName());
+            for (int attempt = 1; attempt <= options.attemptsPerMirror(); attempt++) {
+                if (attempt > 1) {
+                    pause();
+                }
+                long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+                if (file.sizeBytes() >= 0 && have > file.sizeBytes()) {
+                    Files.delete(part);
+                    have = 0;
+                }
+                int status;
+                if (isLocal(mirror)) {
+                    Path source = Path.of(url);
+                    if (!Files.isRegularFile(source)) {
+                        failures.add(url + ": no such file");
+                        break;
+                    }
+                    Files.copy(source, part, StandardCopyOption.REPLACE_EXISTING);
+                    status = 200;
+                } else if (file.sizeBytes() >= 0 && have == file.sizeBytes()) {
+                    status = 200; // an earlier transfer already received every byte; only verification is left
+                } else {
+                    try {
+                        log.info("Downloading {}{}", url, have > 0 ? " from byte " + have : "");
+                        status = request(url, part, have, file.sizeBytes());
+                    } catch (IOException e) {
+                        if (unknownHost(e)) {
+                            failures.add(url + ": unknown host (no network?)");
+                            break;
+                        }
+                        failures.add(url + " (attempt " + attempt + "): " + describe(e));
+                        continue;
+                    }
+                }
+                if (status == 416) {
+                    Files.deleteIfExists(part);
+                    failures.add(url + " (attempt " + attempt + "): HTTP 416 for a resume from byte " + have
+                            + "; restarting");
+                    continue;
+                }
+                if (status >= 500 || status == 408 || status == 429) {
+                    failures.add(url + " (attempt " + attempt + "): HTTP " + status);
+                    continue;
+                }
+                if (status != 200 && status != 206) {
+                    failures.add(url + ": HTTP " + status);
+                    break;
+                }
+                long size = Files.size(part);
+                if (file.sizeBytes() >= 0 && size < file.sizeBytes()) {
+                    failures.add(
+                            url + " (attempt " + attempt + "): body ended at byte " + size + " of " + file.sizeBytes());
+                    continue;
+                }
+                String actual = sha256(part);
+                if (actual.equals(file.sha256())) {
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    log.info("Verified {} ({} bytes, SHA-256 {}), served by {}", target, size, actual, mirror);
+                    return new Fetched(target, mirror);
+                }
+                Files.delete(part);
+                mismatch =
+                        new ChecksumMismatchException(file.fileName() + " from " + url + ": SHA-256 mismatch, expected "
+                                + file.sha256() + ", actual " + actual + " (" + size + " bytes); the file was deleted");
+                failures.add(mismatch.getMessage());
+                break;
+            }
         }
-        String actual = sha256(part);
-        if (actual.equals(file.sha256())) {
-          Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          log.info("Verified {} ({} bytes, SHA-256 {}), served by {}", target, size, actual, mirror);
-          return new Fetched(target, mirror);
+        String all = String.join("\n  ", failures);
+        if (mismatch != null) {
+            throw new ChecksumMismatchException(
+                    mismatch.getMessage() + (failures.size() > 1 ? "\nall attempts:\n  " + all : ""));
         }
-        Files.delete(part);
-        mismatch = new ChecksumMismatchException(file.fileName() + " from " + url + ": SHA-256 mismatch, expected "
-            + file.sha256() + ", actual " + actual + " (" + size + " bytes); the file was deleted");
-        failures.add(mismatch.getMessage());
-        break;
-      }
+        throw new IOException("could not download " + file.fileName() + " from any of " + mirrors
+                + (Files.isRegularFile(part) ? " (kept " + Files.size(part) + " bytes in " + part + " to resume)" : "")
+                + ":\n  " + all);
     }
-    String all = String.join("\n  ", failures);
-    if (mismatch != null) {
-      throw new ChecksumMismatchException(mismatch.getMessage()
-          + (failures.size() > 1 ? "\nall attempts:\n  " + all : ""));
-    }
-    throw new IOException("could not download " + file.fileName() + " from any of " + mirrors
-        + (Files.isRegularFile(part) ? " (kept " + Files.size(part) + " bytes in " + part + " to resume)" : "")
-        + ":\n  " + all);
-  }
 
-  /**
-   * One GET, resuming from byte {@code have} if positive; the body (200 or 206) goes to {@code part}.
-   * Returns the status code; throws on connection errors, cut bodies and stalls.
-   */
-  private int request(URI url, Path part, long have, long size) throws IOException {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(url).GET().timeout(options.stallTimeout());
-    if (have > 0) {
-      builder.header("Range", "bytes=" + have + "-");
-    }
-    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-    AtomicReference<PartFileSubscriber> body = new AtomicReference<>();
-    HttpResponse.BodyHandler<Long> handler = info -> {
-      lastProgress.set(System.nanoTime());
-      int status = info.statusCode();
-      if (status == 206 && have > 0 && contentRangeStart(info.headers().firstValue("Content-Range").orElse(""))
-          == have) {
-        body.set(new PartFileSubscriber(part, true, size < 0 ? -1 : size - have, lastProgress));
-      } else if (status == 200 || status == 206) {
-        // 200: the server ignored the Range header (or none was sent); start again from byte 0.
-        // 206 at an unexpected offset: equally unusable for appending; truncate and let the size check retry.
-        body.set(new PartFileSubscriber(part, false, status == 200 ? size : 0, lastProgress));
-      } else {
-        return HttpResponse.BodySubscribers.replacing(0L);
-      }
-      return body.get();
-    };
-    CompletableFuture<HttpResponse<Long>> future = client().sendAsync(builder.build(), handler);
-    long stallNanos = options.stallTimeout().toNanos();
-    long pollMillis = Math.max(10, Math.min(200, options.stallTimeout().toMillis() / 4));
-    while (true) {
-      try {
-        return future.get(pollMillis, TimeUnit.MILLISECONDS).statusCode();
-      } catch (TimeoutException e) {
-        if (System.nanoTime() - lastProgress.get() > stallNanos) {
-          PartFileSubscriber s = body.get();
-          HttpTimeoutException stalled = new HttpTimeoutException(
-              "no data for " + options.stallTimeout().toMillis() + " ms");
-          if (s != null) {
-            s.abort(stalled);
-          }
-          future.cancel(true);
-          throw stalled;
+    /**
+     * One GET, resuming from byte {@code have} if positive; the body (200 or 206) goes to {@code part}.
+     * Returns the status code; throws on connection errors, cut bodies and stalls.
+     */
+    private int request(URI url, Path part, long have, long size) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).GET().timeout(options.stallTimeout());
+        if (have > 0) {
+            builder.header("Range", "bytes=" + have + "-");
         }
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        throw cause instanceof IOException io ? io : new IOException(cause);
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while downloading " + url);
-      }
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        AtomicReference<PartFileSubscriber> body = new AtomicReference<>();
+        HttpResponse.BodyHandler<Long> handler = info -> {
+            lastProgress.set(System.nanoTime());
+            int status = info.statusCode();
+            if (status == 206
+                    && have > 0
+                    && contentRangeStart(
+                                    info.headers().firstValue("Content-Range").orElse(""))
+                            == have) {
+                body.set(new PartFileSubscriber(part, true, size < 0 ? -1 : size - have, lastProgress));
+            } else if (status == 200 || status == 206) {
+                // 200: the server ignored the Range header (or none was sent); start again from byte 0.
+                // 206 at an unexpected offset: equally unusable for appending; truncate and let the size check retry.
+                body.set(new PartFileSubscriber(part, false, status == 200 ? size : 0, lastProgress));
+            } else {
+                return HttpResponse.BodySubscribers.replacing(0L);
+            }
+            return body.get();
+        };
+        CompletableFuture<HttpResponse<Long>> future = client().sendAsync(builder.build(), handler);
+        long stallNanos = options.stallTimeout().toNanos();
+        long pollMillis = Math.max(10, Math.min(200, options.stallTimeout().toMillis() / 4));
+        while (true) {
+            try {
+                return future.get(pollMillis, TimeUnit.MILLISECONDS).statusCode();
+            } catch (TimeoutException e) {
+                if (System.nanoTime() - lastProgress.get() > stallNanos) {
+                    PartFileSubscriber s = body.get();
+                    HttpTimeoutException stalled = new HttpTimeoutException(
+                            "no data for " + options.stallTimeout().toMillis() + " ms");
+                    if (s != null) {
+                        s.abort(stalled);
+                    }
+                    future.cancel(true);
+                    throw stalled;
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof IOException io ? io : new IOException(cause);
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while downloading " + url);
+            }
+        }
     }
-  }
 
-  static long contentRangeStart(String contentRange) {
-    Matcher m = CONTENT_RANGE_START.matcher(contentRange);
-    return m.lookingAt() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  private synchronized HttpClient client() {
-    if (client == null) {
-      client = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(options.connectTimeout())
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+    static long contentRangeStart(String contentRange) {
+        Matcher m = CONTENT_RANGE_START.matcher(contentRange);
+        return m.lookingAt() ? Long.parseLong(m.group(1)) : -1;
     }
-    return client;
-  }
 
-  private void pause() throws InterruptedIOException {
-    try {
-      Thread.sleep(options.retryDelay().toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted between download attempts");
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(options.connectTimeout())
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+        }
+        return client;
     }
-  }
 
-  /** The host name did not resolve (no network, or a wrong name): retrying the same mirror cannot help. */
-  private static boolean unknownHost(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-        return true;
-      }
+    private void pause() throws InterruptedIOException {
+        try {
+            Thread.sleep(options.retryDelay().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted between download attempts");
+        }
     }
-    return false;
-  }
 
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-  }
+    /** The host name did not resolve (no network, or a wrong name): retrying the same mirror cannot help. */
+    private static boolean unknownHost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
-  /** Lower-case hex SHA-256 of a file's bytes. */
-  public static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      for (long at = 0; at < size; at += Integer.MAX_VALUE) {
-        digest.update(channel.map(FileChannel.MapMode.READ_ONLY, at, Math.min(Integer.MAX_VALUE, size - at)));
-      }
+
+    /** Lower-case hex SHA-256 of a file's bytes. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            for (long at = 0; at < size; at += Integer.MAX_VALUE) {
+                digest.update(channel.map(FileChannel.MapMode.READ_ONLY, at, Math.min(Integer.MAX_VALUE, size - at)));
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
-    return HexFormat.of().formatHex(digest.digest());
-  }
 }

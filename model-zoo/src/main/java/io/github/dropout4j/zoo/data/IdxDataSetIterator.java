@@ -30,55 +30,60 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * }</pre>
  */
 public final class IdxDataSetIterator extends ByteImageDataSetIterator {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient LabeledImages data;
-  private final int features;
+    private final transient LabeledImages data;
+    private final int features;
 
-  private IdxDataSetIterator(Builder b) {
-    super(b, "examples", new long[] {b.data.images().pixelsPerImage()}, b.data.numClasses(),
-        IntStream.range(0, b.data.numClasses()).mapToObj(Integer::toString)
-            .collect(Collectors.toUnmodifiableList()));
-    this.data = b.data;
-    this.features = data.images().pixelsPerImage();
-  }
+    private IdxDataSetIterator(Builder b) {
+        super(
+                b,
+                "examples",
+                new long[] {b.data.images().pixelsPerImage()},
+                b.data.numClasses(),
+                IntStream.range(0, b.data.numClasses())
+                        .mapToObj(Integer::toString)
+                        .collect(Collectors.toUnmodifiableList()));
+        this.data = b.data;
+        this.features = data.images().pixelsPerImage();
+    }
 
-  /** Starts a builder over {@code data}; defaults: batch size 100, no shuffling, all examples. */
-  public static Builder builder(LabeledImages data) {
-    return new Builder(data);
-  }
-
-  @Override
-  byte[] pixelBytes() {
-    return data.images().pixels();
-  }
-
-  @Override
-  int pixelOffset(int example) {
-    return example * features;
-  }
-
-  @Override
-  int label(int example) {
-    return data.label(example);
-  }
-
-  /** Configures an {@link IdxDataSetIterator}; every setter validates its argument. */
-  public static final class Builder extends AbstractBuilder<Builder> {
-    private final LabeledImages data;
-
-    private Builder(LabeledImages data) {
-      super(requireData(data).count(), data.name(), 100);
-      this.data = data;
+    /** Starts a builder over {@code data}; defaults: batch size 100, no shuffling, all examples. */
+    public static Builder builder(LabeledImages data) {
+        return new Builder(data);
     }
 
     @Override
-    Builder self() {
-      return this;
+    byte[] pixelBytes() {
+        return data.images().pixels();
     }
 
-    public IdxDataSetIterator build() {
-      return new IdxDataSetIterator(this);
+    @Override
+    int pixelOffset(int example) {
+        return example * features;
     }
-  }
+
+    @Override
+    int label(int example) {
+        return data.label(example);
+    }
+
+    /** Configures an {@link IdxDataSetIterator}; every setter validates its argument. */
+    public static final class Builder extends AbstractBuilder<Builder> {
+        private final LabeledImages data;
+
+        private Builder(LabeledImages data) {
+            super(requireData(data).count(), data.name(), 100);
+            this.data = data;
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        public IdxDataSetIterator build() {
+            return new IdxDataSetIterator(this);
+        }
+    }
 }

@@ -8,9 +8,9 @@ package io.github.dropout4j.zoo.data;
  * bytes of pixel data from byte 16, found 12329"}.
  */
 public final class IdxFormatException extends DataFormatException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  IdxFormatException(String file, long offset, String problem) {
-    super(file, offset, problem);
-  }
+    IdxFormatException(String file, long offset, String problem) {
+        super(file, offset, problem);
+    }
 }

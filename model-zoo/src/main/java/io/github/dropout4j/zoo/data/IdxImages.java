@@ -11,24 +11,24 @@ package io.github.dropout4j.zoo.data;
  *                {@code & 0xFF}). Not copied: treat as read-only.
  */
 public record IdxImages(String file, int count, int rows, int columns, byte[] pixels) {
-  public IdxImages {
-    if (count < 0 || rows <= 0 || columns <= 0) {
-      throw new IllegalArgumentException(
-          file + ": count must be >= 0 and rows, columns > 0, got " + count + " x " + rows + " x " + columns);
+    public IdxImages {
+        if (count < 0 || rows <= 0 || columns <= 0) {
+            throw new IllegalArgumentException(
+                    file + ": count must be >= 0 and rows, columns > 0, got " + count + " x " + rows + " x " + columns);
+        }
+        if ((long) count * rows * columns != pixels.length) {
+            throw new IllegalArgumentException(file + ": expected " + (long) count * rows * columns
+                    + " pixel bytes for " + count + " x " + rows + " x " + columns + ", got " + pixels.length);
+        }
     }
-    if ((long) count * rows * columns != pixels.length) {
-      throw new IllegalArgumentException(file + ": expected " + (long) count * rows * columns
-          + " pixel bytes for " + count + " x " + rows + " x " + columns + ", got " + pixels.length);
+
+    /** Pixels per image, {@code rows * columns} (784 for MNIST). */
+    public int pixelsPerImage() {
+        return rows * columns;
     }
-  }
 
-  /** Pixels per image, {@code rows * columns} (784 for MNIST). */
-  public int pixelsPerImage() {
-    return rows * columns;
-  }
-
-  @Override
-  public String toString() {
-    return "IdxImages[" + file + ", " + count + " x " + rows + " x " + columns + "]";
-  }
+    @Override
+    public String toString() {
+        return "IdxImages[" + file + ", " + count + " x " + rows + " x " + columns + "]";
+    }
 }

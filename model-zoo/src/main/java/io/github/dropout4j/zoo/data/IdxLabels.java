@@ -8,13 +8,13 @@ package io.github.dropout4j.zoo.data;
  */
 public record IdxLabels(String file, byte[] labels) {
 
-  /** Number of labels N. */
-  public int count() {
-    return labels.length;
-  }
+    /** Number of labels N. */
+    public int count() {
+        return labels.length;
+    }
 
-  @Override
-  public String toString() {
-    return "IdxLabels[" + file + ", " + labels.length + " labels]";
-  }
+    @Override
+    public String toString() {
+        return "IdxLabels[" + file + ", " + labels.length + " labels]";
+    }
 }

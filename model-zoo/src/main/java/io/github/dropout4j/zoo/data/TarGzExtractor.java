@@ -1,9 +1,5 @@
 package io.github.dropout4j.zoo.data;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Extracts the regular files of a {@code .tar.gz} archive (Apache commons-compress) into a directory, safely:
@@ -29,47 +28,47 @@ import java.util.List;
  */
 public final class TarGzExtractor {
 
-  private TarGzExtractor() {
-  }
+    private TarGzExtractor() {}
 
-  /** Extracts every regular file of {@code archive} under {@code destination}; returns them in archive order. */
-  public static List<Path> extract(Path archive, Path destination) throws IOException {
-    Path root = destination.toAbsolutePath().normalize();
-    Files.createDirectories(root);
-    List<Path> written = new ArrayList<>();
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
-         TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        Path target = safeTarget(archive, root, e.getName());
-        if (e.isDirectory()) {
-          Files.createDirectories(target);
-        } else if (e.isFile()) {
-          Files.createDirectories(target.getParent());
-          Path part = target.resolveSibling(target.getFileName() + ".part");
-          Files.copy(tar, part, StandardCopyOption.REPLACE_EXISTING);
-          Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          written.add(target);
+    /** Extracts every regular file of {@code archive} under {@code destination}; returns them in archive order. */
+    public static List<Path> extract(Path archive, Path destination) throws IOException {
+        Path root = destination.toAbsolutePath().normalize();
+        Files.createDirectories(root);
+        List<Path> written = new ArrayList<>();
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                Path target = safeTarget(archive, root, e.getName());
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else if (e.isFile()) {
+                    Files.createDirectories(target.getParent());
+                    Path part = target.resolveSibling(target.getFileName() + ".part");
+                    Files.copy(tar, part, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    written.add(target);
+                }
+            }
         }
-      }
+        return written;
     }
-    return written;
-  }
 
-  static Path safeTarget(Path archive, Path root, String name) throws IOException {
-    String n = name.replace('\\', '/');
-    boolean dotDot = false;
-    for (String part : n.split("/")) {
-      dotDot |= part.equals("..");
+    static Path safeTarget(Path archive, Path root, String name) throws IOException {
+        String n = name.replace('\\', '/');
+        boolean dotDot = false;
+        for (String part : n.split("/")) {
+            dotDot |= part.equals("..");
+        }
+        if (n.startsWith("/") || n.matches("^[A-Za-z]:.*") || dotDot) {
+            throw new IOException(archive.getFileName() + ": refusing entry '" + name
+                    + "' (absolute path or '..' component would write outside " + root + ")");
+        }
+        Path target = root.resolve(n).normalize();
+        if (!target.startsWith(root)) {
+            throw new IOException(
+                    archive.getFileName() + ": refusing entry '" + name + "' (resolves outside " + root + ")");
+        }
+        return target;
     }
-    if (n.startsWith("/") || n.matches("^[A-Za-z]:.*") || dotDot) {
-      throw new IOException(archive.getFileName() + ": refusing entry '" + name
-          + "' (absolute path or '..' component would write outside " + root + ")");
-    }
-    Path target = root.resolve(n).normalize();
-    if (!target.startsWith(root)) {
-      throw new IOException(archive.getFileName() + ": refusing entry '" + name + "' (resolves outside " + root + ")");
-    }
-    return target;
-  }
 }

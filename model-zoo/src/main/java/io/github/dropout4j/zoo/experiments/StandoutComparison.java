@@ -1,13 +1,19 @@
 package io.github.dropout4j.zoo.experiments;
 
-import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.adaptive.AdaptiveDropout;
 import io.github.dropout4j.dropout.BernoulliDropout;
+import io.github.dropout4j.dropout.Dropouts;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.Standout;
 import io.github.dropout4j.layers.StandoutLayer;
 import io.github.dropout4j.zoo.data.IdxDataSetIterator;
 import io.github.dropout4j.zoo.data.MnistData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -25,13 +31,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Fixed dropout vs {@link AdaptiveDropout} vs {@link Standout} on the repository's bundled MNIST digits
@@ -62,20 +61,31 @@ public final class StandoutComparison {
 
     private static final long SEED = 42;
 
-    private StandoutComparison() {
-    }
+    private StandoutComparison() {}
 
     public static void main(String[] args) throws IOException {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int width = args.length > 1 ? Integer.parseInt(args[1]) : 800;
         Path png = Path.of(args.length > 2 ? args[2] : "retain-probabilities.png");
         MnistData data = MnistData.bundled();
-        DataSet validation = IdxDataSetIterator.builder(data.validation()).batchSize(data.validation().count())
-                .build().next();
-        DataSet test = IdxDataSetIterator.builder(data.test()).batchSize(data.test().count()).build().next();
-        System.out.printf(Locale.ROOT, "StandoutComparison: 784-%d-%d-10 on the bundled MNIST digits (%d train, %d "
-                        + "validation, %d test), %d epochs, batch 100, Adam(1e-3), cores=%d%n", width, width,
-                data.train().count(), validation.numExamples(), test.numExamples(), epochs,
+        DataSet validation = IdxDataSetIterator.builder(data.validation())
+                .batchSize(data.validation().count())
+                .build()
+                .next();
+        DataSet test = IdxDataSetIterator.builder(data.test())
+                .batchSize(data.test().count())
+                .build()
+                .next();
+        System.out.printf(
+                Locale.ROOT,
+                "StandoutComparison: 784-%d-%d-10 on the bundled MNIST digits (%d train, %d "
+                        + "validation, %d test), %d epochs, batch 100, Adam(1e-3), cores=%d%n",
+                width,
+                width,
+                data.train().count(),
+                validation.numExamples(),
+                test.numExamples(),
+                epochs,
                 Runtime.getRuntime().availableProcessors());
 
         MultiLayerNetwork fixed = bernoulliNet(width, false);
@@ -83,7 +93,12 @@ public final class StandoutComparison {
 
         MultiLayerNetwork adaptiveNet = bernoulliNet(width, true);
         AdaptiveDropout adaptive = AdaptiveDropout.builder(validation.getFeatures(), validation.getLabels())
-                .everyEpochs(1).passes(8).stepSize(0.05).retainBounds(0.2, 0.95).seed(SEED).build();
+                .everyEpochs(1)
+                .passes(8)
+                .stepSize(0.05)
+                .retainBounds(0.2, 0.95)
+                .seed(SEED)
+                .build();
         adaptiveNet.addListeners(adaptive);
         report("adaptive dropout", adaptiveNet, train(adaptiveNet, data, epochs), validation, test);
 
@@ -101,7 +116,10 @@ public final class StandoutComparison {
     }
 
     private static double train(MultiLayerNetwork net, MnistData data, int epochs) {
-        DataSetIterator it = IdxDataSetIterator.builder(data.train()).batchSize(100).shuffle(SEED).build();
+        DataSetIterator it = IdxDataSetIterator.builder(data.train())
+                .batchSize(100)
+                .shuffle(SEED)
+                .build();
         long start = System.nanoTime();
         net.fit(it, epochs);
         return (System.nanoTime() - start) / 1e9;
@@ -110,10 +128,17 @@ public final class StandoutComparison {
     private static void report(String name, MultiLayerNetwork net, double seconds, DataSet validation, DataSet test) {
         int valErrors = errors(net, validation);
         int testErrors = errors(net, test);
-        System.out.printf(Locale.ROOT, "%-17s validation errors %3d / %d (%.1f%%), test errors %3d / %d (%.1f%%), "
-                        + "training %.0f s%n", name, valErrors, validation.numExamples(),
-                100.0 * valErrors / validation.numExamples(), testErrors, test.numExamples(),
-                100.0 * testErrors / test.numExamples(), seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "%-17s validation errors %3d / %d (%.1f%%), test errors %3d / %d (%.1f%%), " + "training %.0f s%n",
+                name,
+                valErrors,
+                validation.numExamples(),
+                100.0 * valErrors / validation.numExamples(),
+                testErrors,
+                test.numExamples(),
+                100.0 * testErrors / test.numExamples(),
+                seconds);
     }
 
     private static int errors(MultiLayerNetwork net, DataSet d) {
@@ -129,18 +154,33 @@ public final class StandoutComparison {
     }
 
     private static NeuralNetConfiguration.ListBuilder base() {
-        return new NeuralNetConfiguration.Builder().seed(SEED).updater(new Adam(1e-3)).weightInit(WeightInit.RELU)
-                .weightNoise(new TestTimeWeightScaling()).list();
+        return new NeuralNetConfiguration.Builder()
+                .seed(SEED)
+                .updater(new Adam(1e-3))
+                .weightInit(WeightInit.RELU)
+                .weightNoise(new TestTimeWeightScaling())
+                .list();
     }
 
     private static MultiLayerNetwork bernoulliNet(int width, boolean perUnit) {
-        MultiLayerConfiguration conf = base()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(width).activation(Activation.RELU)
-                        .dropOut(dropout(784, 0.8, perUnit, 1)).build())
-                .layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU)
-                        .dropOut(dropout(width, 0.5, perUnit, 2)).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(10)
-                        .activation(Activation.SOFTMAX).dropOut(dropout(width, 0.5, perUnit, 3)).build())
+        MultiLayerConfiguration conf = base().layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(width)
+                        .activation(Activation.RELU)
+                        .dropOut(dropout(784, 0.8, perUnit, 1))
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(width)
+                        .nOut(width)
+                        .activation(Activation.RELU)
+                        .dropOut(dropout(width, 0.5, perUnit, 2))
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(width)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(dropout(width, 0.5, perUnit, 3))
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -148,19 +188,37 @@ public final class StandoutComparison {
     }
 
     private static BernoulliDropout dropout(int units, double p, boolean perUnit, long seed) {
-        return (perUnit ? BernoulliDropout.perUnitRetainProbabilities(filled(units, p))
-                : BernoulliDropout.retainProbability(p)).withSeed(seed);
+        return (perUnit
+                        ? BernoulliDropout.perUnitRetainProbabilities(filled(units, p))
+                        : BernoulliDropout.retainProbability(p))
+                .withSeed(seed);
     }
 
     private static MultiLayerNetwork standoutNet(int width) {
-        MultiLayerConfiguration conf = base()
-                .layer(new Standout.Builder().nIn(784).nOut(width).activation(Activation.RELU).alpha(1).beta(0)
-                        .overlay(Standout.OverlayWeights.SHARED).seed(11)
-                        .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1)).build())
-                .layer(new Standout.Builder().nIn(width).nOut(width).activation(Activation.RELU).alpha(1).beta(0)
-                        .overlay(Standout.OverlayWeights.SHARED).seed(12).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerConfiguration conf = base().layer(new Standout.Builder()
+                        .nIn(784)
+                        .nOut(width)
+                        .activation(Activation.RELU)
+                        .alpha(1)
+                        .beta(0)
+                        .overlay(Standout.OverlayWeights.SHARED)
+                        .seed(11)
+                        .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(1))
+                        .build())
+                .layer(new Standout.Builder()
+                        .nIn(width)
+                        .nOut(width)
+                        .activation(Activation.RELU)
+                        .alpha(1)
+                        .beta(0)
+                        .overlay(Standout.OverlayWeights.SHARED)
+                        .seed(12)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(width)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -189,9 +247,17 @@ public final class StandoutComparison {
     private static void summary(String name, double[] p) {
         double[] s = p.clone();
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "%-50s %4d units: min %.3f, 10%% %.3f, median %.3f, 90%% %.3f, max %.3f, "
-                        + "mean %.3f%n", name, s.length, s[0], s[s.length / 10], s[s.length / 2], s[s.length * 9 / 10],
-                s[s.length - 1], Arrays.stream(s).average().orElse(Double.NaN));
+        System.out.printf(
+                Locale.ROOT,
+                "%-50s %4d units: min %.3f, 10%% %.3f, median %.3f, 90%% %.3f, max %.3f, " + "mean %.3f%n",
+                name,
+                s.length,
+                s[0],
+                s[s.length / 10],
+                s[s.length / 2],
+                s[s.length * 9 / 10],
+                s[s.length - 1],
+                Arrays.stream(s).average().orElse(Double.NaN));
     }
 
     private static void histogram(Path png, double[] pixels, double[] hidden, double[] standout) throws IOException {
@@ -200,15 +266,20 @@ public final class StandoutComparison {
         for (int b = 0; b < bins; b++) {
             labels.add(String.format(Locale.ROOT, "%.2f", (b + 0.5) / bins));
         }
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(500)
-                .title("Learned retain probabilities (fraction of units per bin)").xAxisTitle("retain probability")
-                .yAxisTitle("fraction of units").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(1000)
+                .height(500)
+                .title("Learned retain probabilities (fraction of units per bin)")
+                .xAxisTitle("retain probability")
+                .yAxisTitle("fraction of units")
+                .build();
         chart.getStyler().setOverlapped(true);
         chart.getStyler().setXAxisLabelRotation(45);
         chart.addSeries("adaptive: pixels", labels, fractions(pixels, bins));
         chart.addSeries("adaptive: hidden units", labels, fractions(hidden, bins));
         chart.addSeries("standout: hidden units, mean pi on test", labels, fractions(standout, bins));
-        String name = png.toString().endsWith(".png") ? png.toString().substring(0, png.toString().length() - 4)
+        String name = png.toString().endsWith(".png")
+                ? png.toString().substring(0, png.toString().length() - 4)
                 : png.toString();
         BitmapEncoder.saveBitmap(chart, name, BitmapEncoder.BitmapFormat.PNG);
     }

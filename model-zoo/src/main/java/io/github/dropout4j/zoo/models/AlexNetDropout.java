@@ -1,12 +1,11 @@
 package io.github.dropout4j.zoo.models;
 
-import org.nd4j.linalg.learning.config.Adam;
-import org.deeplearning4j.nn.weights.WeightInit;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -17,10 +16,10 @@ import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.Map;
 
 /**
  * AlexNet (Krizhevsky, Sutskever and Hinton 2012, sections 3.5, 4.2, 5) with the paper's dropout, as a DL4J
@@ -67,6 +66,7 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
 
     /** Learning rate eps of the paper. */
     public static final double LEARNING_RATE = 0.01;
+
     public static final double MOMENTUM = 0.9;
     public static final double WEIGHT_DECAY = 0.0005;
 
@@ -77,7 +77,7 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
         if (b.cropSize < 64) {
             throw new IllegalArgumentException("cropSize must be >= 64, got " + b.cropSize);
         }
-        for (int width : new int[]{96, 256, 384}) {
+        for (int width : new int[] {96, 256, 384}) {
             if (width % b.widthDivisor != 0 || (b.twoTowers && (width / b.widthDivisor) % 2 != 0)) {
                 throw new IllegalArgumentException("widthDivisor " + b.widthDivisor + " must divide AlexNet's "
                         + "channel counts 96, 256, 384" + (b.twoTowers ? " into even numbers (two towers)" : "")
@@ -107,24 +107,45 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
                 .activation(Activation.RELU)
                 .weightNoise(new TestTimeWeightScaling())
                 .list()
-                .layer(new ConvolutionLayer.Builder(11, 11).stride(4, 4).padding(2, 2).nOut(w(96)).biasInit(0)
-                        .name("conv1").build())
+                .layer(new ConvolutionLayer.Builder(11, 11)
+                        .stride(4, 4)
+                        .padding(2, 2)
+                        .nOut(w(96))
+                        .biasInit(0)
+                        .name("conv1")
+                        .build())
                 .layer(new LocalResponseNormalization.Builder().name("norm1").build())
                 .layer(maxPool("pool1"))
                 .layer(maybeGrouped("conv2", 5, 2, w(96), w(256), 1))
                 .layer(new LocalResponseNormalization.Builder().name("norm2").build())
                 .layer(maxPool("pool2"))
-                .layer(new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(w(384)).biasInit(0).name("conv3")
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .padding(1, 1)
+                        .nOut(w(384))
+                        .biasInit(0)
+                        .name("conv3")
                         .build())
                 .layer(maybeGrouped("conv4", 3, 1, w(384), w(384), 1))
                 .layer(maybeGrouped("conv5", 3, 1, w(384), w(256), 1))
                 .layer(maxPool("pool5"))
-                .layer(new DenseLayer.Builder().nOut(fcUnits).biasInit(1).name("fc6").build())
-                .layer(new DenseLayer.Builder().nOut(fcUnits).biasInit(1).dropOut(half.withSeed(seed * 31 + 7))
-                        .name("fc7").build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(numClasses)
-                        .activation(Activation.SOFTMAX).biasInit(0).dropOut(half.withSeed(seed * 31 + 8))
-                        .name("output").build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(fcUnits)
+                        .biasInit(1)
+                        .name("fc6")
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(fcUnits)
+                        .biasInit(1)
+                        .dropOut(half.withSeed(seed * 31 + 7))
+                        .name("fc7")
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(numClasses)
+                        .activation(Activation.SOFTMAX)
+                        .biasInit(0)
+                        .dropOut(half.withSeed(seed * 31 + 8))
+                        .name("output")
+                        .build())
                 .setInputType(InputType.convolutional(cropSize, cropSize, 3))
                 .build();
         DropoutPlacement.check(conf);
@@ -138,7 +159,12 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
 
     private Layer maybeGrouped(String name, int k, int pad, int nIn, int nOut, double bias) {
         if (!twoTowers) {
-            return new ConvolutionLayer.Builder(k, k).padding(pad, pad).nOut(nOut).biasInit(bias).name(name).build();
+            return new ConvolutionLayer.Builder(k, k)
+                    .padding(pad, pad)
+                    .nOut(nOut)
+                    .biasInit(bias)
+                    .name(name)
+                    .build();
         }
         int half = nIn / 2;
         int[][] towers = new int[2][half];
@@ -146,13 +172,22 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
             towers[0][i] = i;
             towers[1][i] = half + i;
         }
-        return new RandomChannelGroupConvolution.Builder(k, k).padding(pad, pad).nIn(nIn).nOut(nOut).groups(2)
-                .channelsPerGroup(half).wiring(towers).biasInit(bias).name(name).build();
+        return new RandomChannelGroupConvolution.Builder(k, k)
+                .padding(pad, pad)
+                .nIn(nIn)
+                .nOut(nOut)
+                .groups(2)
+                .channelsPerGroup(half)
+                .wiring(towers)
+                .biasInit(bias)
+                .name(name)
+                .build();
     }
 
     private static SubsamplingLayer maxPool(String name) {
-        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX, new int[]{3, 3}, new int[]{2, 2})
-                .name(name).build();
+        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX, new int[] {3, 3}, new int[] {2, 2})
+                .name(name)
+                .build();
     }
 
     @Override
@@ -167,7 +202,7 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
 
     @Override
     int[][] inputShapes() {
-        return new int[][]{{3, cropSize, cropSize}};
+        return new int[][] {{3, cropSize, cropSize}};
     }
 
     @Override
@@ -178,7 +213,8 @@ public final class AlexNetDropout extends ImageNetZooModel<MultiLayerNetwork> {
     @Override
     public String toString() {
         return "AlexNetDropout(numClasses=" + numClasses + ", cropSize=" + cropSize + ", twoTowers=" + twoTowers
-                + ", widthDivisor=" + widthDivisor + ", fcUnits=" + fcUnits + ", seed=" + seed + ", updater=" + updater + ")";
+                + ", widthDivisor=" + widthDivisor + ", fcUnits=" + fcUnits + ", seed=" + seed + ", updater=" + updater
+                + ")";
     }
 
     /** Defaults: 1000 classes, 224 crops, two-tower grouping, the paper's widths and optimiser. */

@@ -27,20 +27,20 @@ package io.github.dropout4j.zoo.models;
  */
 public class Cifar10DropoutNet extends Cifar10Net {
 
-  /** Parameters of the network, computed by hand in the class comment. */
-  public static final long PARAMETER_COUNT = 360_074L;
+    /** Parameters of the network, computed by hand in the class comment. */
+    public static final long PARAMETER_COUNT = 360_074L;
 
-  /** The paper's recipe for 100 epochs, seed 42. */
-  public Cifar10DropoutNet() {
-    super();
-  }
+    /** The paper's recipe for 100 epochs, seed 42. */
+    public Cifar10DropoutNet() {
+        super();
+    }
 
-  public Cifar10DropoutNet(Cifar10Recipe recipe, long seed) {
-    super(recipe, seed);
-  }
+    public Cifar10DropoutNet(Cifar10Recipe recipe, long seed) {
+        super(recipe, seed);
+    }
 
-  @Override
-  protected boolean dropout() {
-    return true;
-  }
+    @Override
+    protected boolean dropout() {
+        return true;
+    }
 }

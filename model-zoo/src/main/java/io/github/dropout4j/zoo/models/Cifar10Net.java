@@ -2,12 +2,11 @@ package io.github.dropout4j.zoo.models;
 
 import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.onednn.OneDnnHelpers;
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.zoo.ModelMetaData;
 import org.deeplearning4j.zoo.ZooType;
-
-import java.util.Arrays;
 
 /**
  * The paper's CIFAR-10 convolutional network <b>without dropout</b> (Hinton et al. 2012, arXiv 1207.0580, Appendix G;
@@ -56,79 +55,79 @@ import java.util.Arrays;
  */
 public class Cifar10Net extends PretrainedZooModel<MultiLayerNetwork> {
 
-  /** Parameters of the network, computed by hand in the class comment. */
-  public static final long PARAMETER_COUNT = 220_042L;
+    /** Parameters of the network, computed by hand in the class comment. */
+    public static final long PARAMETER_COUNT = 220_042L;
 
-  private final Cifar10Recipe recipe;
-  private final long seed;
+    private final Cifar10Recipe recipe;
+    private final long seed;
 
-  /** The paper's recipe for 100 epochs, seed 42. */
-  public Cifar10Net() {
-    this(Cifar10Recipe.paper(100), 42);
-  }
-
-  public Cifar10Net(Cifar10Recipe recipe, long seed) {
-    super(MultiLayerNetwork.class);
-    if (recipe == null) {
-      throw new IllegalArgumentException("recipe must not be null");
+    /** The paper's recipe for 100 epochs, seed 42. */
+    public Cifar10Net() {
+        this(Cifar10Recipe.paper(100), 42);
     }
-    this.recipe = recipe;
-    this.seed = seed;
-  }
 
-  public Cifar10Recipe recipe() {
-    return recipe;
-  }
-
-  public long seed() {
-    return seed;
-  }
-
-  /** Whether the network has the locally-connected layer and dropout on the softmax input. */
-  protected boolean dropout() {
-    return false;
-  }
-
-  /** The configuration {@link #init()} builds, checked by {@link DropoutPlacement#check}. */
-  public MultiLayerConfiguration conf() {
-    MultiLayerConfiguration conf = Cifar10Layers.configuration(recipe, seed, dropout());
-    DropoutPlacement.check(conf);
-    return conf;
-  }
-
-  /** Builds and initialises the network, on oneDNN where ND4J's oneDNN natives are loaded ({@link OneDnnHelpers}). */
-  @Override
-  public MultiLayerNetwork init() {
-    MultiLayerNetwork net = new MultiLayerNetwork(conf());
-    net.init();
-    OneDnnHelpers.install(net);
-    return net;
-  }
-
-  @Override
-  public String modelName() {
-    return dropout() ? "cifar10-dropout" : "cifar10";
-  }
-
-  @Override
-  @SuppressWarnings("deprecation")
-  public ModelMetaData metaData() {
-    return new ModelMetaData(new int[][]{{Cifar10Layers.CHANNELS, Cifar10Layers.SIZE, Cifar10Layers.SIZE}}, 1,
-        ZooType.CNN);
-  }
-
-  /** Only {@code {{3, 32, 32}}} is accepted: the layer sizes are the paper's. */
-  @Override
-  public void setInputShape(int[][] inputShape) {
-    int[] expected = {Cifar10Layers.CHANNELS, Cifar10Layers.SIZE, Cifar10Layers.SIZE};
-    if (inputShape == null || inputShape.length != 1 || !Arrays.equals(inputShape[0], expected)) {
-      throw new IllegalArgumentException(modelName() + " takes input shape {{3, 32, 32}} only, got "
-          + Arrays.deepToString(inputShape));
+    public Cifar10Net(Cifar10Recipe recipe, long seed) {
+        super(MultiLayerNetwork.class);
+        if (recipe == null) {
+            throw new IllegalArgumentException("recipe must not be null");
+        }
+        this.recipe = recipe;
+        this.seed = seed;
     }
-  }
 
-  @Override
-  public String toString() {
-    return getClass().getSimpleName() + "(" + recipe + ", seed=" + seed + ")";
-  }
+    public Cifar10Recipe recipe() {
+        return recipe;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Whether the network has the locally-connected layer and dropout on the softmax input. */
+    protected boolean dropout() {
+        return false;
+    }
+
+    /** The configuration {@link #init()} builds, checked by {@link DropoutPlacement#check}. */
+    public MultiLayerConfiguration conf() {
+        MultiLayerConfiguration conf = Cifar10Layers.configuration(recipe, seed, dropout());
+        DropoutPlacement.check(conf);
+        return conf;
+    }
+
+    /** Builds and initialises the network, on oneDNN where ND4J's oneDNN natives are loaded ({@link OneDnnHelpers}). */
+    @Override
+    public MultiLayerNetwork init() {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf());
+        net.init();
+        OneDnnHelpers.install(net);
+        return net;
+    }
+
+    @Override
+    public String modelName() {
+        return dropout() ? "cifar10-dropout" : "cifar10";
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public ModelMetaData metaData() {
+        return new ModelMetaData(
+                new int[][] {{Cifar10Layers.CHANNELS, Cifar10Layers.SIZE, Cifar10Layers.SIZE}}, 1, ZooType.CNN);
+    }
+
+    /** Only {@code {{3, 32, 32}}} is accepted: the layer sizes are the paper's. */
+    @Override
+    public void setInputShape(int[][] inputShape) {
+        int[] expected = {Cifar10Layers.CHANNELS, Cifar10Layers.SIZE, Cifar10Layers.SIZE};
+        if (inputShape == null || inputShape.length != 1 || !Arrays.equals(inputShape[0], expected)) {
+            throw new IllegalArgumentException(
+                    modelName() + " takes input shape {{3, 32, 32}} only, got " + Arrays.deepToString(inputShape));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + recipe + ", seed=" + seed + ")";
+    }
 }

@@ -1,5 +1,8 @@
 package io.github.dropout4j.zoo.models;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -7,18 +10,13 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Parameter counts and activation shapes read from a configuration alone, without allocating the network's
  * parameters (the full ImageNet nets hold ~60-100M parameters; counting them needs no memory).
  */
 public final class ConfigurationSummary {
 
-    private ConfigurationSummary() {
-    }
+    private ConfigurationSummary() {}
 
     /** Per layer name, in the order the layers were added: {@code initializer().numParams(layer)} (no params: 0). */
     public static Map<String, Long> parameterCounts(ComputationGraphConfiguration conf) {
@@ -40,7 +38,9 @@ public final class ConfigurationSummary {
         Map<String, Long> out = new LinkedHashMap<>();
         for (int i = 0; i < conf.getConfs().size(); i++) {
             Layer l = conf.getConf(i).getLayer();
-            out.put(l.getLayerName() == null ? String.valueOf(i) : l.getLayerName(), l.initializer().numParams(l));
+            out.put(
+                    l.getLayerName() == null ? String.valueOf(i) : l.getLayerName(),
+                    l.initializer().numParams(l));
         }
         return out;
     }

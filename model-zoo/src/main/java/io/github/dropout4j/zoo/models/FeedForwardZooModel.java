@@ -1,11 +1,11 @@
 package io.github.dropout4j.zoo.models;
 
-import io.github.dropout4j.dropout.DropoutPlacement;
-import io.github.dropout4j.random.Seeds;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
-import io.github.dropout4j.layers.CachedDenseLayer;
+import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
+import io.github.dropout4j.layers.CachedDenseLayer;
+import io.github.dropout4j.random.Seeds;
 import io.github.dropout4j.zoo.pretrained.TrainedOn;
 import io.github.dropout4j.zoo.pretrained.WeightsEntry;
 import java.io.IOException;
@@ -47,112 +47,112 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * }</pre>
  */
 public abstract class FeedForwardZooModel extends PretrainedZooModel<MultiLayerNetwork> {
-  private final MlpConfig config;
+    private final MlpConfig config;
 
-  protected FeedForwardZooModel(MlpConfig config) {
-    super(MultiLayerNetwork.class);
-    this.config = Objects.requireNonNull(config, "config");
-  }
-
-  /** This model's configuration. */
-  public MlpConfig config() {
-    return config;
-  }
-
-  /**
-   * The seed of layer {@code layer}'s dropout mask stream: SplitMix64 of {@code modelSeed} and the layer index,
-   * so different layers (and different model seeds) never share masks.
-   */
-  public static long layerDropoutSeed(long modelSeed, int layer) {
-    return Seeds.derive(modelSeed, layer);
-  }
-
-  /** The DL4J configuration; building it allocates no parameters. */
-  public MultiLayerConfiguration conf() {
-    MlpConfig c = config;
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .seed(c.seed())
-        .dataType(DataType.FLOAT)
-        .updater(c.updater().clone())
-        .weightInit(new NormalDistribution(0, c.initStd()))
-        .biasInit(0)
-        .weightNoise(new TestTimeWeightScaling())
-        .list();
-    int in = c.nIn();
-    int layers = c.hiddenSizes().size() + 1;
-    for (int i = 0; i < layers; i++) {
-      boolean output = i == layers - 1;
-      int out = output ? c.nOut() : c.hiddenSizes().get(i);
-      FeedForwardLayer.Builder<?> b = output
-          ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-          : new CachedDenseLayer.Builder().activation(c.activation().dl4j());
-      b.name(output ? "output" : "hidden" + (i + 1)).nIn(in).nOut(out);
-      double retain = i == 0 ? c.inputRetainProbability() : c.hiddenRetainProbability();
-      if (retain < 1) {
-        b.dropOut(BernoulliDropout.retainProbability(retain).withSeed(layerDropoutSeed(c.seed(), i)));
-      }
-      if (c.maxSquaredLength() > 0 && (!output || c.boundOutputUnits())) {
-        b.constrainWeights(PerUnitMaxNorm.maxSquaredLength(c.maxSquaredLength()));
-      }
-      list.layer(b.build());
-      in = out;
+    protected FeedForwardZooModel(MlpConfig config) {
+        super(MultiLayerNetwork.class);
+        this.config = Objects.requireNonNull(config, "config");
     }
-    MultiLayerConfiguration conf = list.build();
-    DropoutPlacement.check(conf);
-    return conf;
-  }
 
-  /** A new, initialised network. */
-  @Override
-  public MultiLayerNetwork init() {
-    MultiLayerNetwork net = new MultiLayerNetwork(conf());
-    net.init();
-    return net;
-  }
-
-  @Override
-  public String modelName() {
-    return config.name();
-  }
-
-  /** The loaded network must have this configuration's layer widths (and so its parameter count). */
-  @Override
-  protected void checkPretrained(MultiLayerNetwork net, WeightsEntry entry) throws IOException {
-    List<String> want = new ArrayList<>();
-    int in = config.nIn();
-    for (int h : config.hiddenSizes()) {
-      want.add(in + "->" + h);
-      in = h;
+    /** This model's configuration. */
+    public MlpConfig config() {
+        return config;
     }
-    want.add(in + "->" + config.nOut());
-    List<String> got = new ArrayList<>();
-    for (int i = 0; i < net.getnLayers(); i++) {
-      got.add(net.layerInputSize(i) + "->" + net.layerSize(i));
+
+    /**
+     * The seed of layer {@code layer}'s dropout mask stream: SplitMix64 of {@code modelSeed} and the layer index,
+     * so different layers (and different model seeds) never share masks.
+     */
+    public static long layerDropoutSeed(long modelSeed, int layer) {
+        return Seeds.derive(modelSeed, layer);
     }
-    if (!want.equals(got) || net.numParams() != config.parameterCount()) {
-      throw new IOException(entry.file() + " holds a " + got + " network with " + net.numParams() + " parameters; "
-          + modelName() + " is " + want + " with " + config.parameterCount());
+
+    /** The DL4J configuration; building it allocates no parameters. */
+    public MultiLayerConfiguration conf() {
+        MlpConfig c = config;
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .dataType(DataType.FLOAT)
+                .updater(c.updater().clone())
+                .weightInit(new NormalDistribution(0, c.initStd()))
+                .biasInit(0)
+                .weightNoise(new TestTimeWeightScaling())
+                .list();
+        int in = c.nIn();
+        int layers = c.hiddenSizes().size() + 1;
+        for (int i = 0; i < layers; i++) {
+            boolean output = i == layers - 1;
+            int out = output ? c.nOut() : c.hiddenSizes().get(i);
+            FeedForwardLayer.Builder<?> b = output
+                    ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                    : new CachedDenseLayer.Builder().activation(c.activation().dl4j());
+            b.name(output ? "output" : "hidden" + (i + 1)).nIn(in).nOut(out);
+            double retain = i == 0 ? c.inputRetainProbability() : c.hiddenRetainProbability();
+            if (retain < 1) {
+                b.dropOut(BernoulliDropout.retainProbability(retain).withSeed(layerDropoutSeed(c.seed(), i)));
+            }
+            if (c.maxSquaredLength() > 0 && (!output || c.boundOutputUnits())) {
+                b.constrainWeights(PerUnitMaxNorm.maxSquaredLength(c.maxSquaredLength()));
+            }
+            list.layer(b.build());
+            in = out;
+        }
+        MultiLayerConfiguration conf = list.build();
+        DropoutPlacement.check(conf);
+        return conf;
     }
-  }
 
-  /**
-   * Input shape {@code {{nIn}}}, one output. The zoo type is null: DL4J's deprecated {@code ZooType} has only
-   * CNN, RNN and TEXTGENLSTM, none of which describes a fully connected network.
-   */
-  @Override
-  public ModelMetaData metaData() {
-    return new ModelMetaData(new int[][] {{config.nIn()}}, 1, null);
-  }
+    /** A new, initialised network. */
+    @Override
+    public MultiLayerNetwork init() {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf());
+        net.init();
+        return net;
+    }
 
-  /** Unsupported: the input width is part of the {@link MlpConfig} (use a new config instead). */
-  @Override
-  public void setInputShape(int[][] inputShape) {
-    throw new UnsupportedOperationException(modelName() + ": the input shape is fixed by its MlpConfig (nIn="
-        + config.nIn() + "); build a model from config().withX(...) instead");
-  }
+    @Override
+    public String modelName() {
+        return config.name();
+    }
 
-  @Override
-  public String toString() {
-    return getClass().getSimpleName() + "[" + config + "]";
-  }
+    /** The loaded network must have this configuration's layer widths (and so its parameter count). */
+    @Override
+    protected void checkPretrained(MultiLayerNetwork net, WeightsEntry entry) throws IOException {
+        List<String> want = new ArrayList<>();
+        int in = config.nIn();
+        for (int h : config.hiddenSizes()) {
+            want.add(in + "->" + h);
+            in = h;
+        }
+        want.add(in + "->" + config.nOut());
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < net.getnLayers(); i++) {
+            got.add(net.layerInputSize(i) + "->" + net.layerSize(i));
+        }
+        if (!want.equals(got) || net.numParams() != config.parameterCount()) {
+            throw new IOException(entry.file() + " holds a " + got + " network with " + net.numParams()
+                    + " parameters; " + modelName() + " is " + want + " with " + config.parameterCount());
+        }
+    }
+
+    /**
+     * Input shape {@code {{nIn}}}, one output. The zoo type is null: DL4J's deprecated {@code ZooType} has only
+     * CNN, RNN and TEXTGENLSTM, none of which describes a fully connected network.
+     */
+    @Override
+    public ModelMetaData metaData() {
+        return new ModelMetaData(new int[][] {{config.nIn()}}, 1, null);
+    }
+
+    /** Unsupported: the input width is part of the {@link MlpConfig} (use a new config instead). */
+    @Override
+    public void setInputShape(int[][] inputShape) {
+        throw new UnsupportedOperationException(modelName() + ": the input shape is fixed by its MlpConfig (nIn="
+                + config.nIn() + "); build a model from config().withX(...) instead");
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + config + "]";
+    }
 }

@@ -13,17 +13,17 @@ import org.nd4j.linalg.activations.Activation;
  * </ul>
  */
 public enum HiddenActivation {
-  RELU(Activation.RELU),
-  LOGISTIC(Activation.SIGMOID);
+    RELU(Activation.RELU),
+    LOGISTIC(Activation.SIGMOID);
 
-  private final Activation dl4j;
+    private final Activation dl4j;
 
-  HiddenActivation(Activation dl4j) {
-    this.dl4j = dl4j;
-  }
+    HiddenActivation(Activation dl4j) {
+        this.dl4j = dl4j;
+    }
 
-  /** The DL4J activation function. */
-  public Activation dl4j() {
-    return dl4j;
-  }
+    /** The DL4J activation function. */
+    public Activation dl4j() {
+        return dl4j;
+    }
 }

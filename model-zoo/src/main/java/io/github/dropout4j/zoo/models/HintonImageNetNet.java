@@ -1,13 +1,12 @@
 package io.github.dropout4j.zoo.models;
 
-import org.nd4j.linalg.learning.config.Adam;
-import org.deeplearning4j.nn.weights.WeightInit;
 import io.github.dropout4j.constraint.PerUnitMaxNorm;
 import io.github.dropout4j.dropout.BernoulliDropout;
 import io.github.dropout4j.dropout.DropoutPlacement;
 import io.github.dropout4j.dropout.TestTimeWeightScaling;
 import io.github.dropout4j.layers.RandomChannelGroupConvolution;
 import io.github.dropout4j.updater.DampedMomentum;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -19,10 +18,10 @@ import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.Map;
 
 /**
  * The ImageNet 2010 network of Hinton et al. 2012 (arXiv 1207.0580, Appendix H), as a two-input DL4J
@@ -97,8 +96,7 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
             throw new IllegalArgumentException("cropSize must be a multiple of 4 and >= 32, got " + b.cropSize);
         }
         if (16 % b.widthDivisor != 0) {
-            throw new IllegalArgumentException("widthDivisor must divide 16 (1, 2, 4, 8 or 16), got "
-                    + b.widthDivisor);
+            throw new IllegalArgumentException("widthDivisor must divide 16 (1, 2, 4, 8 or 16), got " + b.widthDivisor);
         }
         if (!(b.maxNorm > 0) || Double.isInfinite(b.maxNorm)) {
             throw new IllegalArgumentException("maxNorm must be finite and > 0, got " + b.maxNorm);
@@ -140,8 +138,8 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
         int c1 = 64 / d, c2 = 256 / d, c3 = 512 / d;
         int sub = cropSize / SUBSAMPLE_FACTOR;
         if (poolSize(poolSize(conv1Size(cropSize))) < 3) {
-            throw new IllegalArgumentException("cropSize " + cropSize + " is too small: pool5 needs conv5 maps of"
-                    + " at least 3x3 (use >= 64)");
+            throw new IllegalArgumentException(
+                    "cropSize " + cropSize + " is too small: pool5 needs conv5 maps of" + " at least 3x3 (use >= 64)");
         }
         BernoulliDropout half = BernoulliDropout.retainProbability(0.5);
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
@@ -154,18 +152,46 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
                 .graphBuilder()
                 .addInputs(CROP_INPUT, SUBSAMPLED_INPUT)
                 .setInputTypes(InputType.convolutional(cropSize, cropSize, 3), InputType.convolutional(sub, sub, 3))
-                .addLayer("conv1", new ConvolutionLayer.Builder(11, 11).stride(4, 4).padding(2, 2).nOut(c1)
-                        .biasInit(0).build(), CROP_INPUT)
+                .addLayer(
+                        "conv1",
+                        new ConvolutionLayer.Builder(11, 11)
+                                .stride(4, 4)
+                                .padding(2, 2)
+                                .nOut(c1)
+                                .biasInit(0)
+                                .build(),
+                        CROP_INPUT)
                 .addLayer("pool1", maxPool(), "conv1")
                 .addLayer("norm1", new LocalResponseNormalization.Builder().build(), "pool1")
-                .addLayer("conv2", new RandomChannelGroupConvolution.Builder(5, 5).padding(2, 2).nOut(c2)
-                        .groups(4).channelsPerGroup(16 / d).wiringSeed(seed * 31 + 2).biasInit(hiddenBias)
-                        .activation(Activation.IDENTITY).build(), "norm1")
-                .addLayer("conv2sub", new ConvolutionLayer.Builder(5, 5).stride(2, 2)
-                        .padding(subsampleBranchPadding(cropSize), subsampleBranchPadding(cropSize)).nOut(c2)
-                        .hasBias(false).activation(Activation.IDENTITY).build(), SUBSAMPLED_INPUT)
+                .addLayer(
+                        "conv2",
+                        new RandomChannelGroupConvolution.Builder(5, 5)
+                                .padding(2, 2)
+                                .nOut(c2)
+                                .groups(4)
+                                .channelsPerGroup(16 / d)
+                                .wiringSeed(seed * 31 + 2)
+                                .biasInit(hiddenBias)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "norm1")
+                .addLayer(
+                        "conv2sub",
+                        new ConvolutionLayer.Builder(5, 5)
+                                .stride(2, 2)
+                                .padding(subsampleBranchPadding(cropSize), subsampleBranchPadding(cropSize))
+                                .nOut(c2)
+                                .hasBias(false)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        SUBSAMPLED_INPUT)
                 .addVertex("conv2sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "conv2", "conv2sub")
-                .addLayer("relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "conv2sum")
+                .addLayer(
+                        "relu2",
+                        new ActivationLayer.Builder()
+                                .activation(Activation.RELU)
+                                .build(),
+                        "conv2sum")
                 .addLayer("pool2", maxPool(), "relu2")
                 .addLayer("norm2", new LocalResponseNormalization.Builder().build(), "pool2")
                 .addLayer("conv3", grouped(c3, 16, 16 / d, 3, 0), "norm2")
@@ -174,29 +200,49 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
                 .addLayer("pool5", maxPool(), "conv5");
         String last = "pool5";
         if (dropout) {
-            g.addLayer("fc6", new DenseLayer.Builder().nOut(fcUnits).biasInit(hiddenBias).build(), "pool5")
-                    .addLayer("fc7", new DenseLayer.Builder().nOut(fcUnits).biasInit(hiddenBias)
-                            .dropOut(half.withSeed(seed * 31 + 7)).build(), "fc6");
+            g.addLayer(
+                            "fc6",
+                            new DenseLayer.Builder()
+                                    .nOut(fcUnits)
+                                    .biasInit(hiddenBias)
+                                    .build(),
+                            "pool5")
+                    .addLayer(
+                            "fc7",
+                            new DenseLayer.Builder()
+                                    .nOut(fcUnits)
+                                    .biasInit(hiddenBias)
+                                    .dropOut(half.withSeed(seed * 31 + 7))
+                                    .build(),
+                            "fc6");
             last = "fc7";
         }
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(numClasses)
-                .activation(Activation.SOFTMAX).biasInit(0);
+        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(numClasses)
+                .activation(Activation.SOFTMAX)
+                .biasInit(0);
         if (dropout) {
             out.dropOut(half.withSeed(seed * 31 + 8));
         }
-        ComputationGraphConfiguration conf = g.addLayer(OUTPUT, out.build(), last).setOutputs(OUTPUT).build();
+        ComputationGraphConfiguration conf =
+                g.addLayer(OUTPUT, out.build(), last).setOutputs(OUTPUT).build();
         DropoutPlacement.check(conf);
         return conf;
     }
 
-    private RandomChannelGroupConvolution grouped(int nOut, int groups, int channelsPerGroup, int layer,
-                                                  double bias) {
-        return new RandomChannelGroupConvolution.Builder(3, 3).padding(1, 1).nOut(nOut).groups(groups)
-                .channelsPerGroup(channelsPerGroup).wiringSeed(seed * 31 + layer).biasInit(bias).build();
+    private RandomChannelGroupConvolution grouped(int nOut, int groups, int channelsPerGroup, int layer, double bias) {
+        return new RandomChannelGroupConvolution.Builder(3, 3)
+                .padding(1, 1)
+                .nOut(nOut)
+                .groups(groups)
+                .channelsPerGroup(channelsPerGroup)
+                .wiringSeed(seed * 31 + layer)
+                .biasInit(bias)
+                .build();
     }
 
     private static SubsamplingLayer maxPool() {
-        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX, new int[]{3, 3}, new int[]{2, 2})
+        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX, new int[] {3, 3}, new int[] {2, 2})
                 .build();
     }
 
@@ -213,7 +259,7 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
 
     @Override
     int[][] inputShapes() {
-        return new int[][]{{3, cropSize, cropSize}, {3, subsampledSize(), subsampledSize()}};
+        return new int[][] {{3, cropSize, cropSize}, {3, subsampledSize(), subsampledSize()}};
     }
 
     public int subsampledSize() {
@@ -272,7 +318,9 @@ public final class HintonImageNetNet extends ImageNetZooModel<ComputationGraph> 
         /** Adam(2e-3), He initialisation, hidden biases 0.1. */
         @Override
         Builder shortRecipe() {
-            return updater(new Adam(2e-3)).weightInit(WeightInit.RELU.getWeightInitFunction()).hiddenBias(0.1);
+            return updater(new Adam(2e-3))
+                    .weightInit(WeightInit.RELU.getWeightInitFunction())
+                    .hiddenBias(0.1);
         }
 
         @Override

@@ -34,140 +34,261 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param boundOutputUnits        also bound the output units' incoming weights by {@code maxSquaredLength}
  *                                (default false: the paper bounds hidden units only)
  */
-public record MlpConfig(String name, int nIn, List<Integer> hiddenSizes, int nOut, HiddenActivation activation,
-    double inputRetainProbability, double hiddenRetainProbability, double maxSquaredLength, double initStd,
-    IUpdater updater, long seed, boolean boundOutputUnits) {
+public record MlpConfig(
+        String name,
+        int nIn,
+        List<Integer> hiddenSizes,
+        int nOut,
+        HiddenActivation activation,
+        double inputRetainProbability,
+        double hiddenRetainProbability,
+        double maxSquaredLength,
+        double initStd,
+        IUpdater updater,
+        long seed,
+        boolean boundOutputUnits) {
 
-  /** The paper's MNIST bound on the squared length of each unit's incoming weights (Appendix A.1). */
-  public static final double PAPER_MAX_SQUARED_LENGTH = 15.0;
-  /** The paper's initial weight scale, N(0, 0.01^2). */
-  public static final double PAPER_INIT_STD = 0.01;
-  /** Retain probability of input units in the paper's dropout nets (20% dropout). */
-  public static final double PAPER_INPUT_RETAIN = 0.8;
-  /** Retain probability of hidden units in the paper's dropout nets (50% dropout). */
-  public static final double PAPER_HIDDEN_RETAIN = 0.5;
-  /** Default model seed. */
-  public static final long DEFAULT_SEED = 12345L;
+    /** The paper's MNIST bound on the squared length of each unit's incoming weights (Appendix A.1). */
+    public static final double PAPER_MAX_SQUARED_LENGTH = 15.0;
+    /** The paper's initial weight scale, N(0, 0.01^2). */
+    public static final double PAPER_INIT_STD = 0.01;
+    /** Retain probability of input units in the paper's dropout nets (20% dropout). */
+    public static final double PAPER_INPUT_RETAIN = 0.8;
+    /** Retain probability of hidden units in the paper's dropout nets (50% dropout). */
+    public static final double PAPER_HIDDEN_RETAIN = 0.5;
+    /** Default model seed. */
+    public static final long DEFAULT_SEED = 12345L;
 
-  /** As the canonical constructor with {@code boundOutputUnits} false (the paper: hidden units only). */
-  public MlpConfig(String name, int nIn, List<Integer> hiddenSizes, int nOut, HiddenActivation activation,
-      double inputRetainProbability, double hiddenRetainProbability, double maxSquaredLength, double initStd,
-      IUpdater updater, long seed) {
-    this(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability, hiddenRetainProbability,
-        maxSquaredLength, initStd, updater, seed, false);
-  }
-
-  public MlpConfig {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("name must not be blank, got '" + name + "'");
+    /** As the canonical constructor with {@code boundOutputUnits} false (the paper: hidden units only). */
+    public MlpConfig(
+            String name,
+            int nIn,
+            List<Integer> hiddenSizes,
+            int nOut,
+            HiddenActivation activation,
+            double inputRetainProbability,
+            double hiddenRetainProbability,
+            double maxSquaredLength,
+            double initStd,
+            IUpdater updater,
+            long seed) {
+        this(
+                name,
+                nIn,
+                hiddenSizes,
+                nOut,
+                activation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                maxSquaredLength,
+                initStd,
+                updater,
+                seed,
+                false);
     }
-    if (nIn < 1) {
-      throw new IllegalArgumentException("nIn must be >= 1, got " + nIn);
+
+    public MlpConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank, got '" + name + "'");
+        }
+        if (nIn < 1) {
+            throw new IllegalArgumentException("nIn must be >= 1, got " + nIn);
+        }
+        hiddenSizes = List.copyOf(Objects.requireNonNull(hiddenSizes, "hiddenSizes"));
+        if (hiddenSizes.isEmpty()) {
+            throw new IllegalArgumentException("hiddenSizes must name at least one hidden layer, got none");
+        }
+        for (int i = 0; i < hiddenSizes.size(); i++) {
+            if (hiddenSizes.get(i) < 1) {
+                throw new IllegalArgumentException("hiddenSizes[" + i + "] must be >= 1, got " + hiddenSizes.get(i));
+            }
+        }
+        if (nOut < 2) {
+            throw new IllegalArgumentException("nOut must be >= 2 for a softmax, got " + nOut);
+        }
+        Objects.requireNonNull(activation, "activation");
+        requireRetain("inputRetainProbability", inputRetainProbability);
+        requireRetain("hiddenRetainProbability", hiddenRetainProbability);
+        if (!(maxSquaredLength >= 0) || Double.isInfinite(maxSquaredLength)) {
+            throw new IllegalArgumentException(
+                    "maxSquaredLength must be > 0, or 0 for no bound, got " + maxSquaredLength);
+        }
+        if (!(initStd > 0) || Double.isInfinite(initStd)) {
+            throw new IllegalArgumentException("initStd must be > 0, got " + initStd);
+        }
+        Objects.requireNonNull(updater, "updater");
     }
-    hiddenSizes = List.copyOf(Objects.requireNonNull(hiddenSizes, "hiddenSizes"));
-    if (hiddenSizes.isEmpty()) {
-      throw new IllegalArgumentException("hiddenSizes must name at least one hidden layer, got none");
+
+    private static void requireRetain(String what, double p) {
+        Probabilities.requireRetain(what, p);
     }
-    for (int i = 0; i < hiddenSizes.size(); i++) {
-      if (hiddenSizes.get(i) < 1) {
-        throw new IllegalArgumentException("hiddenSizes[" + i + "] must be >= 1, got " + hiddenSizes.get(i));
-      }
+
+    /**
+     * The number of trainable parameters, computed from the sizes: the sum over layers of
+     * {@code nIn * nOut + nOut} (weights plus biases). Does not build the network.
+     */
+    public long parameterCount() {
+        long total = 0;
+        int in = nIn;
+        for (int h : hiddenSizes) {
+            total += (long) in * h + h;
+            in = h;
+        }
+        return total + (long) in * nOut + nOut;
     }
-    if (nOut < 2) {
-      throw new IllegalArgumentException("nOut must be >= 2 for a softmax, got " + nOut);
+
+    /** The layer sizes as the paper writes them, e.g. {@code "784-800-800-10"}. */
+    public String architecture() {
+        StringBuilder s = new StringBuilder().append(nIn);
+        hiddenSizes.forEach(h -> s.append('-').append(h));
+        return s.append('-').append(nOut).toString();
     }
-    Objects.requireNonNull(activation, "activation");
-    requireRetain("inputRetainProbability", inputRetainProbability);
-    requireRetain("hiddenRetainProbability", hiddenRetainProbability);
-    if (!(maxSquaredLength >= 0) || Double.isInfinite(maxSquaredLength)) {
-      throw new IllegalArgumentException("maxSquaredLength must be > 0, or 0 for no bound, got " + maxSquaredLength);
+
+    /** True if any layer drops units in training. */
+    public boolean usesDropout() {
+        return inputRetainProbability < 1 || hiddenRetainProbability < 1;
     }
-    if (!(initStd > 0) || Double.isInfinite(initStd)) {
-      throw new IllegalArgumentException("initStd must be > 0, got " + initStd);
+
+    public MlpConfig withName(String newName) {
+        return new MlpConfig(
+                newName,
+                nIn,
+                hiddenSizes,
+                nOut,
+                activation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                maxSquaredLength,
+                initStd,
+                updater,
+                seed,
+                boundOutputUnits);
     }
-    Objects.requireNonNull(updater, "updater");
-  }
 
-  private static void requireRetain(String what, double p) {
-    Probabilities.requireRetain(what, p);
-  }
-
-  /**
-   * The number of trainable parameters, computed from the sizes: the sum over layers of
-   * {@code nIn * nOut + nOut} (weights plus biases). Does not build the network.
-   */
-  public long parameterCount() {
-    long total = 0;
-    int in = nIn;
-    for (int h : hiddenSizes) {
-      total += (long) in * h + h;
-      in = h;
+    public MlpConfig withHiddenSizes(List<Integer> sizes) {
+        return new MlpConfig(
+                name,
+                nIn,
+                sizes,
+                nOut,
+                activation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                maxSquaredLength,
+                initStd,
+                updater,
+                seed,
+                boundOutputUnits);
     }
-    return total + (long) in * nOut + nOut;
-  }
 
-  /** The layer sizes as the paper writes them, e.g. {@code "784-800-800-10"}. */
-  public String architecture() {
-    StringBuilder s = new StringBuilder().append(nIn);
-    hiddenSizes.forEach(h -> s.append('-').append(h));
-    return s.append('-').append(nOut).toString();
-  }
+    public MlpConfig withActivation(HiddenActivation newActivation) {
+        return new MlpConfig(
+                name,
+                nIn,
+                hiddenSizes,
+                nOut,
+                newActivation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                maxSquaredLength,
+                initStd,
+                updater,
+                seed,
+                boundOutputUnits);
+    }
 
-  /** True if any layer drops units in training. */
-  public boolean usesDropout() {
-    return inputRetainProbability < 1 || hiddenRetainProbability < 1;
-  }
+    /** Dropout on the inputs and on the hidden units; 1 turns a layer's dropout off. */
+    public MlpConfig withRetainProbabilities(double input, double hidden) {
+        return new MlpConfig(
+                name,
+                nIn,
+                hiddenSizes,
+                nOut,
+                activation,
+                input,
+                hidden,
+                maxSquaredLength,
+                initStd,
+                updater,
+                seed,
+                boundOutputUnits);
+    }
 
-  public MlpConfig withName(String newName) {
-    return new MlpConfig(newName, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed, boundOutputUnits);
-  }
+    public MlpConfig withMaxSquaredLength(double newMaxSquaredLength) {
+        return new MlpConfig(
+                name,
+                nIn,
+                hiddenSizes,
+                nOut,
+                activation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                newMaxSquaredLength,
+                initStd,
+                updater,
+                seed,
+                boundOutputUnits);
+    }
 
-  public MlpConfig withHiddenSizes(List<Integer> sizes) {
-    return new MlpConfig(name, nIn, sizes, nOut, activation, inputRetainProbability, hiddenRetainProbability,
-        maxSquaredLength, initStd, updater, seed, boundOutputUnits);
-  }
+    /**
+     * {@code true}: the output units' incoming weights are bounded by {@code maxSquaredLength} as well (max-norm on
+     * every layer); {@code false} (default): hidden units only, as Appendix A.1.
+     */
+    public MlpConfig withBoundOutputUnits(boolean bound) {
+        return new MlpConfig(
+                name,
+                nIn,
+                hiddenSizes,
+                nOut,
+                activation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                maxSquaredLength,
+                initStd,
+                updater,
+                seed,
+                bound);
+    }
 
-  public MlpConfig withActivation(HiddenActivation newActivation) {
-    return new MlpConfig(name, nIn, hiddenSizes, nOut, newActivation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed, boundOutputUnits);
-  }
+    public MlpConfig withUpdater(IUpdater newUpdater) {
+        return new MlpConfig(
+                name,
+                nIn,
+                hiddenSizes,
+                nOut,
+                activation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                maxSquaredLength,
+                initStd,
+                newUpdater,
+                seed,
+                boundOutputUnits);
+    }
 
-  /** Dropout on the inputs and on the hidden units; 1 turns a layer's dropout off. */
-  public MlpConfig withRetainProbabilities(double input, double hidden) {
-    return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, input, hidden, maxSquaredLength, initStd,
-        updater, seed, boundOutputUnits);
-  }
+    public MlpConfig withSeed(long newSeed) {
+        return new MlpConfig(
+                name,
+                nIn,
+                hiddenSizes,
+                nOut,
+                activation,
+                inputRetainProbability,
+                hiddenRetainProbability,
+                maxSquaredLength,
+                initStd,
+                updater,
+                newSeed,
+                boundOutputUnits);
+    }
 
-  public MlpConfig withMaxSquaredLength(double newMaxSquaredLength) {
-    return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, newMaxSquaredLength, initStd, updater, seed, boundOutputUnits);
-  }
-
-  /**
-   * {@code true}: the output units' incoming weights are bounded by {@code maxSquaredLength} as well (max-norm on
-   * every layer); {@code false} (default): hidden units only, as Appendix A.1.
-   */
-  public MlpConfig withBoundOutputUnits(boolean bound) {
-    return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, updater, seed, bound);
-  }
-
-  public MlpConfig withUpdater(IUpdater newUpdater) {
-    return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, newUpdater, seed, boundOutputUnits);
-  }
-
-  public MlpConfig withSeed(long newSeed) {
-    return new MlpConfig(name, nIn, hiddenSizes, nOut, activation, inputRetainProbability,
-        hiddenRetainProbability, maxSquaredLength, initStd, updater, newSeed, boundOutputUnits);
-  }
-
-  @Override
-  public String toString() {
-    return "MlpConfig[" + name + ", " + architecture() + ", " + activation + ", inputRetainProbability="
-        + inputRetainProbability + ", hiddenRetainProbability=" + hiddenRetainProbability + ", maxSquaredLength="
-        + maxSquaredLength + (boundOutputUnits ? " (hidden and output units)" : " (hidden units)") + ", initStd="
-        + initStd + ", updater=" + updater + ", seed=" + seed + "]";
-  }
+    @Override
+    public String toString() {
+        return "MlpConfig[" + name + ", " + architecture() + ", " + activation + ", inputRetainProbability="
+                + inputRetainProbability + ", hiddenRetainProbability=" + hiddenRetainProbability
+                + ", maxSquaredLength="
+                + maxSquaredLength + (boundOutputUnits ? " (hidden and output units)" : " (hidden units)")
+                + ", initStd="
+                + initStd + ", updater=" + updater + ", seed=" + seed + "]";
+    }
 }

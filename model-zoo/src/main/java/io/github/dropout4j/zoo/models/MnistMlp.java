@@ -20,65 +20,76 @@ import java.util.List;
  * }</pre>
  */
 public final class MnistMlp extends FeedForwardZooModel {
-  /** 28 x 28 pixels. */
-  public static final int INPUTS = 784;
-  /** Digits 0-9. */
-  public static final int CLASSES = 10;
-  /** The paper's minibatch size. */
-  public static final int BATCH_SIZE = 100;
+    /** 28 x 28 pixels. */
+    public static final int INPUTS = 784;
+    /** Digits 0-9. */
+    public static final int CLASSES = 10;
+    /** The paper's minibatch size. */
+    public static final int BATCH_SIZE = 100;
 
-  private MnistMlp(MlpConfig config) {
-    super(config);
-  }
-
-  /** A zoo model for {@code config} (which should have nIn 784 and nOut 10). */
-  public static MnistMlp of(MlpConfig config) {
-    if (config.nIn() != INPUTS || config.nOut() != CLASSES) {
-      throw new IllegalArgumentException("an MNIST network maps " + INPUTS + " pixels to " + CLASSES
-          + " classes, got " + config.architecture());
+    private MnistMlp(MlpConfig config) {
+        super(config);
     }
-    return new MnistMlp(config);
-  }
 
-  /**
-   * The paper's recipe for {@code 784-hidden...-10}: with dropout (input retain 0.8, hidden retain 0.5,
-   * max squared length 15) or without (standard backprop, no bound). Name e.g. {@code mnist-800x2-dropout}.
-   */
-  public static MlpConfig paper(boolean dropout, int... hidden) {
-    List<Integer> sizes = java.util.Arrays.stream(hidden).boxed().toList();
-    MlpConfig standard = new MlpConfig(name(sizes, dropout), INPUTS, sizes, CLASSES, HiddenActivation.RELU,
-        1.0, 1.0, 0, MlpConfig.PAPER_INIT_STD, DampedMomentum.mnistRecipe(), MlpConfig.DEFAULT_SEED);
-    return dropout
-        ? standard.withRetainProbabilities(MlpConfig.PAPER_INPUT_RETAIN, MlpConfig.PAPER_HIDDEN_RETAIN)
-            .withMaxSquaredLength(MlpConfig.PAPER_MAX_SQUARED_LENGTH)
-        : standard;
-  }
+    /** A zoo model for {@code config} (which should have nIn 784 and nOut 10). */
+    public static MnistMlp of(MlpConfig config) {
+        if (config.nIn() != INPUTS || config.nOut() != CLASSES) {
+            throw new IllegalArgumentException("an MNIST network maps " + INPUTS + " pixels to " + CLASSES
+                    + " classes, got " + config.architecture());
+        }
+        return new MnistMlp(config);
+    }
 
-  /** {@code mnist-800x2} / {@code mnist-800x2-dropout}: 784-800-800-10, 1,276,810 parameters. */
-  public static MlpConfig paper800(boolean dropout) {
-    return paper(dropout, 800, 800);
-  }
+    /**
+     * The paper's recipe for {@code 784-hidden...-10}: with dropout (input retain 0.8, hidden retain 0.5,
+     * max squared length 15) or without (standard backprop, no bound). Name e.g. {@code mnist-800x2-dropout}.
+     */
+    public static MlpConfig paper(boolean dropout, int... hidden) {
+        List<Integer> sizes = java.util.Arrays.stream(hidden).boxed().toList();
+        MlpConfig standard = new MlpConfig(
+                name(sizes, dropout),
+                INPUTS,
+                sizes,
+                CLASSES,
+                HiddenActivation.RELU,
+                1.0,
+                1.0,
+                0,
+                MlpConfig.PAPER_INIT_STD,
+                DampedMomentum.mnistRecipe(),
+                MlpConfig.DEFAULT_SEED);
+        return dropout
+                ? standard.withRetainProbabilities(MlpConfig.PAPER_INPUT_RETAIN, MlpConfig.PAPER_HIDDEN_RETAIN)
+                        .withMaxSquaredLength(MlpConfig.PAPER_MAX_SQUARED_LENGTH)
+                : standard;
+    }
 
-  /** {@code mnist-1200x2[-dropout]}: 784-1200-1200-10, 2,395,210 parameters. */
-  public static MlpConfig paper1200(boolean dropout) {
-    return paper(dropout, 1200, 1200);
-  }
+    /** {@code mnist-800x2} / {@code mnist-800x2-dropout}: 784-800-800-10, 1,276,810 parameters. */
+    public static MlpConfig paper800(boolean dropout) {
+        return paper(dropout, 800, 800);
+    }
 
-  /** {@code mnist-2000x2[-dropout]}: 784-2000-2000-10, 5,592,010 parameters. */
-  public static MlpConfig paper2000(boolean dropout) {
-    return paper(dropout, 2000, 2000);
-  }
+    /** {@code mnist-1200x2[-dropout]}: 784-1200-1200-10, 2,395,210 parameters. */
+    public static MlpConfig paper1200(boolean dropout) {
+        return paper(dropout, 1200, 1200);
+    }
 
-  /** {@code mnist-1200x3[-dropout]}: 784-1200-1200-1200-10, 3,836,410 parameters. */
-  public static MlpConfig paper1200x3(boolean dropout) {
-    return paper(dropout, 1200, 1200, 1200);
-  }
+    /** {@code mnist-2000x2[-dropout]}: 784-2000-2000-10, 5,592,010 parameters. */
+    public static MlpConfig paper2000(boolean dropout) {
+        return paper(dropout, 2000, 2000);
+    }
 
-  /** {@code mnist-<h>x<n>} when all hidden layers have h units, else {@code mnist-<h1>-<h2>...}. */
-  static String name(List<Integer> sizes, boolean dropout) {
-    boolean uniform = sizes.stream().distinct().count() == 1;
-    String shape = uniform ? sizes.get(0) + "x" + sizes.size()
-        : String.join("-", sizes.stream().map(String::valueOf).toList());
-    return "mnist-" + shape + (dropout ? "-dropout" : "");
-  }
+    /** {@code mnist-1200x3[-dropout]}: 784-1200-1200-1200-10, 3,836,410 parameters. */
+    public static MlpConfig paper1200x3(boolean dropout) {
+        return paper(dropout, 1200, 1200, 1200);
+    }
+
+    /** {@code mnist-<h>x<n>} when all hidden layers have h units, else {@code mnist-<h1>-<h2>...}. */
+    static String name(List<Integer> sizes, boolean dropout) {
+        boolean uniform = sizes.stream().distinct().count() == 1;
+        String shape = uniform
+                ? sizes.get(0) + "x" + sizes.size()
+                : String.join("-", sizes.stream().map(String::valueOf).toList());
+        return "mnist-" + shape + (dropout ? "-dropout" : "");
+    }
 }

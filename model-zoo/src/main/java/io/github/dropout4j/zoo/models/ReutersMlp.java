@@ -15,29 +15,38 @@ import java.util.List;
  * treat the updater as a starting point. 6,053,050 parameters.
  */
 public final class ReutersMlp extends FeedForwardZooModel {
-  public static final int INPUTS = 2000;
-  public static final int CLASSES = 50;
+    public static final int INPUTS = 2000;
+    public static final int CLASSES = 50;
 
-  private ReutersMlp(MlpConfig config) {
-    super(config);
-  }
-
-  public static ReutersMlp of(MlpConfig config) {
-    if (config.nIn() != INPUTS || config.nOut() != CLASSES) {
-      throw new IllegalArgumentException("a Reuters network maps " + INPUTS + " word features to " + CLASSES
-          + " classes, got " + config.architecture());
+    private ReutersMlp(MlpConfig config) {
+        super(config);
     }
-    return new ReutersMlp(config);
-  }
 
-  /** {@code reuters-2000-1000[-dropout]}: 2000-2000-1000-50. */
-  public static MlpConfig paper(boolean dropout) {
-    MlpConfig standard = new MlpConfig("reuters-2000-1000" + (dropout ? "-dropout" : ""), INPUTS,
-        List.of(2000, 1000), CLASSES, HiddenActivation.RELU, 1.0, 1.0, 0, MlpConfig.PAPER_INIT_STD,
-        DampedMomentum.mnistRecipe(), MlpConfig.DEFAULT_SEED);
-    return dropout
-        ? standard.withRetainProbabilities(1.0, MlpConfig.PAPER_HIDDEN_RETAIN)
-            .withMaxSquaredLength(MlpConfig.PAPER_MAX_SQUARED_LENGTH)
-        : standard;
-  }
+    public static ReutersMlp of(MlpConfig config) {
+        if (config.nIn() != INPUTS || config.nOut() != CLASSES) {
+            throw new IllegalArgumentException("a Reuters network maps " + INPUTS + " word features to " + CLASSES
+                    + " classes, got " + config.architecture());
+        }
+        return new ReutersMlp(config);
+    }
+
+    /** {@code reuters-2000-1000[-dropout]}: 2000-2000-1000-50. */
+    public static MlpConfig paper(boolean dropout) {
+        MlpConfig standard = new MlpConfig(
+                "reuters-2000-1000" + (dropout ? "-dropout" : ""),
+                INPUTS,
+                List.of(2000, 1000),
+                CLASSES,
+                HiddenActivation.RELU,
+                1.0,
+                1.0,
+                0,
+                MlpConfig.PAPER_INIT_STD,
+                DampedMomentum.mnistRecipe(),
+                MlpConfig.DEFAULT_SEED);
+        return dropout
+                ? standard.withRetainProbabilities(1.0, MlpConfig.PAPER_HIDDEN_RETAIN)
+                        .withMaxSquaredLength(MlpConfig.PAPER_MAX_SQUARED_LENGTH)
+                : standard;
+    }
 }

@@ -23,44 +23,43 @@ import org.deeplearning4j.util.ModelSerializer;
  * with the fixed time {@link #ENTRY_TIME}, in DL4J's entry order.
  */
 public final class WeightsFile {
-  /** The local date-time stamped on every entry (no time zone is involved). */
-  public static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
+    /** The local date-time stamped on every entry (no time zone is involved). */
+    public static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
-  private WeightsFile() {
-  }
+    private WeightsFile() {}
 
-  /** Writes {@code net}'s configuration and parameters to {@code file} via a temp file and an atomic move. */
-  public static void write(Model net, Path file) throws IOException {
-    ByteArrayOutputStream dl4j = new ByteArrayOutputStream();
-    ModelSerializer.writeModel(net, dl4j, false);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve(file.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      normalise(dl4j.toByteArray(), out);
+    /** Writes {@code net}'s configuration and parameters to {@code file} via a temp file and an atomic move. */
+    public static void write(Model net, Path file) throws IOException {
+        ByteArrayOutputStream dl4j = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, dl4j, false);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            normalise(dl4j.toByteArray(), out);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
 
-  /** Copies every entry of the zip {@code in} to {@code out}, stored, with {@link #ENTRY_TIME} and no extras. */
-  static void normalise(byte[] in, OutputStream out) throws IOException {
-    try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(in));
-        ZipOutputStream zout = new ZipOutputStream(out)) {
-      zout.setMethod(ZipOutputStream.STORED);
-      for (ZipEntry e; (e = zin.getNextEntry()) != null; ) {
-        byte[] data = zin.readAllBytes();
-        ZipEntry copy = new ZipEntry(e.getName());
-        copy.setMethod(ZipEntry.STORED);
-        copy.setTimeLocal(ENTRY_TIME);
-        copy.setSize(data.length);
-        copy.setCompressedSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        copy.setCrc(crc.getValue());
-        zout.putNextEntry(copy);
-        zout.write(data);
-        zout.closeEntry();
-      }
+    /** Copies every entry of the zip {@code in} to {@code out}, stored, with {@link #ENTRY_TIME} and no extras. */
+    static void normalise(byte[] in, OutputStream out) throws IOException {
+        try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(in));
+                ZipOutputStream zout = new ZipOutputStream(out)) {
+            zout.setMethod(ZipOutputStream.STORED);
+            for (ZipEntry e; (e = zin.getNextEntry()) != null; ) {
+                byte[] data = zin.readAllBytes();
+                ZipEntry copy = new ZipEntry(e.getName());
+                copy.setMethod(ZipEntry.STORED);
+                copy.setTimeLocal(ENTRY_TIME);
+                copy.setSize(data.length);
+                copy.setCompressedSize(data.length);
+                CRC32 crc = new CRC32();
+                crc.update(data);
+                copy.setCrc(crc.getValue());
+                zout.putNextEntry(copy);
+                zout.write(data);
+                zout.closeEntry();
+            }
+        }
     }
-  }
 }

@@ -16,21 +16,29 @@ package io.github.dropout4j.zoo.training;
  * @param examplesSeen training examples presented this epoch (0: not recorded)
  * @param fitSeconds   wall time of this epoch's {@code fit} calls
  */
-public record EpochRecord(int epoch, int trainErrors, int trainCount, int testErrors, int testCount,
-    double trainLoss, double learningRate, long examplesSeen, double fitSeconds) {
+public record EpochRecord(
+        int epoch,
+        int trainErrors,
+        int trainCount,
+        int testErrors,
+        int testCount,
+        double trainLoss,
+        double learningRate,
+        long examplesSeen,
+        double fitSeconds) {
 
-  /** A record with errors only (loss and rate not recorded). */
-  public EpochRecord(int epoch, int trainErrors, int trainCount, int testErrors, int testCount, double fitSeconds) {
-    this(epoch, trainErrors, trainCount, testErrors, testCount, Double.NaN, Double.NaN, 0, fitSeconds);
-  }
+    /** A record with errors only (loss and rate not recorded). */
+    public EpochRecord(int epoch, int trainErrors, int trainCount, int testErrors, int testCount, double fitSeconds) {
+        this(epoch, trainErrors, trainCount, testErrors, testCount, Double.NaN, Double.NaN, 0, fitSeconds);
+    }
 
-  /** NaN when the training error was not measured ({@code trainCount == 0}). */
-  public double trainErrorPercent() {
-    return trainCount == 0 ? Double.NaN : 100.0 * trainErrors / trainCount;
-  }
+    /** NaN when the training error was not measured ({@code trainCount == 0}). */
+    public double trainErrorPercent() {
+        return trainCount == 0 ? Double.NaN : 100.0 * trainErrors / trainCount;
+    }
 
-  /** NaN when the test error was not measured ({@code testCount == 0}). */
-  public double testErrorPercent() {
-    return testCount == 0 ? Double.NaN : 100.0 * testErrors / testCount;
-  }
+    /** NaN when the test error was not measured ({@code testCount == 0}). */
+    public double testErrorPercent() {
+        return testCount == 0 ? Double.NaN : 100.0 * testErrors / testCount;
+    }
 }

@@ -17,59 +17,62 @@ import org.deeplearning4j.util.ModelSerializer;
  * a one-line error saying so.
  */
 public final class LegacyModelZips {
-  /** The pixel mean entry, which new CIFAR-10 zips keep (the manifest names it). */
-  public static final String CIFAR10_PIXEL_MEAN = PixelMeanNormalizer.MODEL_ZIP_KEY;
-  public static final String CIFAR10_RUN = "dropout4j-cifar10-run";
-  public static final String CIFAR10_HISTORY = "dropout4j-cifar10-history";
-  /** {@code int[] {imageSize, cropSize, subsampleFactor}}. */
-  public static final String IMAGENET_SIZES = "dropout4j-imagenet-sizes";
-  public static final String IMAGENET_RUN = "dropout4j-imagenet-run";
-  public static final String IMAGENET_LOSSES = "dropout4j-imagenet-losses";
-  /** The run-state file an MNIST checkpoint kept beside its zip. */
-  public static final String MNIST_STATE_SUFFIX = ".state";
+    /** The pixel mean entry, which new CIFAR-10 zips keep (the manifest names it). */
+    public static final String CIFAR10_PIXEL_MEAN = PixelMeanNormalizer.MODEL_ZIP_KEY;
 
-  private LegacyModelZips() {
-  }
+    public static final String CIFAR10_RUN = "dropout4j-cifar10-run";
+    public static final String CIFAR10_HISTORY = "dropout4j-cifar10-history";
+    /** {@code int[] {imageSize, cropSize, subsampleFactor}}. */
+    public static final String IMAGENET_SIZES = "dropout4j-imagenet-sizes";
 
-  /**
-   * The data set of a zip without a manifest, from the entries the old code wrote: {@code cifar10} (pixel mean),
-   * {@code imagenet} (preprocessing sizes), else empty (a plain DL4J model, e.g. an old MNIST checkpoint or an
-   * exported mean network).
-   */
-  public static Optional<String> dataset(Path file) {
-    List<String> objects = ModelSerializer.listObjectsInFile(file.toFile());
-    if (objects.contains(IMAGENET_SIZES)) {
-      return Optional.of("imagenet");
-    }
-    if (objects.contains(CIFAR10_PIXEL_MEAN)) {
-      return Optional.of("cifar10");
-    }
-    return Optional.empty();
-  }
+    public static final String IMAGENET_RUN = "dropout4j-imagenet-run";
+    public static final String IMAGENET_LOSSES = "dropout4j-imagenet-losses";
+    /** The run-state file an MNIST checkpoint kept beside its zip. */
+    public static final String MNIST_STATE_SUFFIX = ".state";
 
-  /** The one-line reason {@code file} (which has no manifest) cannot be resumed. */
-  static String describeMissingManifest(Path file) {
-    String kind;
-    if (Files.isRegularFile(file.resolveSibling(file.getFileName() + MNIST_STATE_SUFFIX))) {
-      kind = "an MNIST checkpoint with a " + MNIST_STATE_SUFFIX + " file";
-    } else {
-      kind = dataset(file).map(d -> "a " + (d.equals("cifar10") ? "CIFAR-10" : "ImageNet") + " model zip")
-          .orElse(null);
-    }
-    if (kind == null) {
-      return file + " is a DL4J model but not a Dropout4j run (no " + RunManifest.ZIP_ENTRY + "); it cannot be "
-          + "resumed";
-    }
-    return file + " is " + kind + " written by dropout4j before run manifests (no " + RunManifest.ZIP_ENTRY
-        + "); it still evaluates but cannot be resumed: train again into another --out";
-  }
+    private LegacyModelZips() {}
 
-  /** {@code int[] {imageSize, cropSize, subsampleFactor}} of an old ImageNet zip. */
-  public static int[] imageNetSizes(Path file) throws IOException {
-    Object o = ModelSerializer.getObjectFromFile(file.toFile(), IMAGENET_SIZES);
-    if (!(o instanceof int[] sizes) || sizes.length != 3) {
-      throw new IOException(file + ": entry " + IMAGENET_SIZES + " is not int[3] {imageSize, cropSize, subsample}");
+    /**
+     * The data set of a zip without a manifest, from the entries the old code wrote: {@code cifar10} (pixel mean),
+     * {@code imagenet} (preprocessing sizes), else empty (a plain DL4J model, e.g. an old MNIST checkpoint or an
+     * exported mean network).
+     */
+    public static Optional<String> dataset(Path file) {
+        List<String> objects = ModelSerializer.listObjectsInFile(file.toFile());
+        if (objects.contains(IMAGENET_SIZES)) {
+            return Optional.of("imagenet");
+        }
+        if (objects.contains(CIFAR10_PIXEL_MEAN)) {
+            return Optional.of("cifar10");
+        }
+        return Optional.empty();
     }
-    return sizes;
-  }
+
+    /** The one-line reason {@code file} (which has no manifest) cannot be resumed. */
+    static String describeMissingManifest(Path file) {
+        String kind;
+        if (Files.isRegularFile(file.resolveSibling(file.getFileName() + MNIST_STATE_SUFFIX))) {
+            kind = "an MNIST checkpoint with a " + MNIST_STATE_SUFFIX + " file";
+        } else {
+            kind = dataset(file)
+                    .map(d -> "a " + (d.equals("cifar10") ? "CIFAR-10" : "ImageNet") + " model zip")
+                    .orElse(null);
+        }
+        if (kind == null) {
+            return file + " is a DL4J model but not a Dropout4j run (no " + RunManifest.ZIP_ENTRY + "); it cannot be "
+                    + "resumed";
+        }
+        return file + " is " + kind + " written by dropout4j before run manifests (no " + RunManifest.ZIP_ENTRY
+                + "); it still evaluates but cannot be resumed: train again into another --out";
+    }
+
+    /** {@code int[] {imageSize, cropSize, subsampleFactor}} of an old ImageNet zip. */
+    public static int[] imageNetSizes(Path file) throws IOException {
+        Object o = ModelSerializer.getObjectFromFile(file.toFile(), IMAGENET_SIZES);
+        if (!(o instanceof int[] sizes) || sizes.length != 3) {
+            throw new IOException(
+                    file + ": entry " + IMAGENET_SIZES + " is not int[3] {imageSize, cropSize, subsample}");
+        }
+        return sizes;
+    }
 }

@@ -6,8 +6,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.api.blas.Blas;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,86 +31,91 @@ import org.nd4j.linalg.factory.Nd4j;
  * cores, 1 per worker) and restored afterwards; the setting is process-wide.
  */
 public final class ParallelWrapperTraining {
-  private final Model net;
-  private final int workers;
-  private final int averagingFrequency;
-  private int threadsPerWorker;
+    private final Model net;
+    private final int workers;
+    private final int averagingFrequency;
+    private int threadsPerWorker;
 
-  /**
-   * @param net                a MultiLayerNetwork or ComputationGraph, initialised
-   * @param workers            2 or more (DL4J's minimum)
-   * @param averagingFrequency steps of each worker between two averagings, >= 1
-   */
-  public ParallelWrapperTraining(Model net, int workers, int averagingFrequency) {
-    if (workers < 2) {
-      throw new IllegalArgumentException("workers must be >= 2 for ParallelWrapper, got " + workers);
+    /**
+     * @param net                a MultiLayerNetwork or ComputationGraph, initialised
+     * @param workers            2 or more (DL4J's minimum)
+     * @param averagingFrequency steps of each worker between two averagings, >= 1
+     */
+    public ParallelWrapperTraining(Model net, int workers, int averagingFrequency) {
+        if (workers < 2) {
+            throw new IllegalArgumentException("workers must be >= 2 for ParallelWrapper, got " + workers);
+        }
+        if (averagingFrequency < 1) {
+            throw new IllegalArgumentException("averagingFrequency must be >= 1, got " + averagingFrequency);
+        }
+        if (!(net instanceof MultiLayerNetwork) && !(net instanceof ComputationGraph)) {
+            throw new IllegalArgumentException(
+                    "unsupported model type " + net.getClass().getName());
+        }
+        this.net = net;
+        this.workers = workers;
+        this.averagingFrequency = averagingFrequency;
+        this.threadsPerWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
-    if (averagingFrequency < 1) {
-      throw new IllegalArgumentException("averagingFrequency must be >= 1, got " + averagingFrequency);
-    }
-    if (!(net instanceof MultiLayerNetwork) && !(net instanceof ComputationGraph)) {
-      throw new IllegalArgumentException("unsupported model type " + net.getClass().getName());
-    }
-    this.net = net;
-    this.workers = workers;
-    this.averagingFrequency = averagingFrequency;
-    this.threadsPerWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-  }
 
-  public int workers() {
-    return workers;
-  }
-
-  /** ND4J threads (parallel ops and BLAS) while the workers train, >= 1; 0 keeps ND4J's settings. */
-  public ParallelWrapperTraining threadsPerWorker(int threads) {
-    if (threads < 0) {
-      throw new IllegalArgumentException("threadsPerWorker must be >= 0, got " + threads);
+    public int workers() {
+        return workers;
     }
-    this.threadsPerWorker = threads;
-    return this;
-  }
 
-  /** One epoch over {@code epochData}; afterwards the network's epoch counter is advanced by one. */
-  public void fitEpoch(DataSetIterator epochData) {
-    epoch(wrapper -> wrapper.fit(epochData));
-  }
-
-  /**
-   * One epoch over {@code epochData} (for a ComputationGraph, e.g. one with two inputs); afterwards the network's
-   * epoch counter is advanced by one.
-   */
-  public void fitEpoch(MultiDataSetIterator epochData) {
-    epoch(wrapper -> wrapper.fit(epochData));
-  }
-
-  /** A fresh wrapper (the replicas copy this epoch's counters) fits, then the epoch counter advances. */
-  private void epoch(Consumer<ParallelWrapper> fit) {
-    ParallelWrapper wrapper = DropoutTrainerContext.install(new ParallelWrapper.Builder<>(net).workers(workers)
-        .prefetchBuffer(2).averagingFrequency(averagingFrequency).reportScoreAfterAveraging(false).build());
-    Environment env = Nd4j.getEnvironment();
-    Blas blas = Nd4j.factory().blas();
-    int[] before = {env.maxThreads(), env.maxMasterThreads(), blas.getMaxThreads()};
-    if (threadsPerWorker > 0) {
-      env.setMaxThreads(threadsPerWorker);
-      env.setMaxMasterThreads(threadsPerWorker);
-      blas.setMaxThreads(threadsPerWorker);
+    /** ND4J threads (parallel ops and BLAS) while the workers train, >= 1; 0 keeps ND4J's settings. */
+    public ParallelWrapperTraining threadsPerWorker(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threadsPerWorker must be >= 0, got " + threads);
+        }
+        this.threadsPerWorker = threads;
+        return this;
     }
-    try {
-      fit.accept(wrapper);
-    } finally {
-      wrapper.shutdown();
-      env.setMaxThreads(before[0]);
-      env.setMaxMasterThreads(before[1]);
-      blas.setMaxThreads(before[2]);
-    }
-    incrementEpochCount();
-  }
 
-  private void incrementEpochCount() {
-    if (net instanceof ComputationGraph g) {
-      g.incrementEpochCount();
-    } else {
-      ((MultiLayerNetwork) net).incrementEpochCount();
+    /** One epoch over {@code epochData}; afterwards the network's epoch counter is advanced by one. */
+    public void fitEpoch(DataSetIterator epochData) {
+        epoch(wrapper -> wrapper.fit(epochData));
     }
-  }
+
+    /**
+     * One epoch over {@code epochData} (for a ComputationGraph, e.g. one with two inputs); afterwards the network's
+     * epoch counter is advanced by one.
+     */
+    public void fitEpoch(MultiDataSetIterator epochData) {
+        epoch(wrapper -> wrapper.fit(epochData));
+    }
+
+    /** A fresh wrapper (the replicas copy this epoch's counters) fits, then the epoch counter advances. */
+    private void epoch(Consumer<ParallelWrapper> fit) {
+        ParallelWrapper wrapper = DropoutTrainerContext.install(new ParallelWrapper.Builder<>(net)
+                .workers(workers)
+                .prefetchBuffer(2)
+                .averagingFrequency(averagingFrequency)
+                .reportScoreAfterAveraging(false)
+                .build());
+        Environment env = Nd4j.getEnvironment();
+        Blas blas = Nd4j.factory().blas();
+        int[] before = {env.maxThreads(), env.maxMasterThreads(), blas.getMaxThreads()};
+        if (threadsPerWorker > 0) {
+            env.setMaxThreads(threadsPerWorker);
+            env.setMaxMasterThreads(threadsPerWorker);
+            blas.setMaxThreads(threadsPerWorker);
+        }
+        try {
+            fit.accept(wrapper);
+        } finally {
+            wrapper.shutdown();
+            env.setMaxThreads(before[0]);
+            env.setMaxMasterThreads(before[1]);
+            blas.setMaxThreads(before[2]);
+        }
+        incrementEpochCount();
+    }
+
+    private void incrementEpochCount() {
+        if (net instanceof ComputationGraph g) {
+            g.incrementEpochCount();
+        } else {
+            ((MultiLayerNetwork) net).incrementEpochCount();
+        }
+    }
 }

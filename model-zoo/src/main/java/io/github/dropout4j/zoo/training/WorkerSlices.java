@@ -23,190 +23,196 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ({@code asyncSupported() == false}): the source's own order and threads are kept.
  */
 final class WorkerSlices {
-  private final MultiDataSetIterator source;
-  private final int workers;
-  private final LongConsumer batchDone;
-  private final ArrayDeque<MultiDataSet> pending = new ArrayDeque<>();
-  private long currentExamples = -1;
-  private long pipelineNanos;
+    private final MultiDataSetIterator source;
+    private final int workers;
+    private final LongConsumer batchDone;
+    private final ArrayDeque<MultiDataSet> pending = new ArrayDeque<>();
+    private long currentExamples = -1;
+    private long pipelineNanos;
 
-  /**
-   * @param batchDone called with the number of examples of each minibatch once it has been trained and averaged
-   */
-  WorkerSlices(MultiDataSetIterator source, int workers, LongConsumer batchDone) {
-    this.source = source;
-    this.workers = workers;
-    this.batchDone = batchDone;
-  }
-
-  /** Nanoseconds spent in the source's {@code hasNext} and {@code next}. */
-  long pipelineNanos() {
-    return pipelineNanos;
-  }
-
-  /** After the epoch: reports the last minibatch. */
-  void finish() {
-    if (currentExamples >= 0) {
-      batchDone.accept(currentExamples);
-      currentExamples = -1;
+    /**
+     * @param batchDone called with the number of examples of each minibatch once it has been trained and averaged
+     */
+    WorkerSlices(MultiDataSetIterator source, int workers, LongConsumer batchDone) {
+        this.source = source;
+        this.workers = workers;
+        this.batchDone = batchDone;
     }
-  }
 
-  boolean hasNext() {
-    if (!pending.isEmpty()) {
-      return true;
+    /** Nanoseconds spent in the source's {@code hasNext} and {@code next}. */
+    long pipelineNanos() {
+        return pipelineNanos;
     }
-    long t = System.nanoTime();
-    boolean more = source.hasNext();
-    pipelineNanos += System.nanoTime() - t;
-    return more;
-  }
 
-  MultiDataSet next() {
-    if (pending.isEmpty()) {
-      finish();
-      long t = System.nanoTime();
-      MultiDataSet batch = source.next();
-      pipelineNanos += System.nanoTime() - t;
-      long n = batch.getFeatures(0).size(0);
-      int slices = (int) Math.min(workers, n);
-      for (int k = 0; k < slices; k++) {
-        pending.add(slice(batch, k * n / slices, (k + 1) * n / slices));
-      }
-      currentExamples = n;
+    /** After the epoch: reports the last minibatch. */
+    void finish() {
+        if (currentExamples >= 0) {
+            batchDone.accept(currentExamples);
+            currentExamples = -1;
+        }
     }
-    return pending.poll();
-  }
 
-  /** Examples {@code [from, to)} of every array of {@code d}, copied. */
-  static MultiDataSet slice(MultiDataSet d, long from, long to) {
-    return new org.nd4j.linalg.dataset.MultiDataSet(rows(d.getFeatures(), from, to), rows(d.getLabels(), from, to),
-        rows(d.getFeaturesMaskArrays(), from, to), rows(d.getLabelsMaskArrays(), from, to));
-  }
-
-  private static INDArray[] rows(INDArray[] arrays, long from, long to) {
-    if (arrays == null) {
-      return null;
+    boolean hasNext() {
+        if (!pending.isEmpty()) {
+            return true;
+        }
+        long t = System.nanoTime();
+        boolean more = source.hasNext();
+        pipelineNanos += System.nanoTime() - t;
+        return more;
     }
-    INDArray[] out = new INDArray[arrays.length];
-    for (int i = 0; i < arrays.length; i++) {
-      out[i] = arrays[i] == null ? null : arrays[i].get(NDArrayIndex.interval(from, to)).dup();
+
+    MultiDataSet next() {
+        if (pending.isEmpty()) {
+            finish();
+            long t = System.nanoTime();
+            MultiDataSet batch = source.next();
+            pipelineNanos += System.nanoTime() - t;
+            long n = batch.getFeatures(0).size(0);
+            int slices = (int) Math.min(workers, n);
+            for (int k = 0; k < slices; k++) {
+                pending.add(slice(batch, k * n / slices, (k + 1) * n / slices));
+            }
+            currentExamples = n;
+        }
+        return pending.poll();
     }
-    return out;
-  }
 
-  /** The slices as single-input {@link DataSet}s, for a MultiLayerNetwork. */
-  DataSetIterator asDataSetIterator() {
-    return new DataSetIterator() {
-      private static final long serialVersionUID = 1L;
+    /** Examples {@code [from, to)} of every array of {@code d}, copied. */
+    static MultiDataSet slice(MultiDataSet d, long from, long to) {
+        return new org.nd4j.linalg.dataset.MultiDataSet(
+                rows(d.getFeatures(), from, to),
+                rows(d.getLabels(), from, to),
+                rows(d.getFeaturesMaskArrays(), from, to),
+                rows(d.getLabelsMaskArrays(), from, to));
+    }
 
-      @Override
-      public boolean hasNext() {
-        return WorkerSlices.this.hasNext();
-      }
+    private static INDArray[] rows(INDArray[] arrays, long from, long to) {
+        if (arrays == null) {
+            return null;
+        }
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = arrays[i] == null
+                    ? null
+                    : arrays[i].get(NDArrayIndex.interval(from, to)).dup();
+        }
+        return out;
+    }
 
-      @Override
-      public DataSet next() {
-        MultiDataSet m = WorkerSlices.this.next();
-        return new DataSet(m.getFeatures(0), m.getLabels(0), m.getFeaturesMaskArray(0), m.getLabelsMaskArray(0));
-      }
+    /** The slices as single-input {@link DataSet}s, for a MultiLayerNetwork. */
+    DataSetIterator asDataSetIterator() {
+        return new DataSetIterator() {
+            private static final long serialVersionUID = 1L;
 
-      @Override
-      public DataSet next(int num) {
-        throw new UnsupportedOperationException("next(num)");
-      }
+            @Override
+            public boolean hasNext() {
+                return WorkerSlices.this.hasNext();
+            }
 
-      @Override
-      public int inputColumns() {
-        return -1;
-      }
+            @Override
+            public DataSet next() {
+                MultiDataSet m = WorkerSlices.this.next();
+                return new DataSet(
+                        m.getFeatures(0), m.getLabels(0), m.getFeaturesMaskArray(0), m.getLabelsMaskArray(0));
+            }
 
-      @Override
-      public int totalOutcomes() {
-        return -1;
-      }
+            @Override
+            public DataSet next(int num) {
+                throw new UnsupportedOperationException("next(num)");
+            }
 
-      @Override
-      public boolean resetSupported() {
-        return false;
-      }
+            @Override
+            public int inputColumns() {
+                return -1;
+            }
 
-      @Override
-      public boolean asyncSupported() {
-        return false;
-      }
+            @Override
+            public int totalOutcomes() {
+                return -1;
+            }
 
-      @Override
-      public void reset() {
-        throw new UnsupportedOperationException("one pass per epoch");
-      }
+            @Override
+            public boolean resetSupported() {
+                return false;
+            }
 
-      @Override
-      public int batch() {
-        return -1;
-      }
+            @Override
+            public boolean asyncSupported() {
+                return false;
+            }
 
-      @Override
-      public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("the source's minibatches are already preprocessed");
-      }
+            @Override
+            public void reset() {
+                throw new UnsupportedOperationException("one pass per epoch");
+            }
 
-      @Override
-      public DataSetPreProcessor getPreProcessor() {
-        return null;
-      }
+            @Override
+            public int batch() {
+                return -1;
+            }
 
-      @Override
-      public List<String> getLabels() {
-        return null;
-      }
-    };
-  }
+            @Override
+            public void setPreProcessor(DataSetPreProcessor preProcessor) {
+                throw new UnsupportedOperationException("the source's minibatches are already preprocessed");
+            }
 
-  /** The slices as {@link MultiDataSet}s, for a ComputationGraph. */
-  MultiDataSetIterator asMultiDataSetIterator() {
-    return new MultiDataSetIterator() {
-      private static final long serialVersionUID = 1L;
+            @Override
+            public DataSetPreProcessor getPreProcessor() {
+                return null;
+            }
 
-      @Override
-      public boolean hasNext() {
-        return WorkerSlices.this.hasNext();
-      }
+            @Override
+            public List<String> getLabels() {
+                return null;
+            }
+        };
+    }
 
-      @Override
-      public MultiDataSet next() {
-        return WorkerSlices.this.next();
-      }
+    /** The slices as {@link MultiDataSet}s, for a ComputationGraph. */
+    MultiDataSetIterator asMultiDataSetIterator() {
+        return new MultiDataSetIterator() {
+            private static final long serialVersionUID = 1L;
 
-      @Override
-      public MultiDataSet next(int num) {
-        throw new UnsupportedOperationException("next(num)");
-      }
+            @Override
+            public boolean hasNext() {
+                return WorkerSlices.this.hasNext();
+            }
 
-      @Override
-      public boolean resetSupported() {
-        return false;
-      }
+            @Override
+            public MultiDataSet next() {
+                return WorkerSlices.this.next();
+            }
 
-      @Override
-      public boolean asyncSupported() {
-        return false;
-      }
+            @Override
+            public MultiDataSet next(int num) {
+                throw new UnsupportedOperationException("next(num)");
+            }
 
-      @Override
-      public void reset() {
-        throw new UnsupportedOperationException("one pass per epoch");
-      }
+            @Override
+            public boolean resetSupported() {
+                return false;
+            }
 
-      @Override
-      public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("the source's minibatches are already preprocessed");
-      }
+            @Override
+            public boolean asyncSupported() {
+                return false;
+            }
 
-      @Override
-      public MultiDataSetPreProcessor getPreProcessor() {
-        return null;
-      }
-    };
-  }
+            @Override
+            public void reset() {
+                throw new UnsupportedOperationException("one pass per epoch");
+            }
+
+            @Override
+            public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
+                throw new UnsupportedOperationException("the source's minibatches are already preprocessed");
+            }
+
+            @Override
+            public MultiDataSetPreProcessor getPreProcessor() {
+                return null;
+            }
+        };
+    }
 }

@@ -12,12 +12,14 @@ import java.util.List;
  * came from. Arguments: cacheDir mirrorUrl fileName sha256 sizeBytes.
  */
 public final class ConcurrentFetchMain {
-  private ConcurrentFetchMain() {
-  }
+    private ConcurrentFetchMain() {}
 
-  public static void main(String[] args) throws Exception {
-    Downloader.Fetched f = new Downloader(DownloadOptions.defaults()).fetch(Path.of(args[0]),
-        List.of(URI.create(args[1])), new DatasetFile(args[2], args[3], Long.parseLong(args[4])));
-    System.out.println("fetched " + f.file() + " from " + f.describeSource());
-  }
+    public static void main(String[] args) throws Exception {
+        Downloader.Fetched f = new Downloader(DownloadOptions.defaults())
+                .fetch(
+                        Path.of(args[0]),
+                        List.of(URI.create(args[1])),
+                        new DatasetFile(args[2], args[3], Long.parseLong(args[4])));
+        System.out.println("fetched " + f.file() + " from " + f.describeSource());
+    }
 }

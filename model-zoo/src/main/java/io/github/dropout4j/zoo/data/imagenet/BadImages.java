@@ -40,8 +40,11 @@ public final class BadImages {
         files.put(file, why.getMessage());
         if (files.size() > limit) {
             String message = files.size() + " images cannot be decoded, more than --max-bad-images " + limit + ": "
-                    + String.join(", ", files.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
-                    .toList());
+                    + String.join(
+                            ", ",
+                            files.entrySet().stream()
+                                    .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                                    .toList());
             throw new UncheckedIOException(message, new IOException(message));
         }
     }
@@ -57,8 +60,14 @@ public final class BadImages {
 
     /** One line: "no unreadable images" or the count and the files. */
     public synchronized String summary() {
-        return files.isEmpty() ? "no unreadable images" : files.size() + " unreadable image(s) skipped (limit "
-                + limit + "): " + String.join(", ", files.entrySet().stream()
-                .map(e -> e.getKey() + " (" + e.getValue() + ")").toList());
+        return files.isEmpty()
+                ? "no unreadable images"
+                : files.size() + " unreadable image(s) skipped (limit "
+                        + limit + "): "
+                        + String.join(
+                                ", ",
+                                files.entrySet().stream()
+                                        .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                                        .toList());
     }
 }

@@ -1,12 +1,11 @@
 package io.github.dropout4j.zoo.data.imagenet;
 
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
-import java.util.random.RandomGenerator;
 
 /**
  * PCA colour augmentation (Krizhevsky et al. 2012, section 4.1): with {@code p_i}, {@code l_i} the eigenvectors and
@@ -37,7 +36,7 @@ public final class ColourPca {
     /** Eigen-decomposition of a symmetric 3x3 RGB covariance (ND4J {@code Eigen.symmetricGeneralizedEigenvalues}). */
     public static ColourPca ofCovariance(double[][] covariance) {
         INDArray a = Nd4j.create(covariance).castTo(DataType.DOUBLE);
-        INDArray values = Eigen.symmetricGeneralizedEigenvalues(a, true);   // a now holds eigenvectors as columns
+        INDArray values = Eigen.symmetricGeneralizedEigenvalues(a, true); // a now holds eigenvectors as columns
         double[] l = values.toDoubleVector();
         double[][] p = a.toDoubleMatrix();
         return new ColourPca(l, p);
@@ -76,7 +75,8 @@ public final class ColourPca {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ColourPca && Arrays.equals(eigenvalues, ((ColourPca) o).eigenvalues)
+        return o instanceof ColourPca
+                && Arrays.equals(eigenvalues, ((ColourPca) o).eigenvalues)
                 && Arrays.deepEquals(eigenvectors, ((ColourPca) o).eigenvectors);
     }
 

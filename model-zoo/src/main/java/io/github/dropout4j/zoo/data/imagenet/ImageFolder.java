@@ -47,13 +47,17 @@ public final class ImageFolder {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
-            dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(classes::add);
+            dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .forEach(classes::add);
             for (int c = 0; c < classes.size(); c++) {
                 try (Stream<Path> imgs = Files.list(root.resolve(classes.get(c)))) {
-                    List<Path> these = imgs.filter(ImageFolder::isImage).sorted().toList();
+                    List<Path> these =
+                            imgs.filter(ImageFolder::isImage).sorted().toList();
                     if (these.isEmpty()) {
-                        throw new IllegalArgumentException("class folder " + root.resolve(classes.get(c))
-                                + " holds no .jpg/.jpeg/.png image");
+                        throw new IllegalArgumentException(
+                                "class folder " + root.resolve(classes.get(c)) + " holds no .jpg/.jpeg/.png image");
                     }
                     for (Path p : these) {
                         files.add(p);
@@ -67,7 +71,11 @@ public final class ImageFolder {
         if (classes.isEmpty()) {
             throw new IllegalArgumentException("image folder " + root + " has no class sub-folders");
         }
-        return new ImageFolder(root, classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
+        return new ImageFolder(
+                root,
+                classes,
+                files,
+                labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** A ground-truth file of the flat layout ends with this (ILSVRC2010's: ILSVRC2010_validation_ground_truth.txt). */
@@ -119,7 +127,11 @@ public final class ImageFolder {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("image folder " + root + " holds no .jpg/.jpeg/.png image");
         }
-        return new ImageFolder(root, classes, files, labels.stream().mapToInt(Integer::intValue).toArray());
+        return new ImageFolder(
+                root,
+                classes,
+                files,
+                labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static ImageFolder openFlat(Path root, List<String> classes, java.util.Map<String, Integer> index)
@@ -129,18 +141,22 @@ public final class ImageFolder {
         try (Stream<Path> s = Files.list(root)) {
             List<Path> all = s.sorted().toList();
             images = all.stream().filter(ImageFolder::isImage).toList();
-            truth = all.stream().filter(p -> p.getFileName().toString().endsWith(GROUND_TRUTH_SUFFIX)).toList();
+            truth = all.stream()
+                    .filter(p -> p.getFileName().toString().endsWith(GROUND_TRUTH_SUFFIX))
+                    .toList();
         }
         if (images.isEmpty() || truth.size() != 1) {
             throw new IllegalArgumentException("image folder " + root + " has no class sub-folders and is not the "
                     + "flat ILSVRC layout (images plus exactly one *" + GROUND_TRUTH_SUFFIX + "; found "
                     + images.size() + " images and " + truth.size() + " ground-truth files)");
         }
-        List<String> lines = Files.readAllLines(truth.get(0)).stream().map(String::strip)
-                .filter(l -> !l.isEmpty()).toList();
+        List<String> lines = Files.readAllLines(truth.get(0)).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
         if (lines.size() != images.size()) {
-            throw new IllegalArgumentException(truth.get(0) + " has " + lines.size() + " labels but " + root
-                    + " holds " + images.size() + " images (one label per image, in file-name order)");
+            throw new IllegalArgumentException(truth.get(0) + " has " + lines.size() + " labels but " + root + " holds "
+                    + images.size() + " images (one label per image, in file-name order)");
         }
         List<String> synsets = null;
         int[] labels = new int[lines.size()];
@@ -153,8 +169,11 @@ public final class ImageFolder {
                         throw new IllegalArgumentException(truth.get(0) + " line " + (i + 1) + ": numeric ILSVRC ID "
                                 + label + " needs " + map + " (line k: the class name of ID k)");
                     }
-                    synsets = Files.readAllLines(map).stream().map(String::strip).filter(l -> !l.isEmpty())
-                            .map(l -> l.split("\\s+")[0]).toList();
+                    synsets = Files.readAllLines(map).stream()
+                            .map(String::strip)
+                            .filter(l -> !l.isEmpty())
+                            .map(l -> l.split("\\s+")[0])
+                            .toList();
                 }
                 int id = Integer.parseInt(label);
                 if (id < 1 || id > synsets.size()) {
@@ -174,8 +193,7 @@ public final class ImageFolder {
     }
 
     private static String abbreviate(List<String> names) {
-        return names.size() <= 5 ? String.join(", ", names)
-                : String.join(", ", names.subList(0, 5)) + ", ...";
+        return names.size() <= 5 ? String.join(", ", names) : String.join(", ", names.subList(0, 5)) + ", ...";
     }
 
     /** The examples at {@code indices} (in that order), with this folder's classes. */

@@ -20,36 +20,36 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * }</pre>
  */
 public final class ImageNetEpochs implements TrainingRun.EpochData {
-  private final ImageNetIterator base;
-  private int resets;
+    private final ImageNetIterator base;
+    private int resets;
 
-  /** @param threads decoding threads */
-  public ImageNetEpochs(ImageFolder folder, ImageNetPreprocessor preprocessor, int batchSize, long seed,
-      int threads) {
-    this.base = new ImageNetIterator(folder, preprocessor, batchSize, true, seed, threads);
-  }
-
-  @Override
-  public MultiDataSetIterator epoch(int epoch) {
-    if (epoch < resets) {
-      throw new IllegalStateException("epoch " + epoch + " requested after epoch " + resets);
+    /** @param threads decoding threads */
+    public ImageNetEpochs(
+            ImageFolder folder, ImageNetPreprocessor preprocessor, int batchSize, long seed, int threads) {
+        this.base = new ImageNetIterator(folder, preprocessor, batchSize, true, seed, threads);
     }
-    while (resets < epoch) {
-      base.reset();
-      resets++;
-    }
-    return ImageNetIterator.prefetching(base, 4);
-  }
 
-  @Override
-  public void epochDone(MultiDataSetIterator it) {
-    if (it instanceof AsyncMultiDataSetIterator async) {
-      async.shutdown();
+    @Override
+    public MultiDataSetIterator epoch(int epoch) {
+        if (epoch < resets) {
+            throw new IllegalStateException("epoch " + epoch + " requested after epoch " + resets);
+        }
+        while (resets < epoch) {
+            base.reset();
+            resets++;
+        }
+        return ImageNetIterator.prefetching(base, 4);
     }
-  }
 
-  @Override
-  public void close() {
-    base.close();
-  }
+    @Override
+    public void epochDone(MultiDataSetIterator it) {
+        if (it instanceof AsyncMultiDataSetIterator async) {
+            async.shutdown();
+        }
+    }
+
+    @Override
+    public void close() {
+        base.close();
+    }
 }

@@ -1,13 +1,5 @@
 package io.github.dropout4j.zoo.data.imagenet;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.AsyncMultiDataSetIterator;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -19,6 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.AsyncMultiDataSetIterator;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Minibatches from an {@link ImageFolder}: features {@code {crop}} or {@code {crop, subsampled}} (see
@@ -41,11 +40,15 @@ public final class ImageNetIterator implements MultiDataSetIterator, AutoCloseab
     private int cursor;
     private MultiDataSetPreProcessor preProcessor;
 
-    public ImageNetIterator(ImageFolder folder, ImageNetPreprocessor preprocessor, int batchSize, boolean training,
-                            long seed, int threads) {
+    public ImageNetIterator(
+            ImageFolder folder,
+            ImageNetPreprocessor preprocessor,
+            int batchSize,
+            boolean training,
+            long seed,
+            int threads) {
         if (batchSize < 1 || threads < 1) {
-            throw new IllegalArgumentException("batchSize and threads must be >= 1, got " + batchSize + ", "
-                    + threads);
+            throw new IllegalArgumentException("batchSize and threads must be >= 1, got " + batchSize + ", " + threads);
         }
         this.folder = folder;
         this.preprocessor = preprocessor;
@@ -102,16 +105,16 @@ public final class ImageNetIterator implements MultiDataSetIterator, AutoCloseab
                 if (ex.getCause() instanceof UncheckedIOException u) {
                     throw new UncheckedIOException(u.getCause().getMessage(), u.getCause());
                 }
-                throw new IllegalStateException("failed to prepare an image: " + ex.getCause().getMessage(),
-                        ex.getCause());
+                throw new IllegalStateException(
+                        "failed to prepare an image: " + ex.getCause().getMessage(), ex.getCause());
             }
         }
         INDArray labels = Nd4j.zeros(DataType.FLOAT, n, folder.numClasses());
         for (int k = 0; k < n; k++) {
             labels.putScalar(k, folder.label(idx[k]), 1f);
         }
-        MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(preprocessor.toInputs(crops),
-                new INDArray[]{labels});
+        MultiDataSet mds =
+                new org.nd4j.linalg.dataset.MultiDataSet(preprocessor.toInputs(crops), new INDArray[] {labels});
         if (preProcessor != null) {
             preProcessor.preProcess(mds);
         }

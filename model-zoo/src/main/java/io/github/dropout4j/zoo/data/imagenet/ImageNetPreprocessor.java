@@ -1,12 +1,11 @@
 package io.github.dropout4j.zoo.data.imagenet;
 
 import io.github.dropout4j.random.Seeds;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * How an image becomes network input (Krizhevsky et al. 2012 section 4.1; Hinton et al. 2012 Appendix H). Images
@@ -39,22 +38,22 @@ public final class ImageNetPreprocessor {
      * @param pcaSigma        standard deviation of the a_i (0.1; 0 disables colour augmentation)
      * @param statistics      mean image and colour PCA at imageSize, or null (no mean subtraction, no PCA)
      */
-    public ImageNetPreprocessor(int imageSize, int cropSize, int subsampleFactor, double pcaSigma,
-                                ImageNetStatistics statistics) {
+    public ImageNetPreprocessor(
+            int imageSize, int cropSize, int subsampleFactor, double pcaSigma, ImageNetStatistics statistics) {
         if (cropSize < 1 || imageSize < cropSize) {
-            throw new IllegalArgumentException("need 1 <= cropSize <= imageSize, got cropSize " + cropSize
-                    + ", imageSize " + imageSize);
+            throw new IllegalArgumentException(
+                    "need 1 <= cropSize <= imageSize, got cropSize " + cropSize + ", imageSize " + imageSize);
         }
         if (subsampleFactor < 0 || (subsampleFactor > 0 && cropSize % subsampleFactor != 0)) {
-            throw new IllegalArgumentException("cropSize " + cropSize + " must be a multiple of subsampleFactor "
-                    + subsampleFactor);
+            throw new IllegalArgumentException(
+                    "cropSize " + cropSize + " must be a multiple of subsampleFactor " + subsampleFactor);
         }
         if (!(pcaSigma >= 0)) {
             throw new IllegalArgumentException("pcaSigma must be >= 0, got " + pcaSigma);
         }
         if (statistics != null && statistics.size() != imageSize) {
-            throw new IllegalArgumentException("statistics are for " + statistics.size() + "x" + statistics.size()
-                    + " images, not " + imageSize);
+            throw new IllegalArgumentException(
+                    "statistics are for " + statistics.size() + "x" + statistics.size() + " images, not " + imageSize);
         }
         this.imageSize = imageSize;
         this.cropSize = cropSize;
@@ -127,7 +126,7 @@ public final class ImageNetPreprocessor {
         int[][] five = {{c, c}, {0, 0}, {0, e}, {e, 0}, {e, e}};
         int[][] out = new int[10][];
         for (int i = 0; i < 10; i++) {
-            out[i] = new int[]{five[i % 5][0], five[i % 5][1], i / 5};
+            out[i] = new int[] {five[i % 5][0], five[i % 5][1], i / 5};
         }
         return out;
     }
@@ -157,18 +156,18 @@ public final class ImageNetPreprocessor {
         for (int i = 0; i < n; i++) {
             System.arraycopy(crops.get(i), 0, flat, i * len, len);
         }
-        INDArray x = Nd4j.create(flat, new long[]{n, 3, cropSize, cropSize}, DataType.FLOAT);
+        INDArray x = Nd4j.create(flat, new long[] {n, 3, cropSize, cropSize}, DataType.FLOAT);
         if (!twoInputs()) {
-            return new INDArray[]{x};
+            return new INDArray[] {x};
         }
         int s = cropSize / subsampleFactor;
         int slen = 3 * s * s;
         float[] sub = new float[n * slen];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(ImageTransforms.subsample(crops.get(i), cropSize, subsampleFactor), 0, sub, i * slen,
-                    slen);
+            System.arraycopy(
+                    ImageTransforms.subsample(crops.get(i), cropSize, subsampleFactor), 0, sub, i * slen, slen);
         }
-        return new INDArray[]{x, Nd4j.create(sub, new long[]{n, 3, s, s}, DataType.FLOAT)};
+        return new INDArray[] {x, Nd4j.create(sub, new long[] {n, 3, s, s}, DataType.FLOAT)};
     }
 
     @Override

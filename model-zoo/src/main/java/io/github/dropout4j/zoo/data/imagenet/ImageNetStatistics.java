@@ -31,8 +31,8 @@ public final class ImageNetStatistics {
 
     public ImageNetStatistics(int size, float[] mean, ColourPca pca) {
         if (mean.length != 3 * size * size) {
-            throw new IllegalArgumentException("mean image must have 3*" + size + "*" + size + " values, got "
-                    + mean.length);
+            throw new IllegalArgumentException(
+                    "mean image must have 3*" + size + "*" + size + " values, got " + mean.length);
         }
         this.size = size;
         this.mean = mean.clone();
@@ -55,8 +55,8 @@ public final class ImageNetStatistics {
         int n = folder.size();
         int[] used = {0};
         int plane = size * size;
-        int block = 64;   // images decoded in parallel per step; partial sums reduced in index order (deterministic)
-        double[] s = new double[9];   // sum r, g, b; sum rr, rg, rb, gg, gb, bb (values in [0, 1])
+        int block = 64; // images decoded in parallel per step; partial sums reduced in index order (deterministic)
+        double[] s = new double[9]; // sum r, g, b; sum rr, rg, rb, gg, gb, bb (values in [0, 1])
         double[] m = new double[3 * plane];
         for (int start = 0; start < n; start += block) {
             float[][] imgs = new float[Math.min(block, n - start)][];
@@ -75,8 +75,15 @@ public final class ImageNetStatistics {
                 used[0]++;
                 for (int p = 0; p < plane; p++) {
                     double r = img[p] / 255.0, g = img[plane + p] / 255.0, b = img[2 * plane + p] / 255.0;
-                    s[0] += r; s[1] += g; s[2] += b;
-                    s[3] += r * r; s[4] += r * g; s[5] += r * b; s[6] += g * g; s[7] += g * b; s[8] += b * b;
+                    s[0] += r;
+                    s[1] += g;
+                    s[2] += b;
+                    s[3] += r * r;
+                    s[4] += r * g;
+                    s[5] += r * b;
+                    s[6] += g * g;
+                    s[7] += g * b;
+                    s[8] += b * b;
                 }
                 for (int k = 0; k < img.length; k++) {
                     m[k] += img[k];
@@ -138,7 +145,10 @@ public final class ImageNetStatistics {
                 }
             }
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -1,11 +1,11 @@
 package io.github.dropout4j.zoo.data.imagenet;
 
-import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
 /**
  * Image kernels on planar RGB float arrays ({@code [3, h, w]} row-major, values 0..255 before mean subtraction).
@@ -14,8 +14,7 @@ import java.nio.file.Path;
  */
 public final class ImageTransforms {
 
-    private ImageTransforms() {
-    }
+    private ImageTransforms() {}
 
     /**
      * Decodes an image, rescales it so its shorter side is {@code size} (bilinear) and takes the central
@@ -29,8 +28,10 @@ public final class ImageTransforms {
         try {
             img = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot decode image " + file + " ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+            throw new IOException(
+                    "cannot decode image " + file + " ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")",
+                    e);
         }
         if (img == null) {
             throw new IOException("cannot decode image " + file + " (not a JPEG/PNG javax.imageio can read)");
@@ -62,8 +63,8 @@ public final class ImageTransforms {
      */
     public static float[] crop(float[] image, int size, float[] mean, int top, int left, int crop, boolean flip) {
         if (top < 0 || left < 0 || top + crop > size || left + crop > size) {
-            throw new IllegalArgumentException("crop " + crop + " at (" + top + ", " + left
-                    + ") does not fit in a " + size + "x" + size + " image");
+            throw new IllegalArgumentException("crop " + crop + " at (" + top + ", " + left + ") does not fit in a "
+                    + size + "x" + size + " image");
         }
         float[] out = new float[3 * crop * crop];
         for (int c = 0; c < 3; c++) {

@@ -1,14 +1,13 @@
 package io.github.dropout4j.zoo.data.imagenet;
 
+import java.io.IOException;
+import java.util.Arrays;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Test-time averaging over ten views (Krizhevsky et al. 2012 section 4.1; Hinton et al. 2012 Appendix H): the
@@ -37,19 +36,21 @@ public final class TenViewEvaluator {
         if (net instanceof ComputationGraph) {
             ComputationGraph g = (ComputationGraph) net;
             if (g.getConfiguration().getNetworkInputs().size() != inputs.length) {
-                throw new IllegalArgumentException("network has " + g.getConfiguration().getNetworkInputs().size()
-                        + " inputs but the preprocessor makes " + inputs.length);
+                throw new IllegalArgumentException(
+                        "network has " + g.getConfiguration().getNetworkInputs().size()
+                                + " inputs but the preprocessor makes " + inputs.length);
             }
             return g.output(false, inputs)[0];
         }
         if (net instanceof MultiLayerNetwork) {
             if (inputs.length != 1) {
-                throw new IllegalArgumentException("a MultiLayerNetwork takes one input; use a preprocessor with "
-                        + "subsampleFactor 0");
+                throw new IllegalArgumentException(
+                        "a MultiLayerNetwork takes one input; use a preprocessor with " + "subsampleFactor 0");
             }
             return ((MultiLayerNetwork) net).output(inputs[0], false);
         }
-        throw new IllegalArgumentException("unsupported model type " + net.getClass().getName());
+        throw new IllegalArgumentException(
+                "unsupported model type " + net.getClass().getName());
     }
 
     /**
@@ -89,9 +90,8 @@ public final class TenViewEvaluator {
      * @return misclassified readable images and readable images, as the test counts of an {@code Errors.Counts}
      * @throws IllegalArgumentException if no image is readable
      */
-    public static io.github.dropout4j.zoo.training.Errors.Counts centreCropErrors(Model net, ImageFolder folder,
-                                                                                 ImageNetPreprocessor preprocessor,
-                                                                                 BadImages bad) {
+    public static io.github.dropout4j.zoo.training.Errors.Counts centreCropErrors(
+            Model net, ImageFolder folder, ImageNetPreprocessor preprocessor, BadImages bad) {
         int errors = 0;
         int seen = 0;
         java.util.List<float[]> crops = new java.util.ArrayList<>();
@@ -99,8 +99,8 @@ public final class TenViewEvaluator {
         for (int i = 0; i <= folder.size(); i++) {
             if (i < folder.size()) {
                 try {
-                    crops.add(preprocessor.centreCrop(ImageTransforms.loadSquare(folder.file(i),
-                            preprocessor.imageSize())));
+                    crops.add(preprocessor.centreCrop(
+                            ImageTransforms.loadSquare(folder.file(i), preprocessor.imageSize())));
                     labels.add(folder.label(i));
                 } catch (IOException e) {
                     bad.skip(folder.file(i), e);
