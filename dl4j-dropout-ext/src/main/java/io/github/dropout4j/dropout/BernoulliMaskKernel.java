@@ -29,8 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  * A dropped element is exactly {@code 0} (also for non-finite inputs). Contiguous C-order FLOAT and DOUBLE arrays
  * are processed in place through their native buffers, branch-free, in blocks shared by the calling thread and
- * the common fork-join pool when the array is large. Any other layout or type goes through a mask array and one
- * ND4J multiply.
+ * the common fork-join pool when the array is large; FLOAT and DOUBLE arrays of any other layout (views, F order)
+ * go through a dense C-order copy with the same result. Other types go through a mask array and one ND4J
+ * multiply (there a dropped non-finite input stays NaN).
  */
 public final class BernoulliMaskKernel {
 
@@ -169,6 +170,16 @@ public final class BernoulliMaskKernel {
         }
         if (bits != null) {
             bits.invalidate();
+        }
+        if (type == DataType.FLOAT || type == DataType.DOUBLE) {
+            // Another layout (a view, F order) or input type: through a dense C-order copy, so the result is the
+            // fast path's bit for bit, a dropped element +0 whatever its input (a multiply by 0 would keep NaN).
+            INDArray dense = in.castTo(type).dup('c');
+            if (fastPath(dense)) {
+                apply(dense, dense, key, threshold, keptScale, null);
+                out.assign(dense);
+                return out;
+            }
         }
         INDArray mask = mask(in.shape(), type.isFPType() ? type : DataType.FLOAT, key, threshold, keptScale);
         INDArray src = in.dataType() == type ? in : in.castTo(type);

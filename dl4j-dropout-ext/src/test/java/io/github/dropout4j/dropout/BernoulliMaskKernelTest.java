@@ -1,6 +1,7 @@
 package io.github.dropout4j.dropout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +173,44 @@ class BernoulliMaskKernelTest {
                     }
                 }
                 assertEquals(-1, whole.getFloat(n + offset) * 0 - 1, "element after the view untouched");
+            }
+        }
+    }
+
+    /**
+     * Views that are not dense C order (a transpose, every other column) give the definition bit for bit too: element
+     * {@code i} in C order is kept iff the key keeps index {@code i}, then {@code x * scale}, else +0, also for NaN,
+     * infinite and negative inputs (a multiply by a 0/1 mask would turn a dropped NaN into NaN and -3 into -0).
+     */
+    @Test
+    void otherLayoutsEqualTheDefinitionBitForBit() {
+        long t = BernoulliMaskKernel.threshold(0.6);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray base = Nd4j.rand(type, 9, 14).subi(0.5);
+            base.putScalar(0, 0, Double.NaN);
+            base.putScalar(1, 3, Double.NEGATIVE_INFINITY);
+            base.putScalar(2, 5, -3.0);
+            base.putScalar(4, 2, Double.NaN);
+            INDArray[] views = {base.transpose(), base.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 14))};
+            for (INDArray view : views) {
+                assertFalse(BernoulliMaskKernel.fastPath(view), "a view off the fast path");
+                for (double scale : new double[] {1.0, 1 / 0.6}) {
+                    INDArray out = Nd4j.zeros(type, view.shape());
+                    BernoulliMaskKernel.apply(view, out, KEY, t, scale);
+                    double[] x = view.dup('c').reshape(-1).toDoubleVector();
+                    double[] y = out.dup('c').reshape(-1).toDoubleVector();
+                    for (int i = 0; i < x.length; i++) {
+                        String at = type + " " + java.util.Arrays.toString(view.shape()) + " scale " + scale
+                                + " element " + i;
+                        if (keptByDefinition(KEY, i, t)) {
+                            double expected =
+                                    type == DataType.FLOAT ? (double) ((float) x[i] * (float) scale) : x[i] * scale;
+                            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(y[i]), at);
+                        } else {
+                            assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(y[i]), at);
+                        }
+                    }
+                }
             }
         }
     }
