@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code publish RUN/model.zip}: turns a trained MNIST-format model into a registry entry. Writes the weights-only,
+ * {@code publish RUN/model.zip}: turns a trained fully connected MNIST model ({@code mnist-*}) into a registry entry. Writes the weights-only,
  * byte-reproducible file ({@link WeightsFile}), measures its SHA-256, size, Adler-32 and the mean network's test
  * errors on the data set's test split (of the file as written, as users will load it), and prints the entry as
  * JSON; {@code --registry FILE} also adds it to (or replaces it in) a registry file.
@@ -113,7 +113,8 @@ final class PublishCommand implements Callable<Integer> {
                                 () -> new IllegalArgumentException(modelZip + ": the run recorded no model name (no "
                                         + modelZip.resolveSibling("checkpoint.zip.state") + "); pass --model NAME"));
         if (!(ModelRegistry.standard().require(name).create(1) instanceof FeedForwardZooModel)) {
-            throw new IllegalArgumentException(name + ": publish handles the MNIST-format models only");
+            throw new IllegalArgumentException(name + ": publish handles the fully connected MNIST models (mnist-*) "
+                    + "only; the weights registry has no entries for " + name + " yet");
         }
         String commit = codeVersion != null ? codeVersion : gitHead();
         LabeledImages test = on.load(data).test();

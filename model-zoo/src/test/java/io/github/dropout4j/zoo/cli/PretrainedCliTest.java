@@ -205,5 +205,9 @@ class PretrainedCliTest {
                         "--code-version",
                         commit),
                 "no such file");
+        assertOneLine(
+                io.github.dropout4j.zoo.testsupport.CliRuns.run(
+                        "publish", run.resolve("model.zip").toString(), "--model", "lenet", "--code-version", commit),
+                "lenet: publish handles the fully connected MNIST models (mnist-*) only");
     }
 }
