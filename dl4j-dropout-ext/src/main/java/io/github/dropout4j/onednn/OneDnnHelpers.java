@@ -38,8 +38,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * {@code MKLDNNSubsamplingHelper} (it fails the adjoint test {@code <e, A x> = <A^T e, x>}).
  *
  * <p><b>Pooling</b> ({@code PoolingHelperTest}, {@code PoolingBench}). M2.1's {@code SubsamplingLayer} asks its helper
- * for the backward pass only, and both directions of libnd4j's pooling ops cost 0.05-0.5 ms per call at the zoo's
- * small sizes and were slower than plain Java loops at every size measured (up to AlexNet's paper-size pool1); on
+ * for the backward pass only, and both directions of libnd4j's pooling ops cost 0.05-0.55 ms per call at the tiny nets'
+ * sizes and were slower than plain Java loops at every size measured (up to AlexNet's paper-size pool1); on
  * these natives its float {@code maxpool2d} also ignores dilation. So every {@code SubsamplingLayer} is replaced by
  * a {@code HelperSubsamplingLayer} (the same layer, asking its helper in the forward pass too) with a
  * {@code PoolingHelper}: max and average pooling, NCHW and NHWC, FLOAT and DOUBLE, all modes; the same numbers as

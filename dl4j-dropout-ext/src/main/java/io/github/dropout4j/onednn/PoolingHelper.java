@@ -16,13 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Max and average 2-D pooling for DL4J's {@code SubsamplingLayer} by {@link PoolingKernel} (Java loops), forward and
- * backward, FLOAT and DOUBLE, NCHW and NHWC, Truncate/Strict/Same, any kernel, stride, padding and dilation the layer
- * accepts. Returns {@code null} (DL4J then runs its built-in op) for p-norm pooling, other data types, and shapes the
+ * backward, FLOAT and DOUBLE, NCHW and NHWC, Truncate/Strict/Same, any kernel, stride and dilation, padding smaller
+ * than the window. Returns {@code null} (DL4J then runs its built-in op) for p-norm pooling, other data types, and shapes the
  * kernel does not take ({@link PoolingKernel#handles}).
  *
- * <p>Why: libnd4j's {@code maxpool2d} / {@code maxpool2d_bp} cost 0.1-2 ms per call at the zoo's small sizes, most of
- * it per-call overhead, and on the oneDNN natives they were slower than these loops at every size measured, up to
- * AlexNet's paper-size pool1 (README, Benchmarks; {@code PoolingBench}).
+ * <p>Why: libnd4j's pooling ops ({@code maxpool2d}, {@code avgpool2d} and their {@code _bp}) cost 0.05-0.55 ms
+ * per call at the tiny ImageNet nets' sizes, and were slower than these loops at every size {@code PoolingBench}
+ * measured, up to AlexNet's paper-size pool1 (README, Benchmarks): so there is no size threshold.
  */
 final class PoolingHelper implements SubsamplingHelper {
 

@@ -27,8 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       to every tap.
  * </ul>
  *
- * <p>Sums run in the array's precision in libnd4j's order (window taps row-major; outputs row-major), so FLOAT
- * results are the built-in path's bit for bit ({@code PoolingHelperTest}). Same mode: output {@code ceil(in / s)},
+ * <p>Sums run in the array's precision in libnd4j's order (window taps row-major; outputs row-major): NCHW results
+ * are the built-in ops' bit for bit ({@code PoolingHelperTest}; channels-last float average pooling differs from
+ * libnd4j's by rounding, ours being the definition's, {@code PoolingKernelTest}). Same mode: output {@code ceil(in / s)},
  * top/left padding {@code ((out - 1) * s + (k - 1) * d + 1 - in) / 2} (rounded down, the rest at the bottom/right).
  * Arrays of {@link #PARALLEL_MIN} elements or more run their images in parallel (common fork-join pool).
  */

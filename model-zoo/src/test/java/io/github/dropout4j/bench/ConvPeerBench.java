@@ -299,8 +299,8 @@ public final class ConvPeerBench {
         }
         List<LayerInput> f = layerInputs(fast, data);
         List<LayerInput> s = slow == null ? null : layerInputs(slow, data);
-        System.out.println("   per layer, median of " + reps + " (ms):            oneDNN fwd / bwd     built-in fwd /"
-                + " bwd   GEMM of im2col size (fwd)");
+        System.out.println("   per layer, median of " + reps + " (ms):                                helpers fwd / bwd"
+                + "     built-in fwd / bwd   GEMM of im2col size (fwd)");
         double[] tot = new double[4];
         for (int i = 0; i < f.size(); i++) {
             LayerInput li = f.get(i);
@@ -311,10 +311,10 @@ public final class ConvPeerBench {
                 gemm = String.format("%8.1f", gemmMillis(li, reps));
             }
             System.out.printf(
-                    "   %-3d %-10s %-34s %8.1f / %8.1f     %8.1f / %8.1f   %s%n",
+                    "   %-3d %-10s %-58s %8.1f / %8.1f     %8.1f / %8.1f   %s%n",
                     i,
                     li.name(),
-                    li.layer().getClass().getSimpleName() + (OneDnnHelpers.isInstalled(li.layer()) ? " (oneDNN)" : ""),
+                    li.layer().getClass().getSimpleName() + helperLabel(li.layer()),
                     tf[0],
                     tf[1],
                     ts[0],
@@ -326,7 +326,8 @@ public final class ConvPeerBench {
             tot[3] += ts[1];
         }
         System.out.printf(
-                "   total                                                 %8.1f / %8.1f     %8.1f / %8.1f%n",
+                "   total                                                                         %8.1f / %8.1f"
+                        + "     %8.1f / %8.1f%n",
                 tot[0], tot[1], tot[2], tot[3]);
     }
 
@@ -374,7 +375,7 @@ public final class ConvPeerBench {
         return 1e3 * Cifar10Bench.median(() -> a.mmul(b), 1, reps);
     }
 
-    /** "n of m layers on oneDNN helpers, k random-channel-group convolutions (libnd4j conv2d per group)". */
+    /** "n of m conv/pool/LRN layers on helpers, k random-channel-group convolutions (libnd4j conv2d per group)". */
     private static String layersOnOneDnn(Model net) {
         Layer[] layers = net instanceof ComputationGraph g ? g.getLayers() : ((MultiLayerNetwork) net).getLayers();
         int helpers = 0;
@@ -383,15 +384,23 @@ public final class ConvPeerBench {
         for (Layer l : layers) {
             helpers += OneDnnHelpers.isInstalled(l) ? 1 : 0;
             grouped += l instanceof RandomChannelGroupConvolutionLayer ? 1 : 0;
-            String type = l.getClass().getSimpleName();
-            candidates += type.equals("ConvolutionLayer")
-                            || type.equals("SubsamplingLayer")
-                            || type.equals("LocalResponseNormalization")
+            candidates += l.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class
+                            || l instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer
+                            || l.getClass().getSimpleName().equals("LocalResponseNormalization")
                     ? 1
                     : 0;
         }
-        return helpers + "/" + candidates + " conv/pool/LRN layers on oneDNN helpers"
-                + (grouped > 0 ? ", " + grouped + " channel-group convs" : "");
+        return helpers + "/" + candidates + " conv/pool/LRN layers on helpers (conv: oneDNN, pool: PoolingHelper,"
+                + " LRN: ResponseNormalizationHelper)" + (grouped > 0 ? ", " + grouped + " channel-group convs" : "");
+    }
+
+    /** " (oneDNN)" for DL4J's oneDNN helpers, " (PoolingHelper)" etc. for ours, "" without a helper. */
+    private static String helperLabel(Layer l) {
+        if (!OneDnnHelpers.isInstalled(l)) {
+            return "";
+        }
+        String name = l.getHelper().getClass().getSimpleName();
+        return name.startsWith("MKLDNN") ? " (oneDNN)" : " (" + name + ")";
     }
 
     private static String loadAverage() {
