@@ -49,8 +49,8 @@ public final class RandomChannelGroupKernel {
     /**
      * Layers whose scattered form costs at most this many multiply-adds per example
      * ({@code nOut * nIn * kH * kW * outH * outW}) use it; larger ones loop over groups. The zoo's tiny variants
-     * (e.g. the CLI's {@code hinton-imagenet}: at most 0.12 M) are far below, the papers' sizes (from 36 M for
-     * the Hinton net's conv3 at 13x13 upward) far above.
+     * (the CLI's {@code alexnet-dropout} and {@code hinton-imagenet}: at most 0.12 M, AlexNet's conv2) are far below,
+     * the papers' sizes (from 150 M, the Hinton net's conv3 and AlexNet's conv5 at 13x13, upward) far above.
      */
     public static final long DENSE_MACS_PER_EXAMPLE = 1L << 22;
 
