@@ -22,9 +22,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   <li><b>Per group</b> (large layers; a loop over groups, never over pixels): gather the group's S input channels
  *   with libnd4j's {@code gather} op, run libnd4j's {@code conv2d} (oneDNN on x86 for float) with the group's
  *   weights, and write the {@code m} output channels into their slice of the output. Backward: {@code conv2d_bp}
- *   per group gives the weight and bias gradients and the gradient of the gathered input; those are summed back
- *   onto the input channels with one {@code unsorted_segment_sum} (a channel wired to several groups
- *   accumulates).</li>
+ *   per group gives the weight gradient and the gradient of the gathered input; those are summed back onto the
+ *   input channels with one {@code unsorted_segment_sum} (a channel wired to several groups accumulates). The bias
+ *   gradient is summed in plain Java for FLOAT and DOUBLE (see below), in each group's {@code conv2d_bp}
+ *   otherwise.</li>
  *   <li><b>Scattered</b> (small FLOAT and DOUBLE layers): one {@code conv2d} of the input as it is with a dense
  *   {@code [nOut, nIn, kH, kW]} weight that holds each group's weights at its wired channels and zeros elsewhere
  *   ({@code Wfull[g*m + i, wiring[g][s]] = W[g, i, s]}); backward one {@code conv2d_bp} with the same weight,
@@ -253,6 +254,11 @@ public final class RandomChannelGroupKernel {
         long m = weights.size(1);
         int s = channelsPerGroup();
         DataType dt = input.dataType();
+        // FLOAT and DOUBLE: the bias gradient summed in Java, once, rather than in each group's conv2d_bp
+        boolean biasInJava = biasGrad != null && (dt == DataType.FLOAT || dt == DataType.DOUBLE);
+        if (biasInJava) {
+            biasGradient(contiguous(delta) ? delta : delta.dup('c'), biasGrad);
+        }
         // dL/d(gathered input), channel-major [G*S, mb, h, w] so that one segment sum over dim 0 scatters it back
         INDArray gatheredGradT = Nd4j.createUninitialized(dt, (long) groups() * s, mb, input.size(2), input.size(3));
         for (int g = 0; g < groups(); g++) {
@@ -266,7 +272,7 @@ public final class RandomChannelGroupKernel {
                     .dup('c');
             INDArray gx = Nd4j.createUninitialized(dt, x.shape());
             INDArray gw = Nd4j.createUninitialized(dt, w.shape());
-            INDArray gb = biasGrad == null ? null : Nd4j.createUninitialized(dt, m);
+            INDArray gb = biasGrad == null || biasInJava ? null : Nd4j.createUninitialized(dt, m);
             // conv2d_bp reads only the bias's shape
             INDArray[] in = gb == null ? new INDArray[] {x, w, d} : new INDArray[] {x, w, Nd4j.zeros(dt, m), d};
             INDArray[] out = gb == null ? new INDArray[] {gx, gw} : new INDArray[] {gx, gw, gb};
