@@ -33,9 +33,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   convolution) and whose weight gradient, read at the wired channels, is dL/dW. No gather, no segment sum, no
  *   copies of activations (unless handed views); the weight is scattered and its gradient gathered in plain Java
  *   over heap copies (a few thousand numbers at these sizes), and the bias gradient is summed in plain Java too
- *   (inside {@code conv2d_bp} it cost ~4 ms per call at some channel counts on 2 loaded cores, ~0.4 ms without). The zeros add exact zeros to every sum, so outputs and gradients are the
+ *   (inside {@code conv2d_bp} it cost ~4 ms per call at some channel counts on 2 loaded cores, 0.4-0.7 ms
+ *   without). The zeros add exact zeros to every sum, so outputs and gradients are the
  *   per-group ones up to the order of floating-point additions (unless an input holds an infinity or NaN, which a
- *   zero weight turns into NaN in every output). It does {@code nIn / S} times the multiply-adds of the per-group
+ *   zero weight turns into NaN in every filter's output near it). It does {@code nIn / S} times the multiply-adds of the per-group
  *   form, but in one native call instead of about ten per group: at the zoo's tiny sizes the per-group calls cost
  *   far more than the arithmetic (oneDNN's backward pass of a 1- or 2-channel convolution took ~10-16 ms per call
  *   here).</li>
