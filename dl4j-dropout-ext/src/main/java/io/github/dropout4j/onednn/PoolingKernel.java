@@ -45,8 +45,10 @@ public final class PoolingKernel {
     }
 
     /**
-     * Input plus output elements from which images run in parallel: measured crossover on 2 cores (the fork-join
-     * hand-off costs ~20-50 us). Override with {@code -Ddropout4j.pooling.parallelMinElements}.
+     * Input plus output elements from which images run in parallel (common fork-join pool); results do not depend on
+     * it (images are independent). Not tuned: at load average ~5 on the 2-core VM, {@code PoolingBench} showed no
+     * difference beyond noise between this and one thread. Override with
+     * {@code -Ddropout4j.pooling.parallelMinElements}.
      */
     static final long PARALLEL_MIN = Long.getLong("dropout4j.pooling.parallelMinElements", 1 << 16);
 

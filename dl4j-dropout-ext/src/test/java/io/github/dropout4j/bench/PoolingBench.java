@@ -14,8 +14,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * Prints median forward and backward times of both and the ratio built-in / ours (&gt; 1: ours is faster).
  *
  * <pre>
- * OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 java -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 -cp ... \
- *     io.github.dropout4j.bench.PoolingBench [reps]
+ *   mvn -B -q -o -DskipTests package &amp;&amp; mvn -B -q -o -pl dl4j-dropout-ext,model-zoo test-compile
+ *   OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 java -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2 \
+ *       -cp "dl4j-dropout-ext/target/test-classes:dl4j-dropout-ext/target/classes:\
+ * $(ls model-zoo/target/lib/*.jar | grep -v dl4j-dropout-ext | tr '\n' :)" \
+ *       io.github.dropout4j.bench.PoolingBench [reps]
  * </pre>
  */
 public final class PoolingBench {
