@@ -31,7 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * are the built-in ops' bit for bit ({@code PoolingHelperTest}; channels-last float average pooling differs from
  * libnd4j's by rounding, ours being the definition's, {@code PoolingKernelTest}). Same mode: output {@code ceil(in / s)},
  * top/left padding {@code ((out - 1) * s + (k - 1) * d + 1 - in) / 2} (rounded down, the rest at the bottom/right).
- * Arrays of {@link #PARALLEL_MIN} elements or more run their images in parallel (common fork-join pool).
+ * Arrays of 2^16 elements or more (input plus output) run their images in parallel (common fork-join pool).
  */
 public final class PoolingKernel {
 
