@@ -1,8 +1,7 @@
 package io.github.dropout4j.layers.impl;
 
+import io.github.dropout4j.kernel.ChannelSums;
 import io.github.dropout4j.kernel.HeapBlocks;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.util.ConvolutionUtils;
@@ -258,7 +257,7 @@ public final class RandomChannelGroupKernel {
         // FLOAT and DOUBLE: the bias gradient summed in Java, once, rather than in each group's conv2d_bp
         boolean biasInJava = biasGrad != null && (dt == DataType.FLOAT || dt == DataType.DOUBLE);
         if (biasInJava) {
-            biasGradient(contiguous(delta) ? delta : delta.dup('c'), biasGrad);
+            ChannelSums.biasGradient(contiguous(delta) ? delta : delta.dup('c'), biasGrad);
         }
         // dL/d(gathered input), channel-major [G*S, mb, h, w] so that one segment sum over dim 0 scatters it back
         INDArray gatheredGradT = Nd4j.createUninitialized(dt, (long) groups() * s, mb, input.size(2), input.size(3));
@@ -343,60 +342,10 @@ public final class RandomChannelGroupKernel {
                 .build());
         gatherWeightGrad(gw, weightGrad);
         if (biasGrad != null) {
-            biasGradient(d, biasGrad);
+            ChannelSums.biasGradient(d, biasGrad);
         }
         if (gx != inputGrad) {
             inputGrad.assign(gx);
-        }
-    }
-
-    /**
-     * {@code biasGrad[c] = sum of d[:, c, :, :]} (summed in double, in plain Java over one channel plane at a time)
-     * for a contiguous FLOAT or DOUBLE {@code d}.
-     */
-    private static void biasGradient(INDArray d, INDArray biasGrad) {
-        int mb = (int) d.size(0);
-        int c = (int) d.size(1);
-        int plane = (int) (d.size(2) * d.size(3));
-        double[] sums = new double[c];
-        if (d.dataType() == DataType.FLOAT) {
-            FloatBuffer buffer = HeapBlocks.floats(d);
-            float[] block = new float[plane];
-            for (int n = 0; n < mb; n++) {
-                for (int ch = 0; ch < c; ch++) {
-                    buffer.get((n * c + ch) * plane, block, 0, plane);
-                    double sum = 0;
-                    for (float v : block) {
-                        sum += v;
-                    }
-                    sums[ch] += sum;
-                }
-            }
-        } else {
-            DoubleBuffer buffer = HeapBlocks.doubles(d);
-            double[] block = new double[plane];
-            for (int n = 0; n < mb; n++) {
-                for (int ch = 0; ch < c; ch++) {
-                    buffer.get((n * c + ch) * plane, block, 0, plane);
-                    double sum = 0;
-                    for (double v : block) {
-                        sum += v;
-                    }
-                    sums[ch] += sum;
-                }
-            }
-        }
-        if (!denseC(biasGrad) || biasGrad.length() != c || biasGrad.dataType() != d.dataType()) {
-            biasGrad.assign(
-                    Nd4j.createFromArray(sums).castTo(biasGrad.dataType()).reshape(biasGrad.shape()));
-        } else if (biasGrad.dataType() == DataType.FLOAT) {
-            float[] f = new float[c];
-            for (int ch = 0; ch < c; ch++) {
-                f[ch] = (float) sums[ch];
-            }
-            HeapBlocks.floats(biasGrad).put(f);
-        } else {
-            HeapBlocks.doubles(biasGrad).put(sums);
         }
     }
 
