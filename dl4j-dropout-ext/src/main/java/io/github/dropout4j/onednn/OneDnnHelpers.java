@@ -150,6 +150,7 @@ public final class OneDnnHelpers {
     public static boolean isInstalled(Layer layer) {
         return layer.getHelper() instanceof ResponseNormalizationHelper
                 || layer.getHelper() instanceof PoolingHelper
+                || layer.getHelper() instanceof MKLDNNConvHelper // incl. our OneDnnConvolutionHelper
                 || layer.getHelper() != null
                         && layer.getHelper().getClass().getSimpleName().startsWith("MKLDNN");
     }
@@ -157,7 +158,11 @@ public final class OneDnnHelpers {
     private static boolean installOn(Model model, Layer[] layers, int i, DataType dataType) {
         Layer layer = layers[i];
         if (layer.getClass() == ConvolutionLayer.class) {
-            setHelper(ConvolutionLayer.class, layer, new MKLDNNConvHelper(dataType));
+            KeptConvolutionLayer replacement = new KeptConvolutionLayer((ConvolutionLayer) layer);
+            setHelper(ConvolutionLayer.class, replacement, new OneDnnConvolutionHelper(dataType));
+            replace(model, layers, i, replacement);
+        } else if (layer instanceof KeptConvolutionLayer) {
+            return true; // installed before
         } else if (layer.getClass() == SubsamplingLayer.class) {
             org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf =
                     (org.deeplearning4j.nn.conf.layers.SubsamplingLayer)

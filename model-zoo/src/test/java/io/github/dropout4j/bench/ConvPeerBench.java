@@ -307,7 +307,7 @@ public final class ConvPeerBench {
             double[] tf = layerTimes(li, reps);
             double[] ts = s == null ? new double[] {Double.NaN, Double.NaN} : layerTimes(s.get(i), reps);
             String gemm = "";
-            if (li.layer().getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class) {
+            if (li.layer() instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) {
                 gemm = String.format("%8.1f", gemmMillis(li, reps));
             }
             System.out.printf(
@@ -384,13 +384,13 @@ public final class ConvPeerBench {
         for (Layer l : layers) {
             helpers += OneDnnHelpers.isInstalled(l) ? 1 : 0;
             grouped += l instanceof RandomChannelGroupConvolutionLayer ? 1 : 0;
-            candidates += l.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class
+            candidates += l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
                             || l instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer
                             || l.getClass().getSimpleName().equals("LocalResponseNormalization")
                     ? 1
                     : 0;
         }
-        return helpers + "/" + candidates + " conv/pool/LRN layers on helpers (conv: oneDNN, pool: PoolingHelper,"
+        return helpers + "/" + candidates + " conv/pool/LRN layers on helpers (conv: oneDNN with OneDnnConvolutionHelper, pool: PoolingHelper,"
                 + " LRN: ResponseNormalizationHelper)" + (grouped > 0 ? ", " + grouped + " channel-group convs" : "");
     }
 

@@ -12,13 +12,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * that backprop need not recompute {@code z} (DL4J 1.0.0-M2.1's layers do: the activation overwrote {@code z} in
  * place). Any other order (inference in between, a new input) finds nothing kept and recomputes.
  */
-final class KeptPreOutput implements Serializable {
+public final class KeptPreOutput implements Serializable {
 
     private INDArray z;
     private INDArray keptFor;
 
     /** Keeps a copy of {@code z}, the pre-activations of {@code input} (the layer's input after its dropout). */
-    void keep(INDArray z, INDArray input) {
+    public void keep(INDArray z, INDArray input) {
         if (this.z == null || this.z.dataType() != z.dataType() || !Arrays.equals(this.z.shape(), z.shape())) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 this.z = Nd4j.createUninitialized(z.dataType(), z.shape(), 'c');
@@ -32,14 +32,14 @@ final class KeptPreOutput implements Serializable {
      * The kept {@code z} if it was computed from this very {@code input}, else null; forgotten either way (the
      * activation's backprop may overwrite it in place).
      */
-    INDArray take(INDArray input) {
+    public INDArray take(INDArray input) {
         INDArray kept = keptFor != null && keptFor == input ? z : null;
         keptFor = null;
         return kept;
     }
 
     /** Forgets the kept {@code z} (its buffer stays for reuse). */
-    void forget() {
+    public void forget() {
         keptFor = null;
     }
 }
