@@ -2,8 +2,7 @@ package io.github.dropout4j.layers;
 
 import io.github.dropout4j.constraint.PerUnitWeights;
 import io.github.dropout4j.layers.impl.CachedDenseLayerImpl;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import io.github.dropout4j.layers.impl.FieldCopy;
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -57,20 +56,7 @@ public class CachedDenseLayer extends DenseLayer implements PerUnitWeights {
 
     /** Copies every field DL4J's {@code DenseLayer} and its superclasses declare (there are no others here). */
     private static <T extends DenseLayer> T copySettings(DenseLayer from, T to) {
-        for (Class<?> c = DenseLayer.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                f.setAccessible(true);
-                try {
-                    f.set(to, f.get(from));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy DenseLayer field " + f, e);
-                }
-            }
-        }
-        return to;
+        return FieldCopy.copy(DenseLayer.class, from, to);
     }
 
     /** As DL4J's dense layer: a unit's incoming weights are a column of {@code W [nIn, nOut]}. */

@@ -1,8 +1,7 @@
 package io.github.dropout4j.onednn;
 
+import io.github.dropout4j.layers.impl.FieldCopy;
 import io.github.dropout4j.layers.impl.KeptPreOutput;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -25,19 +24,7 @@ final class KeptConvolutionLayer extends ConvolutionLayer {
     /** A layer with every field of {@code layer} (configuration, parameter and gradient views, counters). */
     KeptConvolutionLayer(ConvolutionLayer layer) {
         super(layer.conf(), layer.getDataType());
-        for (Class<?> c = ConvolutionLayer.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                f.setAccessible(true);
-                try {
-                    f.set(this, f.get(layer));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy ConvolutionLayer field " + f, e);
-                }
-            }
-        }
+        FieldCopy.copy(ConvolutionLayer.class, layer, this);
     }
 
     @Override
