@@ -29,12 +29,21 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class ResponseNormalizationHelper implements LocalResponseNormalizationHelper {
 
+    static final long KERNEL_MAX_ELEMENTS = Long.getLong("dropout4j.lrnKernelMaxElements", Long.MAX_VALUE);
+
     private final CNN2DFormat format;
+    private final long kernelMaxElements;
     private INDArray band;
     private long bandHalfWidth;
 
     ResponseNormalizationHelper(CNN2DFormat format) {
+        this(format, KERNEL_MAX_ELEMENTS);
+    }
+
+    /** With another size limit for the Java kernel (tests: 0 for ND4J only, {@code Long.MAX_VALUE} for Java). */
+    ResponseNormalizationHelper(CNN2DFormat format, long kernelMaxElements) {
         this.format = format;
+        this.kernelMaxElements = kernelMaxElements;
     }
 
     @Override
@@ -57,6 +66,10 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
             double beta,
             LayerWorkspaceMgr workspaceMgr) {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        if (usesKernel(x)) {
+            kernel(x, k, n, alpha, beta).forward(x, out);
+            return out;
+        }
         Nd4j.exec(DynamicCustomOp.builder("lrn")
                 .addInputs(channelsLast(x))
                 .addOutputs(channelsLast(out))
@@ -82,6 +95,12 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
             double alpha,
             double beta,
             LayerWorkspaceMgr workspaceMgr) {
+        if (usesKernel(input)) {
+            INDArray out = workspaceMgr.createUninitialized(
+                    ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+            kernel(input, k, n, alpha, beta).backward(input, epsilon, out);
+            return new Pair<>(new DefaultGradient(), out);
+        }
         long channels = format == CNN2DFormat.NHWC ? input.size(3) : input.size(1);
         long rows = input.length() / channels;
         INDArray a = channelsLast(input).dup('c').reshape('c', rows, channels);
@@ -121,6 +140,16 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
     @Override
     public Map<String, Long> helperMemoryUse() {
         return Collections.emptyMap();
+    }
+
+    /** Whether {@code x} goes through {@link ResponseNormalizationKernel} (else through ND4J ops). */
+    boolean usesKernel(INDArray x) {
+        return ResponseNormalizationKernel.supports(x.dataType()) && x.length() <= kernelMaxElements;
+    }
+
+    private ResponseNormalizationKernel kernel(INDArray x, double k, double n, double alpha, double beta) {
+        return new ResponseNormalizationKernel(
+                x.shape(), format == CNN2DFormat.NHWC, (int) halfWidth(n), k, alpha, beta);
     }
 
     private INDArray channelsLast(INDArray a) {
