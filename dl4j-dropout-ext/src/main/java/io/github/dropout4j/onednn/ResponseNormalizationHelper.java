@@ -18,32 +18,49 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * DL4J's cross-channel local response normalisation, {@code b_c = a_c / (k + alpha sum_{c' = c - n/2 .. c + n/2}
- * a_c'^2)^beta} (n/2 rounded down, maps outside [0, C) left out): forward by ND4J's native {@code lrn} op, which
- * runs on oneDNN in ND4J's oneDNN natives; backward by a few ND4J ops and two small GEMMs.
+ * a_c'^2)^beta} (n/2 rounded down, maps outside [0, C) left out). FLOAT and DOUBLE arrays (below 2^31 elements) go
+ * through {@link ResponseNormalizationKernel}, plain Java loops; other types through ND4J: forward by ND4J's native
+ * {@code lrn} op (on oneDNN in ND4J's oneDNN natives), backward by a few ND4J ops and two small GEMMs.
+ *
+ * <p><b>Why Java loops at every size.</b> The ND4J path costs a dozen ND4J ops per backward pass, each with its
+ * own fixed overhead, which dominates on the zoo's small arrays; and its backward GEMMs with a {@code [C, C]} band
+ * matrix do {@code C / n} times the needed work on large ones. {@code ResponseNormalizationBench} (float32 NCHW,
+ * k 2, n 5, alpha 1e-4, beta 0.75, 2 OMP threads, on this project's shared 2-core AMD EPYC VM at load averages
+ * 4-6, medians of 5 interleaved repetitions) measured Java / ND4J, forward and backward:
+ * <ul>
+ *   <li>{@code [16, 6, 15, 15]} (alexnet-dropout's norm1 at the CLI's tiny defaults): 0.18 / 0.88 ms and
+ *       0.25 / 2.37 ms;</li>
+ *   <li>{@code [16, 16, 7, 7]} (its norm2): 0.08 / 0.16 ms and 0.13 / 1.60 ms;</li>
+ *   <li>{@code [32, 64, 27, 27]} (hinton-imagenet-paper's norm1): 9.7 / 13.3 ms and 7.2 / 77 ms;</li>
+ *   <li>{@code [32, 256, 13, 13]} (its norm2): 15.8 / 15.3 ms and 17.0 / 76 ms;</li>
+ *   <li>{@code [32, 256, 27, 27]} (alexnet-dropout-paper's norm2): 46.5 / 44.7 ms and 40 / 272 ms;</li>
+ *   <li>{@code [32, 96, 55, 55]} (its norm1): 71 / 112 ms and 95 / 639 ms.</li>
+ * </ul>
+ * The forward pass was a tie at {@code C = 256} in that run (Java 0.96-0.97x of ND4J's speed) and 1.3-1.7x faster
+ * in four more runs of the same bench; backward was 4.5-13x faster at every size, so there is no size above which
+ * ND4J wins a forward + backward step, and no size switch.
  *
  * <p>Replaces DL4J's own {@code MKLDNNLocalResponseNormalizationHelper}, which is wrong on 1.0.0-M2.1: it hands
  * {@code [minibatch, channels, h, w]} activations to the {@code lrn} op, whose layout is channels-last
  * ({@code [minibatch, h, w, channels]}, integer argument = the half-width {@code n/2}), so it normalised across
- * image columns with a window of {@code 2n + 1}. Here NCHW arrays are handed over as channels-last views
- * (permuted, no copy) and the half-width is passed.
+ * image columns with a window of {@code 2n + 1}. On our ND4J path NCHW arrays are handed over as channels-last
+ * views (permuted, no copy) and the half-width is passed.
  */
 final class ResponseNormalizationHelper implements LocalResponseNormalizationHelper {
 
-    static final long KERNEL_MAX_ELEMENTS = Long.getLong("dropout4j.lrnKernelMaxElements", Long.MAX_VALUE);
-
     private final CNN2DFormat format;
-    private final long kernelMaxElements;
+    private final boolean javaKernel;
     private INDArray band;
     private long bandHalfWidth;
 
     ResponseNormalizationHelper(CNN2DFormat format) {
-        this(format, KERNEL_MAX_ELEMENTS);
+        this(format, true);
     }
 
-    /** With another size limit for the Java kernel (tests: 0 for ND4J only, {@code Long.MAX_VALUE} for Java). */
-    ResponseNormalizationHelper(CNN2DFormat format, long kernelMaxElements) {
+    /** With {@code javaKernel = false}, every array takes the ND4J path (for tests and the bench). */
+    ResponseNormalizationHelper(CNN2DFormat format, boolean javaKernel) {
         this.format = format;
-        this.kernelMaxElements = kernelMaxElements;
+        this.javaKernel = javaKernel;
     }
 
     @Override
@@ -96,8 +113,8 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
             double beta,
             LayerWorkspaceMgr workspaceMgr) {
         if (usesKernel(input)) {
-            INDArray out = workspaceMgr.createUninitialized(
-                    ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+            INDArray out =
+                    workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
             kernel(input, k, n, alpha, beta).backward(input, epsilon, out);
             return new Pair<>(new DefaultGradient(), out);
         }
@@ -144,7 +161,7 @@ final class ResponseNormalizationHelper implements LocalResponseNormalizationHel
 
     /** Whether {@code x} goes through {@link ResponseNormalizationKernel} (else through ND4J ops). */
     boolean usesKernel(INDArray x) {
-        return ResponseNormalizationKernel.supports(x.dataType()) && x.length() <= kernelMaxElements;
+        return javaKernel && ResponseNormalizationKernel.supports(x.dataType()) && x.length() < Integer.MAX_VALUE;
     }
 
     private ResponseNormalizationKernel kernel(INDArray x, double k, double n, double alpha, double beta) {

@@ -61,20 +61,20 @@ class ResponseNormalizationKernelTest {
 
     @Test
     void javaKernelMatchesTheFormula() {
-        checkAll(Long.MAX_VALUE);
+        checkAll(true);
     }
 
     @Test
     void nd4jPathMatchesTheFormula() {
-        checkAll(0);
+        checkAll(false);
     }
 
-    private static void checkAll(long kernelMaxElements) {
+    private static void checkAll(boolean javaKernel) {
         for (int[] shape : SHAPES) {
             for (double[] p : PARAMETERS) {
                 for (CNN2DFormat format : CNN2DFormat.values()) {
                     for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-                        check(shape, p, format, type, kernelMaxElements, false);
+                        check(shape, p, format, type, javaKernel, false);
                     }
                 }
             }
@@ -84,27 +84,27 @@ class ResponseNormalizationKernelTest {
     /** DL4J hands the helper its input as it is: a strided view (here a slice and a permutation) must work too. */
     @Test
     void viewsOfOtherArraysAreReadCorrectly() {
-        for (long kernelMaxElements : new long[] {Long.MAX_VALUE, 0}) {
+        for (boolean javaKernel : new boolean[] {true, false}) {
             for (CNN2DFormat format : CNN2DFormat.values()) {
                 for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-                    check(new int[] {3, 6, 4, 5, 5}, new double[] {1, 0.5, 0.75}, format, type, kernelMaxElements, true);
+                    check(new int[] {3, 6, 4, 5, 5}, new double[] {1, 0.5, 0.75}, format, type, javaKernel, true);
                 }
             }
         }
     }
 
     @Test
-    void runsTheJavaKernelUpToItsSizeLimitAndNd4jAbove() {
-        ResponseNormalizationHelper helper = new ResponseNormalizationHelper(CNN2DFormat.NCHW, 100);
-        INDArray small = Nd4j.rand(DataType.FLOAT, 1, 4, 5, 5); // 100 elements
-        INDArray large = Nd4j.rand(DataType.FLOAT, 1, 4, 5, 6);
-        assertTrue(helper.usesKernel(small));
-        assertFalse(helper.usesKernel(large));
-        assertFalse(helper.usesKernel(small.castTo(DataType.HALF)));
+    void floatAndDoubleTakeTheJavaKernelOtherTypesNd4j() {
+        ResponseNormalizationHelper helper = new ResponseNormalizationHelper(CNN2DFormat.NCHW);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 4, 5, 5);
+        assertTrue(helper.usesKernel(x));
+        assertTrue(helper.usesKernel(x.castTo(DataType.DOUBLE)));
+        assertFalse(helper.usesKernel(x.castTo(DataType.HALF)));
+        assertFalse(new ResponseNormalizationHelper(CNN2DFormat.NCHW, false).usesKernel(x));
     }
 
     private static void check(
-            int[] nchw, double[] p, CNN2DFormat format, DataType type, long kernelMaxElements, boolean views) {
+            int[] nchw, double[] p, CNN2DFormat format, DataType type, boolean javaKernel, boolean views) {
         int mb = nchw[0];
         int c = nchw[1];
         int h = nchw[2];
@@ -125,15 +125,15 @@ class ResponseNormalizationKernelTest {
             }
         }
         String what = format + " " + type + " shape " + java.util.Arrays.toString(nchw) + " k " + k + " alpha "
-                + alpha + " beta " + beta + (kernelMaxElements == 0 ? " (ND4J path)" : " (Java kernel)")
+                + alpha + " beta " + beta + (javaKernel ? " (Java kernel)" : " (ND4J path)")
                 + (views ? " views" : "");
         INDArray x = toArray(a, format, type, h, w, views);
         INDArray eps = toArray(e, format, type, h, w, views);
-        ResponseNormalizationHelper helper = new ResponseNormalizationHelper(format, kernelMaxElements);
+        ResponseNormalizationHelper helper = new ResponseNormalizationHelper(format, javaKernel);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray out = helper.activate(x, true, k, n, alpha, beta, mgr);
         INDArray grad = helper.backpropGradient(x, eps, k, n, alpha, beta, mgr).getSecond();
-        assertEquals(kernelMaxElements != 0, helper.usesKernel(x), what);
+        assertEquals(javaKernel, helper.usesKernel(x), what);
 
         int half = n / 2;
         double[][][] refOut = new double[mb][c][h * w];
@@ -158,7 +158,7 @@ class ResponseNormalizationKernelTest {
                 }
             }
         }
-        double tol = type == DataType.FLOAT ? 1e-5 : kernelMaxElements == 0 ? 1e-6 : 1e-12;
+        double tol = type == DataType.FLOAT ? 1e-5 : javaKernel ? 1e-12 : 1e-6;
         assertMatches(refOut, out, format, h, w, tol, what + ": output");
         assertMatches(refGrad, grad, format, h, w, tol, what + ": input gradient");
     }
@@ -171,39 +171,45 @@ class ResponseNormalizationKernelTest {
     private static INDArray toArray(double[][][] v, CNN2DFormat format, DataType type, int h, int w, boolean views) {
         int mb = v.length;
         int c = v[0].length;
-        INDArray nchw = Nd4j.create(DataType.DOUBLE, mb, c, h, w);
+        int hw = h * w;
+        double[] flat = new double[mb * c * hw];
         for (int i = 0; i < mb; i++) {
             for (int ch = 0; ch < c; ch++) {
-                for (int q = 0; q < h * w; q++) {
-                    nchw.putScalar(new long[] {i, ch, q / w, q % w}, v[i][ch][q]);
+                for (int q = 0; q < hw; q++) {
+                    flat[index(format, c, hw, i, ch, q)] = v[i][ch][q];
                 }
             }
         }
-        INDArray logical = format == CNN2DFormat.NHWC ? nchw.permute(0, 2, 3, 1) : nchw;
+        long[] shape = format == CNN2DFormat.NHWC ? new long[] {mb, h, w, c} : new long[] {mb, c, h, w};
+        INDArray dense = Nd4j.create(flat, shape, 'c').castTo(type);
         if (!views) {
-            return logical.castTo(type).dup('c');
+            return dense;
         }
-        // every other row of a twice-as-long array, stored with the examples innermost ('f' order)
-        long[] shape = logical.shape().clone();
-        shape[0] *= 2;
-        INDArray big = Nd4j.create(type, shape, 'f');
-        INDArray view = big.get(NDArrayIndex.interval(0, 2, shape[0]));
-        view.assign(logical);
+        // every other example of a twice-as-long array, stored with the examples innermost ('f' order)
+        long[] bigShape = shape.clone();
+        bigShape[0] *= 2;
+        INDArray big = Nd4j.create(type, bigShape, 'f');
+        INDArray view = big.get(NDArrayIndex.interval(0, 2, bigShape[0]));
+        view.assign(dense);
         return view;
+    }
+
+    /** Position of element (example, channel, position) in a dense C-order array of the format. */
+    private static int index(CNN2DFormat format, int c, int hw, int i, int ch, int q) {
+        return format == CNN2DFormat.NHWC ? (i * hw + q) * c + ch : (i * c + ch) * hw + q;
     }
 
     private static void assertMatches(
             double[][][] ref, INDArray got, CNN2DFormat format, int h, int w, double tol, String what) {
+        double[] flat = got.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        int c = ref[0].length;
         double max = 0;
         double diff = 0;
         for (int i = 0; i < ref.length; i++) {
-            for (int ch = 0; ch < ref[i].length; ch++) {
+            for (int ch = 0; ch < c; ch++) {
                 for (int q = 0; q < h * w; q++) {
-                    long[] at = format == CNN2DFormat.NHWC
-                            ? new long[] {i, q / w, q % w, ch}
-                            : new long[] {i, ch, q / w, q % w};
                     max = Math.max(max, Math.abs(ref[i][ch][q]));
-                    diff = Math.max(diff, Math.abs(got.getDouble(at) - ref[i][ch][q]));
+                    diff = Math.max(diff, Math.abs(flat[index(format, c, h * w, i, ch, q)] - ref[i][ch][q]));
                 }
             }
         }
