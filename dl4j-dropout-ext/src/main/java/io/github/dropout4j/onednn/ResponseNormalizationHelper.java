@@ -25,20 +25,24 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p><b>Why Java loops at every size.</b> The ND4J path costs a dozen ND4J ops per backward pass, each with its
  * own fixed overhead, which dominates on the zoo's small arrays; and its backward GEMMs with a {@code [C, C]} band
  * matrix do {@code C / n} times the needed work on large ones. {@code ResponseNormalizationBench} (float32 NCHW,
- * k 2, n 5, alpha 1e-4, beta 0.75, 2 OMP threads, on this project's shared 2-core AMD EPYC VM at load averages
- * 4-6, medians of 5 interleaved repetitions) measured Java / ND4J, forward and backward:
- * <ul>
- *   <li>{@code [16, 6, 15, 15]} (alexnet-dropout's norm1 at the CLI's tiny defaults): 0.18 / 0.88 ms and
- *       0.25 / 2.37 ms;</li>
- *   <li>{@code [16, 16, 7, 7]} (its norm2): 0.08 / 0.16 ms and 0.13 / 1.60 ms;</li>
- *   <li>{@code [32, 64, 27, 27]} (hinton-imagenet-paper's norm1): 9.7 / 13.3 ms and 7.2 / 77 ms;</li>
- *   <li>{@code [32, 256, 13, 13]} (its norm2): 15.8 / 15.3 ms and 17.0 / 76 ms;</li>
- *   <li>{@code [32, 256, 27, 27]} (alexnet-dropout-paper's norm2): 46.5 / 44.7 ms and 40 / 272 ms;</li>
- *   <li>{@code [32, 96, 55, 55]} (its norm1): 71 / 112 ms and 95 / 639 ms.</li>
- * </ul>
- * The forward pass was a tie at {@code C = 256} in that run (Java 0.96-0.97x of ND4J's speed) and 1.3-1.7x faster
- * in four more runs of the same bench; backward was 4.5-13x faster at every size, so there is no size above which
- * ND4J wins a forward + backward step, and no size switch.
+ * k 2, n 5, alpha 1e-4, beta 0.75, 2 OMP threads, medians of 5-7 interleaved repetitions; three runs on this
+ * project's shared 2-core AMD EPYC VM at load averages 6-7) measured, in ms, Java / ND4J:
+ * <table>
+ *   <caption>LRN layer times, Java kernel / ND4J path (ranges over three runs)</caption>
+ *   <tr><th>shape</th><th>forward</th><th>backward</th></tr>
+ *   <tr><td>[16, 6, 15, 15] (alexnet-dropout norm1, CLI defaults)</td><td>0.15-0.21 / 0.86-0.95</td>
+ *       <td>0.22-0.27 / 2.4-2.5</td></tr>
+ *   <tr><td>[16, 16, 7, 7] (its norm2)</td><td>0.08-0.11 / 0.16-0.20</td><td>0.13-0.16 / 1.6-2.4</td></tr>
+ *   <tr><td>[16, 32, 27, 27]</td><td>3.4-6.0 / 3.4-4.7</td><td>4.8-6.5 / 22-25</td></tr>
+ *   <tr><td>[32, 64, 27, 27] (hinton-imagenet-paper norm1)</td><td>10-19 / 13-36</td><td>7-20 / 77-222</td></tr>
+ *   <tr><td>[32, 256, 13, 13] (its norm2)</td><td>15-46 / 15-52</td><td>17-47 / 76-230</td></tr>
+ *   <tr><td>[32, 256, 27, 27] (alexnet-dropout-paper norm2)</td><td>46-108 / 45-126</td>
+ *       <td>40-161 / 272-937</td></tr>
+ *   <tr><td>[32, 96, 55, 55] (its norm1)</td><td>71-118 / 112-227</td><td>95-175 / 639-1026</td></tr>
+ * </table>
+ * Forward, ND4J / Java was 0.56-1.33 at {@code [16, 32, 27, 27]} and at {@code C = 256} (a tie within this
+ * machine's noise) and 1.37-5.6 at the other shapes; backward, 3.4-16 in every run. A training step (forward +
+ * backward) was faster in Java at every shape in every run, so there is no size switch.
  *
  * <p>Replaces DL4J's own {@code MKLDNNLocalResponseNormalizationHelper}, which is wrong on 1.0.0-M2.1: it hands
  * {@code [minibatch, channels, h, w]} activations to the {@code lrn} op, whose layout is channels-last
