@@ -155,10 +155,13 @@ public final class BernoulliMaskKernel {
                 return out;
             }
             if (type == DataType.FLOAT) {
-                FloatBuffer src = floats(in);
-                FloatBuffer dst = floats(out);
+                FloatPairs src = new FloatPairs(in);
+                FloatPairs dst = new FloatPairs(out);
                 float s = (float) keptScale;
-                forBlocks(n, (from, to) -> scaledFloatBlock(src, dst, from, to, key, threshold, s, words));
+                forBlocks(n, (from, to) -> {
+                    scaleFloats(src, dst, from, to, s);
+                    floatBlock(dst, dst, from, to, key, threshold, words, false);
+                });
                 return out;
             }
             if (type == DataType.DOUBLE) {
@@ -208,10 +211,13 @@ public final class BernoulliMaskKernel {
             FloatPairs dst = new FloatPairs(out);
             forBlocks(n, (from, to) -> floatBlock(src, dst, from, to, 0L, 0L, words, true));
         } else if (type == DataType.FLOAT) {
-            FloatBuffer src = floats(in);
-            FloatBuffer dst = floats(out);
+            FloatPairs src = new FloatPairs(in);
+            FloatPairs dst = new FloatPairs(out);
             float s = (float) keptScale;
-            forBlocks(n, (from, to) -> scaledFloatBlockRecorded(src, dst, from, to, s, words));
+            forBlocks(n, (from, to) -> {
+                scaleFloats(src, dst, from, to, s);
+                floatBlock(dst, dst, from, to, 0L, 0L, words, true);
+            });
         } else {
             DoubleBuffer src = doubles(in);
             DoubleBuffer dst = doubles(out);
@@ -422,9 +428,9 @@ public final class BernoulliMaskKernel {
         }
     }
 
-    // Floats with a kept scale of 1 (test-time weight scaling) are masked on their raw bits, two elements per 64-bit
-    // word: out = in & mask. With another kept scale (inverted dropout) each float is multiplied by it first, one at
-    // a time (an ND4J multiply pass afterwards measured slower: its per-op cost exceeds the loop's).
+    // Floats are masked on their raw bits, two elements per 64-bit word: out = in & mask. With a kept scale other
+    // than 1 (inverted dropout) each block is first multiplied by it in a separate, vectorised loop (one
+    // multiply-and-mask loop per float, and an ND4J multiply pass afterwards, both measured slower).
 
     /**
      * Elements [from, to); {@code from} is a multiple of 64 (BLOCK is), so blocks own whole mask words. Draws the
@@ -456,31 +462,19 @@ public final class BernoulliMaskKernel {
         }
     }
 
-    /** Elements [from, to); {@code from} is a multiple of 64 (BLOCK is), so blocks own whole mask words. */
-    private static void scaledFloatBlock(
-            FloatBuffer in, FloatBuffer out, int from, int to, long key, long t, float s, long[] words) {
+    /**
+     * Writes {@code in[i] * s} into {@code out[i]} for elements [from, to), a loop C2 vectorises; the caller then
+     * masks {@code out}'s block on its raw bits ({@link #floatBlock}), so a kept element is {@code in[i] * s} and a
+     * dropped one +0, bit for bit what one multiply-and-mask loop gives.
+     */
+    private static void scaleFloats(FloatPairs in, FloatPairs out, int from, int to, float s) {
         float[] a = FLOAT_SCRATCH.get();
         int len = to - from;
-        in.get(from, a, 0, len);
-        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
-            long bits = keepWord(key, w, t);
-            if (words != null) {
-                words[w] = bits;
-            }
-            maskFloats(a, off, Math.min(len, off + 64), bits, s);
+        in.floats().get(from, a, 0, len);
+        for (int i = 0; i < len; i++) {
+            a[i] *= s;
         }
-        out.put(from, a, 0, len);
-    }
-
-    private static void scaledFloatBlockRecorded(
-            FloatBuffer in, FloatBuffer out, int from, int to, float s, long[] words) {
-        float[] a = FLOAT_SCRATCH.get();
-        int len = to - from;
-        in.get(from, a, 0, len);
-        for (int w = from >>> 6, off = 0; off < len; w++, off += 64) {
-            maskFloats(a, off, Math.min(len, off + 64), words[w], s);
-        }
-        out.put(from, a, 0, len);
+        out.floats().put(from, a, 0, len);
     }
 
     private static void doubleBlock(
@@ -519,13 +513,11 @@ public final class BernoulliMaskKernel {
 
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final long[] PAIR_MASKS = new long[256 * 4];
-    private static final int[] INT_MASKS = new int[256 * 8];
     private static final long[] LONG_MASKS = new long[256 * 8];
 
     static {
         for (int b = 0; b < 256; b++) {
             for (int k = 0; k < 8; k++) {
-                INT_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1 : 0;
                 LONG_MASKS[b * 8 + k] = ((b >>> k) & 1) != 0 ? -1L : 0L;
             }
             for (int k = 0; k < 4; k++) { // pair k of the byte: elements 2k (first in memory) and 2k + 1
@@ -551,22 +543,6 @@ public final class BernoulliMaskKernel {
         }
         for (int p = from; p < to; p++) {
             a[p] &= PAIR_MASKS[(int) ((bits >>> ((p - from) << 1)) & 3) << 2];
-        }
-    }
-
-    private static void maskFloats(float[] a, int from, int to, long bits, float s) {
-        if (to - from == 64) {
-            for (int b = 0; b < 8; b++) {
-                int m = (int) ((bits >>> (b << 3)) & 0xFF) << 3;
-                int o = from + (b << 3);
-                for (int k = 0; k < 8; k++) {
-                    a[o + k] = Float.intBitsToFloat(Float.floatToRawIntBits(a[o + k] * s) & INT_MASKS[m + k]);
-                }
-            }
-            return;
-        }
-        for (int i = from; i < to; i++) {
-            a[i] = Float.intBitsToFloat(Float.floatToRawIntBits(a[i] * s) & (int) -((bits >>> (i - from)) & 1));
         }
     }
 

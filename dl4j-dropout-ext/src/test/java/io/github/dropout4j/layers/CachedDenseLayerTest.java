@@ -145,6 +145,58 @@ class CachedDenseLayerTest {
     }
 
     @Test
+    void configurationEqualsDl4jDenseLayerWithTheSameSettingsBothWays() {
+        DenseLayer dense = new DenseLayer.Builder()
+                .nIn(12)
+                .nOut(9)
+                .activation(Activation.TANH)
+                .l2(1e-3)
+                .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(5))
+                .build();
+        CachedDenseLayer cached = CachedDenseLayer.of(dense);
+        assertEquals(dense, cached);
+        assertEquals(cached, dense);
+        assertEquals(dense.hashCode(), cached.hashCode());
+        assertEquals(dense, cached.toDenseLayer());
+        assertEquals(DenseLayer.class, cached.toDenseLayer().getClass());
+        DenseLayer other = new DenseLayer.Builder()
+                .nIn(12)
+                .nOut(9)
+                .activation(Activation.RELU)
+                .l2(1e-3)
+                .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(5))
+                .build();
+        assertNotEquals(other, cached, "a different activation is a different layer");
+    }
+
+    @Test
+    void inferenceBetweenForwardAndBackpropFallsBackToTheRecomputation() {
+        // A training forward pass, then W changes, then an inference pass (which drops the kept z), then backprop:
+        // the cached layer recomputes z from the current W as DL4J does, so the bias gradients agree (without the
+        // inference pass they differ: the test below).
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 12).subi(0.5);
+        INDArray eps = Nd4j.rand(DataType.DOUBLE, 4, 9).subi(0.5);
+        INDArray[] biasGrads = new INDArray[2];
+        int k = 0;
+        for (Supplier<DenseLayer.Builder> b : java.util.List.<Supplier<DenseLayer.Builder>>of(
+                CachedDenseLayer.Builder::new, DenseLayer.Builder::new)) {
+            MultiLayerNetwork net = net(b, DataType.DOUBLE, Activation.RELU);
+            net.getLayer(0).conf().getLayer().setIDropout(null);
+            net.initGradientsView();
+            net.getLayer(0).activate(x, true, mgr);
+            net.getLayer(0).getParam("W").negi();
+            net.getLayer(0).activate(x, false, mgr);
+            biasGrads[k++] = net.getLayer(0)
+                    .backpropGradient(eps, mgr)
+                    .getFirst()
+                    .getGradientFor("b")
+                    .dup();
+        }
+        assertEquals(biasGrads[1], biasGrads[0]);
+    }
+
+    @Test
     void backpropUsesTheForwardPassPreActivationsNotARecomputation() {
         // Forward in training, then change W, then backprop: DL4J recomputes z = in W + b with the new W; the cached
         // layer uses the z of the forward pass, so the two bias gradients (sums of delta) differ.
