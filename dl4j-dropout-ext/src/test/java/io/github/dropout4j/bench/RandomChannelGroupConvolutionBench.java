@@ -19,6 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * 16 channels each. Prints median times over interleaved repetitions and the ratio full / grouped (&gt; 1 means
  * the grouped layer is faster).
  *
+ * <p>With {@code tiny [reps]}: the seven random-channel-group layers of the CLI's tiny {@code alexnet-dropout} and
+ * {@code hinton-imagenet} (64x64 crops, widths / 16, batch 16; their input, weight shapes and kinds of wiring),
+ * each forward + backward in the form the kernel picks (scattered at these sizes) against the per-group form, and
+ * the ratio per-group / picked.
+ *
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE mvn -q -pl dl4j-dropout-ext test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.github.dropout4j.bench.RandomChannelGroupConvolutionBench [-Dexec.args="minibatch reps"]
@@ -29,6 +34,10 @@ public final class RandomChannelGroupConvolutionBench {
     private RandomChannelGroupConvolutionBench() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("tiny")) {
+            tiny(args.length > 1 ? Integer.parseInt(args[1]) : 51);
+            return;
+        }
         int mb = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 9;
         int nIn = 64, nOut = 128, groups = 4, s = 16, k = 5, hw = 27;
@@ -95,5 +104,105 @@ public final class RandomChannelGroupConvolutionBench {
         double gg = BenchTimer.median(() -> kernel.gather(x, 0), 1, reps);
         System.out.println("   forward only: grouped " + BenchTimer.fmt(gf) + ", full " + BenchTimer.fmt(ff)
                 + String.format(", ratio %.2fx; one gather %s", ff / gf, BenchTimer.fmt(gg)));
+    }
+
+    /**
+     * {name, nIn, h (= w), groups, m, S, k, padding, towers (1) or drawn partition (0)} of the tiny nets' layers, as
+     * {@code ConvPeerBench --profile} feeds them (each on the previous layers' output shape).
+     */
+    private static final int[][] TINY = {
+        {6, 7, 2, 8, 3, 5, 2, 1}, // alexnet-dropout conv2
+        {24, 3, 2, 12, 12, 3, 1, 1}, // conv4
+        {24, 3, 2, 8, 12, 3, 1, 1}, // conv5
+        {4, 7, 4, 4, 1, 5, 2, 0}, // hinton-imagenet conv2
+        {16, 3, 16, 2, 1, 3, 1, 0}, // conv3
+        {32, 3, 16, 2, 2, 3, 1, 0}, // conv4
+        {32, 3, 16, 2, 2, 3, 1, 0}, // conv5
+    };
+
+    private static final String[] TINY_NAMES = {
+        "alexnet conv2",
+        "alexnet conv4",
+        "alexnet conv5",
+        "hinton conv2",
+        "hinton conv3",
+        "hinton conv4",
+        "hinton conv5"
+    };
+
+    private static void tiny(int reps) {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        Nd4j.getRandom().setSeed(1);
+        BenchTimer.header(
+                "RandomChannelGroupConvolution at the CLI's tiny sizes, batch 16, forward + backward, float32");
+        double[] sum = new double[2];
+        for (int l = 0; l < TINY.length; l++) {
+            int[] t = TINY[l];
+            int nIn = t[0], hw = t[1], groups = t[2], m = t[3], s = t[4], k = t[5], pad = t[6];
+            int[][] wiring =
+                    t[7] == 1 ? towers(groups, s) : RandomChannelGroupConvolution.drawWiring(l, nIn, groups, s);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 16, nIn, hw, hw);
+            INDArray w = Nd4j.rand(DataType.FLOAT, groups, m, s, k, k);
+            INDArray b = Nd4j.rand(DataType.FLOAT, groups * m);
+            double[] times = new double[2];
+            for (int form = 0; form < 2; form++) {
+                RandomChannelGroupKernel kernel = form == 0
+                        ? new RandomChannelGroupKernel(
+                                wiring,
+                                nIn,
+                                new int[] {k, k},
+                                new int[] {1, 1},
+                                new int[] {pad, pad},
+                                ConvolutionMode.Truncate)
+                        : new RandomChannelGroupKernel(
+                                wiring,
+                                nIn,
+                                new int[] {k, k},
+                                new int[] {1, 1},
+                                new int[] {pad, pad},
+                                ConvolutionMode.Truncate,
+                                0);
+                int[] o = kernel.outputSize(x);
+                INDArray z = Nd4j.create(DataType.FLOAT, 16, (long) groups * m, o[0], o[1]);
+                INDArray delta = Nd4j.rand(DataType.FLOAT, z.shape());
+                INDArray gw = w.ulike(), gb = b.ulike(), gx = x.ulike();
+                times[form] = BenchTimer.median(
+                        () -> {
+                            kernel.forward(x, w, b, z);
+                            kernel.backward(x, w, delta, gw, gb, gx);
+                        },
+                        5,
+                        reps);
+                sum[form] += times[form];
+            }
+            System.out.printf(
+                    "   %-14s in [16, %d, %d, %d], W [%d, %d, %d, %d, %d]: picked %s, per group %s, ratio %.2fx%n",
+                    TINY_NAMES[l],
+                    nIn,
+                    hw,
+                    hw,
+                    groups,
+                    m,
+                    s,
+                    k,
+                    k,
+                    BenchTimer.fmt(times[0]),
+                    BenchTimer.fmt(times[1]),
+                    times[1] / times[0]);
+        }
+        System.out.printf(
+                "   all seven: picked %s, per group %s, ratio %.2fx (medians of %d)%n",
+                BenchTimer.fmt(sum[0]), BenchTimer.fmt(sum[1]), sum[1] / sum[0], reps);
+    }
+
+    /** AlexNet's two towers: group g sees channels g*S .. g*S + S - 1. */
+    private static int[][] towers(int groups, int s) {
+        int[][] w = new int[groups][s];
+        for (int g = 0; g < groups; g++) {
+            for (int i = 0; i < s; i++) {
+                w[g][i] = g * s + i;
+            }
+        }
+        return w;
     }
 }

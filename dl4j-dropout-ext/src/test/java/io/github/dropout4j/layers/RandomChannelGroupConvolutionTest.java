@@ -28,6 +28,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,6 +141,54 @@ class RandomChannelGroupConvolutionTest {
                 BernoulliDropout.retainProbability(0.5).withSeed(9));
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 6, 5, 5).subi(0.5);
         assertTrue(gradientsOk(net, x, labels(3)));
+    }
+
+    /** The identity activation's backprop needs no pre-activations (the Hinton net's conv2): gradient-checked. */
+    @Test
+    void gradientCheckIdentityActivationWithInputDropout() {
+        Nd4j.getRandom().setSeed(3);
+        MultiLayerNetwork net = net(
+                partitioned()
+                        .activation(Activation.IDENTITY)
+                        .dropOut(BernoulliDropout.retainProbability(0.8).withSeed(6))
+                        .build(),
+                null);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 6, 5, 5).subi(0.5);
+        assertTrue(gradientsOk(net, x, labels(2)));
+    }
+
+    /**
+     * Backprop right after a training forward pass takes the kept pre-activations; backprop without one (a new
+     * input set, no forward pass) recomputes them: both give the same gradients, exactly, with and without an
+     * identity activation, and an inference pass in between leaves nothing stale behind.
+     */
+    @Test
+    void backpropAfterTheForwardPassEqualsBackpropThatRecomputes() {
+        for (Activation activation : new Activation[] {Activation.RELU, Activation.IDENTITY}) {
+            MultiLayerNetwork net = net(grouped().activation(activation).build(), null);
+            net.initGradientsView();
+            org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
+            LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+            Nd4j.getRandom().setSeed(4);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 6, 5, 5).subi(0.5);
+            INDArray other = Nd4j.rand(DataType.DOUBLE, 2, 6, 5, 5).subi(0.5);
+            INDArray eps = Nd4j.rand(DataType.DOUBLE, 2, 6, 5, 5).subi(0.5);
+
+            layer.activate(x, true, mgr);
+            Pair<Gradient, INDArray> afterForward = layer.backpropGradient(eps.dup(), mgr);
+            INDArray gwAfterForward =
+                    afterForward.getFirst().getGradientFor("W").dup();
+            INDArray gbAfterForward =
+                    afterForward.getFirst().getGradientFor("b").dup();
+            INDArray gxAfterForward = afterForward.getSecond().dup();
+
+            layer.activate(other, true, mgr);
+            layer.activate(x.dup(), false, mgr); // inference on a copy: nothing kept for it
+            Pair<Gradient, INDArray> recomputed = layer.backpropGradient(eps.dup(), mgr);
+            assertEquals(gwAfterForward, recomputed.getFirst().getGradientFor("W"), activation + ": dL/dW");
+            assertEquals(gbAfterForward, recomputed.getFirst().getGradientFor("b"), activation + ": dL/db");
+            assertEquals(gxAfterForward, recomputed.getSecond(), activation + ": dL/dx");
+        }
     }
 
     /** The reference: a full convolution whose weights are zero outside the wiring computes the same function. */

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,6 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Dropout is applied to the input ({@code applyDropOutIfNecessary}) and back-propagated through
  * ({@code backpropDropOutIfPresent}); weights are read with {@code getParamWithNoise}, so
  * {@code TestTimeWeightScaling} and DL4J's weight noise see them. Masks are not supported (as for convolution).
+ * Backprop does not repeat the forward convolution: it takes the pre-activations kept from the training forward
+ * pass of the same input ({@link KeptPreOutput}, one copy of the output), or needs none when the activation is the
+ * identity; otherwise (no training forward pass of this input) it recomputes them.
  */
 public class RandomChannelGroupConvolutionLayer extends BaseLayer<RandomChannelGroupConvolution> {
 
@@ -24,6 +28,7 @@ public class RandomChannelGroupConvolutionLayer extends BaseLayer<RandomChannelG
     private static final String B = RandomChannelGroupParamInitializer.BIAS_KEY;
 
     private transient RandomChannelGroupKernel kernel;
+    private final KeptPreOutput kept = new KeptPreOutput();
 
     public RandomChannelGroupConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -78,15 +83,32 @@ public class RandomChannelGroupConvolutionLayer extends BaseLayer<RandomChannelG
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
+        kept.forget();
         INDArray z = preOutput(training, workspaceMgr, ArrayType.ACTIVATIONS);
+        if (training && !identity()) {
+            kept.keep(z, input); // input: the result of this layer's dropout
+        }
         return layerConf().getActivationFn().getActivation(z, training);
+    }
+
+    private boolean identity() {
+        return layerConf().getActivationFn() instanceof ActivationIdentity;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        INDArray z = preOutput(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
-        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+        INDArray delta;
+        if (identity()) {
+            applyDropOutIfNecessary(true, workspaceMgr); // done already if the forward pass was a training one
+            delta = epsilon;
+        } else {
+            INDArray z = kept.take(input);
+            if (z == null) {
+                z = preOutput(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
+            }
+            delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+        }
         INDArray w = getParamWithNoise(W, true, workspaceMgr);
         INDArray x = input.castTo(dataType);
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -101,5 +123,11 @@ public class RandomChannelGroupConvolutionLayer extends BaseLayer<RandomChannelG
         g.gradientForVariable().put(W, wGrad);
         weightNoiseParams.clear();
         return new Pair<>(g, backpropDropOutIfPresent(epsOut));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        kept.forget();
     }
 }

@@ -1,5 +1,7 @@
 package io.github.dropout4j.layers.impl;
 
+import io.github.dropout4j.kernel.ChannelSums;
+import io.github.dropout4j.kernel.HeapBlocks;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.util.ConvolutionUtils;
@@ -19,16 +21,24 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   <li><b>Per group</b> (large layers; a loop over groups, never over pixels): gather the group's S input channels
  *   with libnd4j's {@code gather} op, run libnd4j's {@code conv2d} (oneDNN on x86 for float) with the group's
  *   weights, and write the {@code m} output channels into their slice of the output. Backward: {@code conv2d_bp}
- *   per group gives the weight and bias gradients and the gradient of the gathered input; those are summed back
- *   onto the input channels with one {@code unsorted_segment_sum} (a channel wired to several groups
- *   accumulates).</li>
- *   <li><b>Block-diagonal</b> (small layers): one {@code gather} of all groups' channels side by side
- *   ({@code [mb, G*S, h, w]}) and one {@code conv2d} / {@code conv2d_bp} with a dense {@code [nOut, G*S, kH, kW]}
- *   weight that is zero outside the diagonal blocks (block g = the group's weights). The zeros add exact zeros to
- *   every sum, so outputs and gradients are the per-group ones up to the order of floating-point additions; the
- *   weight gradient is read off the diagonal blocks. It does G times the multiply-adds, but one native call
- *   instead of about ten per group: at the zoo's tiny sizes the per-group calls cost far more than the arithmetic
- *   (and oneDNN's backward pass of a 1- or 2-channel convolution took ~10-16 ms per call here).</li>
+ *   per group gives the weight gradient and the gradient of the gathered input; those are summed back onto the
+ *   input channels with one {@code unsorted_segment_sum} (a channel wired to several groups accumulates). The bias
+ *   gradient is summed in plain Java for FLOAT and DOUBLE (see below), in each group's {@code conv2d_bp}
+ *   otherwise.</li>
+ *   <li><b>Scattered</b> (small FLOAT and DOUBLE layers): one {@code conv2d} of the input as it is with a dense
+ *   {@code [nOut, nIn, kH, kW]} weight that holds each group's weights at its wired channels and zeros elsewhere
+ *   ({@code Wfull[g*m + i, wiring[g][s]] = W[g, i, s]}); backward one {@code conv2d_bp} with the same weight,
+ *   whose input gradient is dL/dinput itself (a channel wired to several groups accumulates inside the
+ *   convolution) and whose weight gradient, read at the wired channels, is dL/dW. No gather, no segment sum, no
+ *   copies of activations (unless handed views); the weight is scattered and its gradient gathered in plain Java
+ *   over heap copies (a few thousand numbers at these sizes), and the bias gradient is summed in plain Java too
+ *   (inside {@code conv2d_bp} it cost ~4 ms per call at some channel counts on 2 loaded cores, 0.4-0.7 ms
+ *   without). The zeros add exact zeros to every sum, so outputs and gradients are the
+ *   per-group ones up to the order of floating-point additions (unless an input holds an infinity or NaN, which a
+ *   zero weight turns into NaN in every filter's output near it). It does {@code nIn / S} times the multiply-adds of the per-group
+ *   form, but in one native call instead of about ten per group: at the zoo's tiny sizes the per-group calls cost
+ *   far more than the arithmetic (oneDNN's backward pass of a 1- or 2-channel convolution took ~10-16 ms per call
+ *   here).</li>
  * </ul>
  *
  * <p>Instances hold only the immutable wiring and geometry; they are safe to share between threads.
@@ -38,10 +48,10 @@ public final class RandomChannelGroupKernel {
     private static final int[] DILATION = {1, 1};
 
     /**
-     * Layers whose block-diagonal form costs at most this many multiply-adds per example
-     * ({@code nOut * G*S * kH * kW * outH * outW}) use it; larger ones loop over groups. The zoo's tiny variants
-     * (e.g. the CLI's {@code hinton-imagenet}: at most 0.12 M) are far below, the papers' sizes (from 36 M for
-     * the Hinton net's conv3 at 13x13 upward) far above.
+     * Layers whose scattered form costs at most this many multiply-adds per example
+     * ({@code nOut * nIn * kH * kW * outH * outW}) use it; larger ones loop over groups. The zoo's tiny variants
+     * (the CLI's {@code alexnet-dropout} and {@code hinton-imagenet}: at most 0.12 M, AlexNet's conv2) are far below,
+     * the papers' sizes (from 150 M, the Hinton net's conv3 and AlexNet's conv5 at 13x13, upward) far above.
      */
     public static final long DENSE_MACS_PER_EXAMPLE = 1L << 22;
 
@@ -69,8 +79,9 @@ public final class RandomChannelGroupKernel {
     }
 
     /**
-     * As above, with the size limit of the block-diagonal form: 0 always loops over groups,
-     * {@code Long.MAX_VALUE} always uses the block-diagonal form (for tests and benchmarks).
+     * As above, with the size limit of the scattered form: 0 always loops over groups (unless every group is wired
+     * to all nIn channels), {@code Long.MAX_VALUE} always uses the scattered form for FLOAT and DOUBLE (for tests
+     * and benchmarks).
      */
     public RandomChannelGroupKernel(
             int[][] wiring,
@@ -112,6 +123,12 @@ public final class RandomChannelGroupKernel {
     public int[] outputSize(INDArray input) {
         return ConvolutionUtils.getOutputSize(
                 input, kernel, stride, mode == ConvolutionMode.Same ? null : padding, mode, DILATION, CNN2DFormat.NCHW);
+    }
+
+    /** Whether {@link #forward} and {@link #backward} use the scattered form for these arrays (see the class doc). */
+    public boolean usesScatteredForm(INDArray input, INDArray weights) {
+        checkInput(input, weights);
+        return scattered(weights, outputSize(input));
     }
 
     private int[] pads(INDArray input, int[] outSize) {
@@ -171,15 +188,12 @@ public final class RandomChannelGroupKernel {
         checkInput(input, weights);
         int[] outSize = outputSize(input);
         int[] args = convArgs(pads(input, outSize));
-        if (blockDiagonal(weights, outSize)) {
-            INDArray z = out.ordering() == 'c' && !out.isView()
-                    ? out
-                    : Nd4j.createUninitialized(out.dataType(), out.shape());
-            INDArray[] in = bias == null
-                    ? new INDArray[] {gatherAll(input), blockDiagonalWeights(weights)}
-                    : new INDArray[] {gatherAll(input), blockDiagonalWeights(weights), bias};
+        if (scattered(weights, outSize)) {
+            INDArray z = contiguous(out) ? out : Nd4j.createUninitialized(out.dataType(), out.shape());
+            INDArray x = contiguous(input) ? input : input.dup('c');
+            INDArray wFull = scatterWeights(weights);
             Nd4j.exec(DynamicCustomOp.builder("conv2d")
-                    .addInputs(in)
+                    .addInputs(bias == null ? new INDArray[] {x, wFull} : new INDArray[] {x, wFull, bias})
                     .addOutputs(z)
                     .addIntegerArguments(args)
                     .build());
@@ -232,37 +246,22 @@ public final class RandomChannelGroupKernel {
         checkInput(input, weights);
         int[] outSize = outputSize(input);
         int[] args = convArgs(pads(input, outSize));
+        if (scattered(weights, outSize)) {
+            backwardScattered(input, weights, delta, weightGrad, biasGrad, inputGrad, args);
+            return;
+        }
         long mb = input.size(0);
         long m = weights.size(1);
         int s = channelsPerGroup();
         DataType dt = input.dataType();
+        // FLOAT and DOUBLE: the bias gradient summed in Java, once, rather than in each group's conv2d_bp
+        boolean biasInJava = biasGrad != null && (dt == DataType.FLOAT || dt == DataType.DOUBLE);
+        if (biasInJava) {
+            ChannelSums.biasGradient(contiguous(delta) ? delta : delta.dup('c'), biasGrad);
+        }
         // dL/d(gathered input), channel-major [G*S, mb, h, w] so that one segment sum over dim 0 scatters it back
         INDArray gatheredGradT = Nd4j.createUninitialized(dt, (long) groups() * s, mb, input.size(2), input.size(3));
-        if (blockDiagonal(weights, outSize)) {
-            INDArray x = gatherAll(input);
-            INDArray wDense = blockDiagonalWeights(weights);
-            INDArray gx = Nd4j.createUninitialized(dt, x.shape());
-            INDArray gw = Nd4j.createUninitialized(dt, wDense.shape());
-            INDArray d = delta.ordering() == 'c' && !delta.isView() ? delta : delta.dup('c');
-            // conv2d_bp reads only the bias's shape
-            INDArray[] in = biasGrad == null
-                    ? new INDArray[] {x, wDense, d}
-                    : new INDArray[] {x, wDense, Nd4j.zeros(dt, weights.size(0) * m), d};
-            INDArray[] out = biasGrad == null
-                    ? new INDArray[] {gx, gw}
-                    : new INDArray[] {gx, gw, Nd4j.createUninitialized(dt, weights.size(0) * m)};
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                    .addInputs(in)
-                    .addOutputs(out)
-                    .addIntegerArguments(args)
-                    .build());
-            weightGrad.assign(diagonalBlocks(gw, weights.shape()));
-            if (biasGrad != null) {
-                biasGrad.assign(out[2]);
-            }
-            gatheredGradT.assign(gx.permute(1, 0, 2, 3));
-        }
-        for (int g = 0; g < (blockDiagonal(weights, outSize) ? 0 : groups()); g++) {
+        for (int g = 0; g < groups(); g++) {
             INDArray x = gather(input, g);
             INDArray w = group(weights, g);
             INDArray d = delta.get(
@@ -273,7 +272,7 @@ public final class RandomChannelGroupKernel {
                     .dup('c');
             INDArray gx = Nd4j.createUninitialized(dt, x.shape());
             INDArray gw = Nd4j.createUninitialized(dt, w.shape());
-            INDArray gb = biasGrad == null ? null : Nd4j.createUninitialized(dt, m);
+            INDArray gb = biasGrad == null || biasInJava ? null : Nd4j.createUninitialized(dt, m);
             // conv2d_bp reads only the bias's shape
             INDArray[] in = gb == null ? new INDArray[] {x, w, d} : new INDArray[] {x, w, Nd4j.zeros(dt, m), d};
             INDArray[] out = gb == null ? new INDArray[] {gx, gw} : new INDArray[] {gx, gw, gb};
@@ -319,44 +318,138 @@ public final class RandomChannelGroupKernel {
                 a.dataType());
     }
 
-    /** Whether this call uses the block-diagonal form (see the class doc): more than one group and small enough. */
-    private boolean blockDiagonal(INDArray weights, int[] outSize) {
-        long inAll = (long) groups() * channelsPerGroup();
-        long macs = weights.size(0) * weights.size(1) * inAll * kernel[0] * kernel[1] * outSize[0] * outSize[1];
-        return groups() > 1 && macs <= denseMacsLimit;
-    }
-
-    /** All groups' input channels side by side, group by group: {@code [mb, G*S, h, w]}, a new contiguous array. */
-    private INDArray gatherAll(INDArray input) {
-        INDArray out = Nd4j.createUninitialized(
-                input.dataType(), input.size(0), segmentIds.length(), input.size(2), input.size(3));
-        Nd4j.exec(DynamicCustomOp.builder("gather")
-                .addInputs(input, segmentIds)
-                .addOutputs(out)
-                .addIntegerArguments(1)
+    /** The scattered form's backward pass (see the class doc). */
+    private void backwardScattered(
+            INDArray input,
+            INDArray weights,
+            INDArray delta,
+            INDArray weightGrad,
+            INDArray biasGrad,
+            INDArray inputGrad,
+            int[] args) {
+        DataType dt = input.dataType();
+        INDArray x = contiguous(input) ? input : input.dup('c');
+        INDArray d = contiguous(delta) ? delta : delta.dup('c');
+        INDArray wFull = scatterWeights(weights);
+        INDArray gx = contiguous(inputGrad) ? inputGrad : Nd4j.createUninitialized(dt, input.shape());
+        INDArray gw = Nd4j.createUninitialized(dt, wFull.shape());
+        // without the bias: its gradient inside conv2d_bp (a reduction over the minibatch and pixels) measured
+        // ~4 ms per call on 2 loaded cores at some channel counts (20, 24, 36), against ~0.4 ms without it
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(x, wFull, d)
+                .addOutputs(gx, gw)
+                .addIntegerArguments(args)
                 .build());
-        return out;
-    }
-
-    /** {@code [G*m, G*S, kH, kW]}, zero except block g (rows g*m.., columns g*S..) = the group's weights. */
-    private static INDArray blockDiagonalWeights(INDArray weights) {
-        long[] ws = weights.shape(); // [G, m, S, kH, kW]
-        INDArray dense = Nd4j.zeros(weights.dataType(), ws[0] * ws[1], ws[0] * ws[2], ws[3], ws[4]);
-        diagonalBlocks(dense, ws).assign(weights);
-        return dense;
+        gatherWeightGrad(gw, weightGrad);
+        if (biasGrad != null) {
+            ChannelSums.biasGradient(d, biasGrad);
+        }
+        if (gx != inputGrad) {
+            inputGrad.assign(gx);
+        }
     }
 
     /**
-     * The diagonal blocks of a contiguous {@code [G*m, G*S, kH, kW]} array as a {@code [G, m, S, kH, kW]} view:
-     * element {@code (g, i, s, a, b)} is {@code dense(g*m + i, g*S + s, a, b)}.
+     * Whether this call uses the scattered form (see the class doc): FLOAT or DOUBLE, and small enough or every
+     * group wired to all input channels (then both forms do the same multiply-adds).
      */
-    private static INDArray diagonalBlocks(INDArray dense, long[] ws) {
-        if (dense.ordering() != 'c' || dense.isView()) {
-            throw new IllegalStateException("expected a contiguous 'c' array");
+    private boolean scattered(INDArray weights, int[] outSize) {
+        DataType dt = weights.dataType();
+        if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
+            return false;
         }
-        long k = ws[3] * ws[4];
-        long row = ws[0] * ws[2] * k; // stride of one output filter in the dense array
-        long[] strides = {ws[1] * row + ws[2] * k, row, k, ws[4], 1};
-        return Nd4j.create(dense.data(), ws.clone(), strides, dense.offset(), 'c', dense.dataType());
+        long macs = weights.size(0) * weights.size(1) * nIn * kernel[0] * kernel[1] * outSize[0] * outSize[1];
+        return macs <= denseMacsLimit || channelsPerGroup() == nIn;
+    }
+
+    /** A 'c'-ordered array that owns its buffer from the start (no view), as the native ops are given. */
+    private static boolean contiguous(INDArray a) {
+        return a.ordering() == 'c' && !a.isView();
+    }
+
+    /** A 'c'-ordered array that is one dense run of memory, e.g. DL4J's view of a layer's weights. */
+    private static boolean denseC(INDArray a) {
+        return a.ordering() == 'c' && HeapBlocks.isDense(a);
+    }
+
+    /**
+     * For each block {@code (g*m + i, s)} of {@code kH*kW} weights ({@code i < m}, {@code s < S}), in the order of a
+     * 'c' {@code [G, m, S, kH, kW]} array, the offset of its copy in the 'c' {@code [G*m, nIn, kH, kW]} scattered
+     * weight: channel {@code wiring[g][s]} of filter {@code g*m + i}.
+     */
+    private int[] scatteredOffsets(int m, int k) {
+        int s = channelsPerGroup();
+        int[] offsets = new int[groups() * m * s];
+        for (int r = 0; r < groups() * m; r++) {
+            int[] channels = wiring[r / m];
+            for (int j = 0; j < s; j++) {
+                offsets[r * s + j] = (r * nIn + channels[j]) * k;
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * {@code Wfull [G*m, nIn, kH, kW]}, zero except {@code Wfull[g*m + i, wiring[g][s]] = W[g, i, s]} (summed if a
+     * row of the wiring listed a channel twice, which the layer's configuration refuses).
+     */
+    private INDArray scatterWeights(INDArray weights) {
+        long[] ws = weights.shape();
+        int k = (int) (ws[3] * ws[4]);
+        int[] to = scatteredOffsets((int) ws[1], k);
+        INDArray w = denseC(weights) ? weights : weights.dup('c');
+        INDArray full = Nd4j.createUninitialized(w.dataType(), ws[0] * ws[1], nIn, ws[3], ws[4]);
+        if (w.dataType() == DataType.FLOAT) {
+            float[] src = new float[to.length * k];
+            float[] dst = new float[(int) full.length()];
+            HeapBlocks.floats(w).get(src);
+            for (int b = 0; b < to.length; b++) {
+                for (int t = 0; t < k; t++) {
+                    dst[to[b] + t] += src[b * k + t];
+                }
+            }
+            HeapBlocks.floats(full).put(dst);
+        } else {
+            double[] src = new double[to.length * k];
+            double[] dst = new double[(int) full.length()];
+            HeapBlocks.doubles(w).get(src);
+            for (int b = 0; b < to.length; b++) {
+                for (int t = 0; t < k; t++) {
+                    dst[to[b] + t] += src[b * k + t];
+                }
+            }
+            HeapBlocks.doubles(full).put(dst);
+        }
+        return full;
+    }
+
+    /** {@code weightGrad[g, i, s] = fullGrad[g*m + i, wiring[g][s]]} for the scattered weight's gradient. */
+    private void gatherWeightGrad(INDArray fullGrad, INDArray weightGrad) {
+        long[] ws = weightGrad.shape();
+        int k = (int) (ws[3] * ws[4]);
+        int[] from = scatteredOffsets((int) ws[1], k);
+        INDArray target = denseC(weightGrad) ? weightGrad : Nd4j.createUninitialized(weightGrad.dataType(), ws);
+        Object src;
+        Object dst;
+        if (fullGrad.dataType() == DataType.FLOAT) {
+            src = new float[(int) fullGrad.length()];
+            dst = new float[from.length * k];
+            HeapBlocks.floats(fullGrad).get((float[]) src);
+        } else {
+            src = new double[(int) fullGrad.length()];
+            dst = new double[from.length * k];
+            HeapBlocks.doubles(fullGrad).get((double[]) src);
+        }
+        for (int b = 0; b < from.length; b++) {
+            System.arraycopy(src, from[b], dst, b * k, k);
+        }
+        if (dst instanceof float[] f) {
+            HeapBlocks.floats(target).put(f);
+        } else {
+            HeapBlocks.doubles(target).put((double[]) dst);
+        }
+        if (target != weightGrad) {
+            weightGrad.assign(target);
+        }
     }
 }
