@@ -33,7 +33,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  *
  * <p><b>Where DL4J's helpers are wrong</b> (found by {@code OneDnnHelpersTest}): DL4J's
  * {@code MKLDNNLocalResponseNormalizationHelper} hands NCHW activations to ND4J's channels-last {@code lrn} op,
- * normalising across image columns; we install our own {@link ResponseNormalizationHelper} instead. Average pooling
+ * normalising across image columns; we install our own {@link ResponseNormalizationHelper} instead (plain Java
+ * loops for FLOAT and DOUBLE, which measured faster than ND4J's ops at every size the zoo uses). Average pooling
  * with {@code avgPoolIncludePadInDivisor(true)} where windows overlap the padding gets a wrong input gradient from
  * {@code MKLDNNSubsamplingHelper} (it fails the adjoint test {@code <e, A x> = <A^T e, x>}).
  *
