@@ -21,10 +21,13 @@ Cifar10DropoutNet, AlexNetDropout, HintonImageNetNet):
                    wired channels + one grouped convolution; conv2 + conv2sub summed before the ReLU; max-norm
                    sqrt(15) on every unit's incoming weights after each step (Tensor.renorm_ along dim 0)
 Training step: float32, random inputs of the given batch size, softmax cross-entropy, zero_grad/forward/backward/
-step (+ max-norm). Memory format NCHW: channels-last was slower for every network here in standalone runs
-(alexnet-dropout-paper 11.6 s vs 6.2 s, hinton-imagenet-paper 6.2 s vs 3.9 s per batch of 32; tiny variants
-31.4 vs 27.1 ms and 21.9 vs 21.4 ms per batch of 16; one run each under load 5-10), so `--channels-last auto` keeps
-NCHW. Adam uses foreach=True.
+step (+ max-norm). Memory format: `--channels-last auto` takes the format that was faster in standalone runs
+(`--standalone N --channels-last yes|no`, alternating, 2 threads) on the otherwise idle VM on 30 Nov 2026: channels-
+last for cifar10 (0.429 / 0.505 s vs 0.550 / 0.580 s per batch of 128, two rounds), cifar10-dropout (0.474 / 0.508
+vs 0.586 / 0.509 s), alexnet-dropout (10.9 / 12.1 vs 12.4 / 12.7 ms per batch of 16), hinton-imagenet (10.4 / 11.8 /
+12.6 / 11.4 vs 11.7 / 10.3 / 12.5 / 12.5 ms, four rounds) and hinton-imagenet-paper (1.219 vs 1.275 s per batch of
+32, one round); NCHW for alexnet-dropout-paper (2.408 vs 2.487 s). (Earlier runs under load 5-10 had found
+channels-last slower everywhere; the idle runs decide.) Adam uses foreach=True.
 
 Protocol (stdin/stdout, one line each): after building the network and two warm-up steps it prints "ready"; then
 each line "step" runs one training step and answers its wall time in seconds; "quit" ends. Run by hand with
@@ -223,7 +226,8 @@ MODELS = {"cifar10": with_sgd(lambda: cifar10(False)), "cifar10-dropout": with_s
           "alexnet-dropout": lambda: alexnet(False), "alexnet-dropout-paper": lambda: alexnet(True),
           "hinton-imagenet": lambda: hinton(False), "hinton-imagenet-paper": lambda: hinton(True)}
 # Which memory format was faster for each network in standalone runs (--channels-last yes / no); see the docstring.
-FASTEST_CHANNELS_LAST = {}
+FASTEST_CHANNELS_LAST = {"cifar10": True, "cifar10-dropout": True, "alexnet-dropout": True, "hinton-imagenet": True,
+                         "hinton-imagenet-paper": True}
 
 
 def main():
