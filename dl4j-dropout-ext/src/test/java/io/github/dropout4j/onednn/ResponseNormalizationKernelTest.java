@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.dropout4j.testsupport.Bits;
 import java.util.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -82,6 +83,52 @@ class ResponseNormalizationKernelTest {
     }
 
     /** DL4J hands the helper its input as it is: a strided view (here a slice and a permutation) must work too. */
+    /**
+     * The class doc's two claims: NCHW and NHWC give the same bits, and an array large enough to spread its tiles over
+     * the fork-join pool gives the bits of each example computed alone (below the parallel size, on one thread).
+     */
+    @Test
+    void sameBitsInBothLayoutsAndWhateverTheThreadCount() {
+        int mb = 6;
+        int c = 7;
+        int h = 40;
+        int w = 45; // 6 * 7 * 40 * 45 = 75,600 elements >= PARALLEL_MIN; one example is 12,600 < PARALLEL_MIN
+        assertTrue((long) mb * c * h * w >= ResponseNormalizationKernel.PARALLEL_MIN);
+        assertTrue((long) c * h * w < ResponseNormalizationKernel.PARALLEL_MIN);
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.rand(DataType.FLOAT, mb, c, h, w).subi(0.5).muli(6);
+        INDArray eps = Nd4j.rand(DataType.FLOAT, mb, c, h, w).subi(0.5);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        ResponseNormalizationHelper nchw = new ResponseNormalizationHelper(CNN2DFormat.NCHW);
+        ResponseNormalizationHelper nhwc = new ResponseNormalizationHelper(CNN2DFormat.NHWC);
+        INDArray out = nchw.activate(x, true, 2, 5, 1e-2, 0.75, mgr).dup();
+        INDArray grad =
+                nchw.backpropGradient(x, eps, 2, 5, 1e-2, 0.75, mgr).getSecond().dup();
+        INDArray xl = x.permute(0, 2, 3, 1).dup('c');
+        INDArray el = eps.permute(0, 2, 3, 1).dup('c');
+        INDArray outL = nhwc.activate(xl, true, 2, 5, 1e-2, 0.75, mgr)
+                .permute(0, 3, 1, 2)
+                .dup('c');
+        INDArray gradL = nhwc.backpropGradient(xl, el, 2, 5, 1e-2, 0.75, mgr)
+                .getSecond()
+                .permute(0, 3, 1, 2)
+                .dup('c');
+        Bits.assertSameBits(out, outL, "forward, NHWC vs NCHW");
+        Bits.assertSameBits(grad, gradL, "backward, NHWC vs NCHW");
+        for (int i = 0; i < mb; i++) {
+            INDArray xi = x.get(NDArrayIndex.interval(i, i + 1)).dup('c');
+            INDArray ei = eps.get(NDArrayIndex.interval(i, i + 1)).dup('c');
+            Bits.assertSameBits(
+                    out.get(NDArrayIndex.interval(i, i + 1)).dup(),
+                    nchw.activate(xi, true, 2, 5, 1e-2, 0.75, mgr),
+                    "forward, example " + i + " alone");
+            Bits.assertSameBits(
+                    grad.get(NDArrayIndex.interval(i, i + 1)).dup(),
+                    nchw.backpropGradient(xi, ei, 2, 5, 1e-2, 0.75, mgr).getSecond(),
+                    "backward, example " + i + " alone");
+        }
+    }
+
     @Test
     void viewsOfOtherArraysAreReadCorrectly() {
         for (boolean javaKernel : new boolean[] {true, false}) {

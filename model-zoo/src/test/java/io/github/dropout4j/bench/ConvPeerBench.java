@@ -390,7 +390,8 @@ public final class ConvPeerBench {
                     ? 1
                     : 0;
         }
-        return helpers + "/" + candidates + " conv/pool/LRN layers on helpers (conv: oneDNN with OneDnnConvolutionHelper, pool: PoolingHelper,"
+        return helpers + "/" + candidates
+                + " conv/pool/LRN layers on helpers (conv: oneDNN with OneDnnConvolutionHelper, pool: PoolingHelper,"
                 + " LRN: ResponseNormalizationHelper)" + (grouped > 0 ? ", " + grouped + " channel-group convs" : "");
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.dropout4j.zoo.testsupport.Bits;
 import io.github.dropout4j.zoo.testsupport.CliRuns.Run;
 import io.github.dropout4j.zoo.training.EpochRecord;
 import io.github.dropout4j.zoo.training.ModelZip;
@@ -47,8 +48,8 @@ class WorkersCliTest {
         assertEquals(0, r.exitCode(), r.err());
         MultiLayerNetwork a = mlp(plain, "model.zip");
         MultiLayerNetwork b = mlp(one, "model.zip");
-        assertEquals(a.params(), b.params(), "parameters");
-        assertEquals(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray(), "momentum state");
+        Bits.assertSameBits(a.params(), b.params(), "parameters");
+        Bits.assertSameBits(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray(), "momentum state");
         assertEquals(a.getIterationCount(), b.getIterationCount());
         RunManifest m = ModelZip.readManifest(one.resolve("model.zip")).orElseThrow();
         assertEquals(
@@ -116,8 +117,8 @@ class WorkersCliTest {
         assertEquals(0, second.exitCode(), second.err());
         MultiLayerNetwork a = mlp(straight, "model.zip");
         MultiLayerNetwork b = mlp(resumed, "model.zip");
-        assertEquals(a.params(), b.params(), "parameters after resume");
-        assertEquals(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray(), "momentum state");
+        Bits.assertSameBits(a.params(), b.params(), "parameters after resume");
+        Bits.assertSameBits(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray(), "momentum state");
 
         assertOneLineError(
                 run(concat(
