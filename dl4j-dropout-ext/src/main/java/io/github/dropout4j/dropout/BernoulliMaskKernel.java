@@ -383,7 +383,7 @@ public final class BernoulliMaskKernel {
      * with strides {@code [20, 20, 4, 1]}, which once sent {@link #mask} into endless recursion).
      */
     static boolean fastPath(INDArray a) {
-        return a.ordering() == 'c' && HeapBlocks.isDense(a);
+        return HeapBlocks.isDenseC(a);
     }
 
     private static FloatBuffer floats(INDArray a) {

@@ -22,8 +22,7 @@ public final class ChannelSums {
         DataType t = delta.dataType();
         return delta.rank() == 4
                 && (t == DataType.FLOAT || t == DataType.DOUBLE)
-                && delta.ordering() == 'c'
-                && HeapBlocks.isDense(delta)
+                && HeapBlocks.isDenseC(delta)
                 && delta.length() < Integer.MAX_VALUE;
     }
 
@@ -66,7 +65,7 @@ public final class ChannelSums {
                 }
             }
         }
-        boolean dense = out.ordering() == 'c' && HeapBlocks.isDense(out);
+        boolean dense = HeapBlocks.isDenseC(out);
         if (dense && out.dataType() == DataType.FLOAT) {
             float[] f = new float[c];
             for (int ch = 0; ch < c; ch++) {

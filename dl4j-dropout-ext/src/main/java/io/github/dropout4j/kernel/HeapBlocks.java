@@ -44,6 +44,16 @@ public final class HeapBlocks {
         return true;
     }
 
+    /** Whether {@code a} is in C (row-major) order and {@link #isDense}: element {@code i} at buffer offset + i. */
+    public static boolean isDenseC(INDArray a) {
+        return a.ordering() == 'c' && isDense(a);
+    }
+
+    /** {@code a} itself if it is {@link #isDenseC} and of {@code type}, else a dense C-order copy cast to it. */
+    public static INDArray denseC(INDArray a, DataType type) {
+        return a.dataType() == type && isDenseC(a) ? a : a.castTo(type).dup('c');
+    }
+
     /** The FLOAT array's memory from its offset on: element {@code i} (in its ordering) at index {@code i}. */
     public static FloatBuffer floats(INDArray a) {
         if (a.dataType() != DataType.FLOAT) {

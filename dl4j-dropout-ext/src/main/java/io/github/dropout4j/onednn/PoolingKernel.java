@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * 2-D max and average pooling, forward and backward, as plain Java loops over heap copies of one image at a time:
@@ -130,9 +131,9 @@ public final class PoolingKernel {
      */
     public void forward(INDArray input, INDArray output) {
         Geometry g = checked(input, output, "output");
-        INDArray x = dense(input);
-        boolean direct = isDenseC(output);
-        INDArray y = direct ? output : output.ulike().dup('c');
+        INDArray x = HeapBlocks.denseC(input, input.dataType());
+        boolean direct = HeapBlocks.isDenseC(output);
+        INDArray y = direct ? output : Nd4j.createUninitialized(output.dataType(), output.shape(), 'c');
         Plan plan = new Plan(g, input.dataType(), x, null, y);
         run(g, plan, false);
         if (!direct) {
@@ -152,10 +153,10 @@ public final class PoolingKernel {
                     + java.util.Arrays.toString(input.shape()) + ", got " + inputGradient.dataType() + " "
                     + java.util.Arrays.toString(inputGradient.shape()));
         }
-        INDArray x = dense(input);
-        INDArray e = dense(epsilon);
-        boolean direct = isDenseC(inputGradient);
-        INDArray gx = direct ? inputGradient : inputGradient.ulike().dup('c');
+        INDArray x = HeapBlocks.denseC(input, input.dataType());
+        INDArray e = HeapBlocks.denseC(epsilon, epsilon.dataType());
+        boolean direct = HeapBlocks.isDenseC(inputGradient);
+        INDArray gx = direct ? inputGradient : Nd4j.createUninitialized(input.dataType(), input.shape(), 'c');
         Plan plan = new Plan(g, input.dataType(), x, e, gx);
         run(g, plan, true);
         if (!direct) {
@@ -180,14 +181,6 @@ public final class PoolingKernel {
                     + java.util.Arrays.toString(other.shape()));
         }
         return g;
-    }
-
-    private static boolean isDenseC(INDArray a) {
-        return a.ordering() == 'c' && HeapBlocks.isDense(a);
-    }
-
-    private static INDArray dense(INDArray a) {
-        return isDenseC(a) ? a : a.dup('c');
     }
 
     /**

@@ -95,11 +95,11 @@ final class ResponseNormalizationKernel {
 
     private void run(INDArray a, INDArray e, INDArray out) {
         DataType type = out.dataType();
-        if (!supports(type) || out.ordering() != 'c' || !HeapBlocks.isDense(out)) {
+        if (!supports(type) || !HeapBlocks.isDenseC(out)) {
             throw new IllegalArgumentException("output must be a dense C-order FLOAT or DOUBLE array");
         }
-        INDArray src = dense(a, type);
-        INDArray eps = e == null ? null : dense(e, type);
+        INDArray src = HeapBlocks.denseC(a, type);
+        INDArray eps = e == null ? null : HeapBlocks.denseC(e, type);
         int tiles = examples * tilesPerExample;
         IntStream range = IntStream.range(0, tiles);
         if (out.length() >= PARALLEL_MIN) {
@@ -116,14 +116,6 @@ final class ResponseNormalizationKernel {
             DoubleBuffer dst = HeapBlocks.doubles(out);
             range.forEach(t -> doubleTile(t, in, grad, dst));
         }
-    }
-
-    /** {@code x} itself if dense, C order and of {@code type}, else a dense C-order copy. */
-    private static INDArray dense(INDArray x, DataType type) {
-        if (x.dataType() == type && x.ordering() == 'c' && HeapBlocks.isDense(x)) {
-            return x;
-        }
-        return x.castTo(type).dup('c');
     }
 
     private boolean paperBeta() {

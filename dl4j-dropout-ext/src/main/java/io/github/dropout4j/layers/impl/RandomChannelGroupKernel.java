@@ -368,9 +368,6 @@ public final class RandomChannelGroupKernel {
     }
 
     /** A 'c'-ordered array that is one dense run of memory, e.g. DL4J's view of a layer's weights. */
-    private static boolean denseC(INDArray a) {
-        return a.ordering() == 'c' && HeapBlocks.isDense(a);
-    }
 
     /**
      * For each block {@code (g*m + i, s)} of {@code kH*kW} weights ({@code i < m}, {@code s < S}), in the order of a
@@ -397,7 +394,7 @@ public final class RandomChannelGroupKernel {
         long[] ws = weights.shape();
         int k = (int) (ws[3] * ws[4]);
         int[] to = scatteredOffsets((int) ws[1], k);
-        INDArray w = denseC(weights) ? weights : weights.dup('c');
+        INDArray w = HeapBlocks.denseC(weights, weights.dataType());
         INDArray full = Nd4j.createUninitialized(w.dataType(), ws[0] * ws[1], nIn, ws[3], ws[4]);
         if (w.dataType() == DataType.FLOAT) {
             float[] src = new float[to.length * k];
@@ -428,7 +425,8 @@ public final class RandomChannelGroupKernel {
         long[] ws = weightGrad.shape();
         int k = (int) (ws[3] * ws[4]);
         int[] from = scatteredOffsets((int) ws[1], k);
-        INDArray target = denseC(weightGrad) ? weightGrad : Nd4j.createUninitialized(weightGrad.dataType(), ws);
+        INDArray target =
+                HeapBlocks.isDenseC(weightGrad) ? weightGrad : Nd4j.createUninitialized(weightGrad.dataType(), ws);
         Object src;
         Object dst;
         if (fullGrad.dataType() == DataType.FLOAT) {
