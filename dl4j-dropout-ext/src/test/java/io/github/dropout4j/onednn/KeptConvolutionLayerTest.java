@@ -165,6 +165,17 @@ class KeptConvolutionLayerTest {
     }
 
     @Test
+    void copyingFieldsOfAnotherClassIsRefusedByName() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> io.github.dropout4j.layers.impl.FieldCopy.copy(
+                        org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+                        "not a layer",
+                        net().getLayer(0)));
+        assertTrue(e.getMessage().contains("java.lang.String"), e.getMessage());
+    }
+
+    @Test
     void installKeepsConfigurationParametersAndSavedModel(@TempDir File dir) throws Exception {
         MultiLayerNetwork net = net();
         INDArray params = net.params();

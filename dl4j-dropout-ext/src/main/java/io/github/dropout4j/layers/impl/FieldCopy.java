@@ -17,8 +17,14 @@ public final class FieldCopy {
      * {@code from}; both must be instances of {@code type}.
      *
      * @return {@code to}
+     * @throws IllegalArgumentException if {@code from} or {@code to} is not a {@code type}
      */
     public static <T> T copy(Class<?> type, Object from, T to) {
+        if (!type.isInstance(from) || !type.isInstance(to)) {
+            throw new IllegalArgumentException("cannot copy the fields of " + type.getName() + " from "
+                    + (from == null ? "null" : from.getClass().getName()) + " to "
+                    + (to == null ? "null" : to.getClass().getName()));
+        }
         for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers())) {
